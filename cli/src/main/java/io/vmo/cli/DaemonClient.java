@@ -1,0 +1,160 @@
+package io.vmo.cli;
+
+import io.vmo.daemon.web.AuthToken;
+import io.vmo.protocol.Codec;
+import io.vmo.protocol.Message;
+import io.vmo.protocol.Request;
+import io.vmo.protocol.Response;
+import io.vmo.protocol.VmoException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection to the daemon's WebSocket, speaking the same protocol as every other client. Incoming messages
+ * queue up in order; a command takes them one by one with {@link #next()}.
+ */
+public final class DaemonClient implements AutoCloseable {
+
+    /** What {@link #next()} returns once the connection has closed. */
+    private record Closed(String reason) {}
+
+    private final Codec codec = new Codec();
+    private final BlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final String address;
+    private WebSocket socket;
+
+    private DaemonClient(String address) {
+        this.address = address;
+    }
+
+    public static DaemonClient connect(String address, Path tokenFile) {
+        String token;
+        try {
+            token = AuthToken.read(tokenFile);
+        } catch (NoSuchFileException e) {
+            throw new CliException("no daemon token at " + tokenFile + "; start the daemon once with `vmo daemon`"
+                    + " (it creates the token) as this user");
+        } catch (IOException e) {
+            throw new CliException("cannot read the daemon token " + tokenFile + ": " + e.getMessage());
+        }
+        DaemonClient client = new DaemonClient(address);
+        try {
+            client.socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                    .newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(URI.create("ws://" + address + "/ws"), client.new Listener())
+                    .join();
+        } catch (CompletionException | IllegalArgumentException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof WebSocketHandshakeException h) {
+                int status = h.getResponse().statusCode();
+                throw new CliException("the daemon at " + address + " refused the connection (HTTP " + status + ")"
+                        + (status == 401 ? "; the token in " + tokenFile + " is not this daemon's" : ""));
+            }
+            String why = cause instanceof ConnectException ? "connection refused" : String.valueOf(cause.getMessage());
+            throw new CliException("cannot reach the vmo daemon at " + address + " (" + why + "); start it with"
+                    + " `vmo daemon` (or `make run` in the vmo checkout)");
+        }
+        return client;
+    }
+
+    /** A fresh request id, echoed by the daemon on its reply. */
+    public String nextId() {
+        return Long.toString(requestIds.incrementAndGet());
+    }
+
+    public void send(Request request) {
+        socket.sendText(codec.encode(request), true).join();
+    }
+
+    /** The next message from the daemon; blocks until one arrives. */
+    public Response next() {
+        Object next;
+        try {
+            next = incoming.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        if (next instanceof Closed closed) {
+            incoming.add(closed); // every later call sees the close too
+            throw new CliException("the connection to the daemon at " + address + " closed: " + closed.reason());
+        }
+        return (Response) next;
+    }
+
+    /** Whether a message is waiting, so printing can flush only when it has caught up. */
+    public boolean hasNext() {
+        return !incoming.isEmpty();
+    }
+
+    /** Sends a request and returns its reply, skipping other messages; an {@code error} reply is thrown. */
+    public <T extends Response> T call(Request request, Class<T> replyType) {
+        send(request);
+        while (true) {
+            Response response = next();
+            if (response instanceof Response.ErrorReply error
+                    && (error.id() == null || error.id().equals(request.id()))) {
+                throw new CliException(error.message());
+            }
+            if (replyType.isInstance(response)) {
+                return replyType.cast(response);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (socket != null && !socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(1, java.util.concurrent.TimeUnit.SECONDS)
+                    .exceptionally(e -> null).join();
+        }
+    }
+
+    private final class Listener implements WebSocket.Listener {
+
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                try {
+                    Message message = codec.decode(text.toString());
+                    if (message instanceof Response response) {
+                        incoming.add(response);
+                    }
+                } catch (VmoException e) {
+                    incoming.add(new Closed("the daemon sent a message this vmo cannot read: " + e.getMessage()));
+                }
+                text.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            incoming.add(new Closed(reason.isEmpty() ? "status " + statusCode : reason));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            incoming.add(new Closed(String.valueOf(error.getMessage())));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.vmo.cli;
+
+import io.vmo.protocol.JobStatus;
+import io.vmo.protocol.Request;
+import io.vmo.protocol.Response;
+import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
+
+/**
+ * Prints a job's output as it streams (stdout to stdout, stderr and vmo's notes to stderr) until it ends; shared by
+ * {@code run} and {@code tail}. Ctrl-C cancels the job, a second Ctrl-C stops waiting for it.
+ */
+final class JobFollower {
+
+    /** The exit code for a canceled job: what a shell reports for Ctrl-C. */
+    static final int EXIT_CANCELED = 130;
+
+    private final DaemonClient client;
+    private final Console console;
+
+    JobFollower(DaemonClient client, Console console) {
+        this.client = client;
+        this.console = console;
+    }
+
+    /** Joins the job from {@code sinceSeq} and prints until {@code job:done}; returns the exit code vmo ends with. */
+    int follow(String jobId, long sinceSeq) {
+        AtomicInteger interrupts = new AtomicInteger();
+        Signal.handle(new Signal("INT"), signal -> {
+            if (interrupts.incrementAndGet() == 1) {
+                console.note("canceling job " + jobId + " (Ctrl-C again to stop waiting; the job is still canceled)");
+                client.send(new Request.CancelJob(client.nextId(), jobId));
+            } else {
+                console.flush();
+                Runtime.getRuntime().halt(EXIT_CANCELED);
+            }
+        });
+        client.send(new Request.JoinJob(client.nextId(), jobId, sinceSeq));
+        while (true) {
+            Response response = client.next();
+            switch (response) {
+                case Response.JobLog log -> print(log);
+                case Response.JobDone done -> {
+                    console.flush();
+                    return exitCode(done);
+                }
+                case Response.ErrorReply error -> throw new CliException(error.message());
+                default -> { }
+            }
+            if (!client.hasNext()) {
+                console.flush(); // caught up: show it now; while behind, let the buffers fill
+            }
+        }
+    }
+
+    private void print(Response.JobLog log) {
+        switch (log.stream()) {
+            case STDOUT, PTY -> console.out.print(log.chunk());
+            case STDERR -> console.err.print(console.styleErr(Console.Style.RED, log.chunk()));
+            case SYSTEM -> console.err.print(console.styleErr(Console.Style.DIM, log.chunk()));
+        }
+    }
+
+    private int exitCode(Response.JobDone done) {
+        if (done.status() == JobStatus.SUCCESS) {
+            return 0;
+        }
+        String code = done.exitCode() == null ? "" : " (exit code " + done.exitCode() + ")";
+        console.note("job " + done.jobId() + " " + done.status().wireName() + code);
+        return switch (done.status()) {
+            case CANCELED -> EXIT_CANCELED;
+            case FAILED -> done.exitCode() != null && done.exitCode() != 0 ? done.exitCode() : 1;
+            default -> 1;
+        };
+    }
+}

@@ -1,0 +1,27 @@
+package io.vmo.cli;
+
+import io.vmo.daemon.DaemonCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "vmo", mixinStandardHelpOptions = true, version = "vmo 0.1.0",
+        description = "Run make targets through the vmo daemon, watch them live, stop them, and find what ran.",
+        subcommands = {RunCommand.class, TailCommand.class, JobsCommand.class, CancelCommand.class,
+            DaemonCommand.class})
+public final class Vmo {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Vmo())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof CliException cli) {
+                        cmd.getErr().println("vmo: " + cli.getMessage());
+                        return cli.exitCode();
+                    }
+                    throw e;
+                });
+    }
+}

@@ -1,0 +1,86 @@
+package io.vmo.daemon;
+
+import io.vmo.daemon.catalog.Registry;
+import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.store.Database;
+import io.vmo.daemon.store.EventWriter;
+import io.vmo.daemon.store.JobStore;
+import io.vmo.daemon.web.AuthToken;
+import io.vmo.daemon.web.HttpServer;
+import io.vmo.protocol.Codec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** The daemon's object graph, wired in one place: store, jobs, server. Closing it stops them in reverse order. */
+public final class Daemon implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    /** What a daemon needs to start; {@link DaemonCommand} builds it from options and the environment. */
+    public record Config(InetSocketAddress listen, String databaseUrl, Locations locations, Duration cancelGrace) {}
+
+    private final Database database;
+    private final EventWriter writer;
+    private final JobManager jobs;
+    private final HttpServer server;
+
+    private Daemon(Database database, EventWriter writer, JobManager jobs, HttpServer server) {
+        this.database = database;
+        this.writer = writer;
+        this.jobs = jobs;
+        this.server = server;
+    }
+
+    public static Daemon start(Config config) throws IOException, InterruptedException {
+        Locations locations = config.locations();
+        AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
+        Database database = Database.open(config.databaseUrl(), locations.stateDir());
+        EventWriter writer = null;
+        JobManager jobs = null;
+        try {
+            JobStore store = new JobStore(database.jdbi());
+            List<UUID> lost = store.markLost(Clock.systemUTC().instant());
+            if (!lost.isEmpty()) {
+                log.warn("{} job(s) were running when the daemon last stopped and are now marked lost: {}",
+                        lost.size(), lost);
+            }
+            writer = new EventWriter(store);
+            Registry registry = new Registry(locations.registry(), locations.home());
+            jobs = new JobManager(registry, store, writer, Clock.systemUTC(), config.cancelGrace());
+            HttpServer server = HttpServer.start(config.listen(), token, jobs, new Codec());
+            return new Daemon(database, writer, jobs, server);
+        } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
+            if (jobs != null) {
+                jobs.close();
+            }
+            if (writer != null) {
+                writer.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        jobs.close();
+        writer.close();
+        database.close();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DaemonCommand()).execute(args));
+    }
+}

@@ -1,0 +1,33 @@
+package io.vmo.daemon;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where vmo keeps its files on a user's machine, after the XDG base directory spec: the token in
+ * {@code $XDG_CONFIG_HOME/vmo}, the embedded database in {@code $XDG_STATE_HOME/vmo}, and the mkcli registry where
+ * mkcli keeps it.
+ */
+public record Locations(Path home, Path configDir, Path stateDir, Path registry) {
+
+    public static Locations from(Map<String, String> env) {
+        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")));
+        Path config = xdg(env, "XDG_CONFIG_HOME", home.resolve(".config"));
+        Path state = xdg(env, "XDG_STATE_HOME", home.resolve(".local/state"));
+        return new Locations(home, config.resolve("vmo"), state.resolve("vmo"), config.resolve("mkcli/registry"));
+    }
+
+    public static Locations fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public Path tokenFile() {
+        return configDir.resolve("token");
+    }
+
+    /** The spec says to ignore a relative value. */
+    private static Path xdg(Map<String, String> env, String name, Path fallback) {
+        String value = env.get(name);
+        return value != null && Path.of(value).isAbsolute() ? Path.of(value) : fallback;
+    }
+}

@@ -1,0 +1,110 @@
+package io.vmo.daemon.job;
+
+import io.vmo.daemon.store.EventWriter;
+import io.vmo.daemon.store.JobRecord;
+import io.vmo.protocol.JobInfo;
+import io.vmo.protocol.JobStatus;
+import io.vmo.protocol.LogStream;
+import io.vmo.protocol.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A job the daemon is running. Its lock orders everything that happens to it: each chunk gets the next seq, goes
+ * to the event writer and to every subscriber under the lock, so the store and every client see the same order.
+ */
+final class RunningJob {
+
+    private final JobRecord record;
+    private final EventWriter writer;
+    private final Clock clock;
+    private final Map<Subscriber, Subscription> subscriptions = new LinkedHashMap<>();
+    private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
+    private long lastSeq;
+    private Response.JobDone done;
+    private boolean cancelRequested;
+
+    RunningJob(JobRecord record, EventWriter writer, Clock clock) {
+        this.record = record;
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    UUID id() {
+        return record.id();
+    }
+
+    synchronized void emit(LogStream stream, byte[] data) {
+        Chunk chunk = new Chunk(record.id(), ++lastSeq, stream, now(), data);
+        writer.append(chunk);
+        Response message = chunk.toMessage();
+        subscriptions.values().forEach(s -> s.deliver(message));
+    }
+
+    /** A line of vmo's own about this job, recorded and streamed like its output. */
+    void note(String text) {
+        emit(LogStream.SYSTEM, ("vmo: " + text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Records the end; {@code persisted} runs once the end (and so every event) is in the store. */
+    synchronized void end(JobStatus status, Integer exitCode, Runnable persisted) {
+        Instant now = now();
+        done = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
+        writer.end(new EventWriter.Ending(record.id(), status, exitCode, now)).thenRun(persisted);
+        subscriptions.values().forEach(s -> s.deliver(done));
+        subscriptions.clear();
+        finished.complete(done);
+    }
+
+    /** Marks the job canceled; returns false if it already was, or has ended. */
+    synchronized boolean requestCancel() {
+        if (cancelRequested || done != null) {
+            return false;
+        }
+        cancelRequested = true;
+        return true;
+    }
+
+    synchronized boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    /**
+     * Subscribes and returns the seq up to which the caller must send stored history; everything after it
+     * arrives through the subscription, which holds it until {@link Subscription#release()}.
+     */
+    synchronized long subscribe(Subscriber subscriber, Subscription subscription) {
+        if (done != null) {
+            subscription.deliver(done);
+        } else {
+            subscriptions.put(subscriber, subscription);
+        }
+        return lastSeq;
+    }
+
+    synchronized void unsubscribe(Subscriber subscriber) {
+        subscriptions.remove(subscriber);
+    }
+
+    CompletableFuture<Response.JobDone> finished() {
+        return finished;
+    }
+
+    synchronized JobInfo info() {
+        return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
+                record.command(), done == null ? JobStatus.RUNNING : done.status(),
+                done == null ? null : done.exitCode(), record.startedAt(), done == null ? null : done.finishedAt(),
+                lastSeq);
+    }
+
+    /** Microseconds, as PostgreSQL keeps them: a replayed event carries the same ts as the live one did. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,199 @@
+package io.vmo.daemon.store;
+
+import io.vmo.daemon.job.Chunk;
+import io.vmo.protocol.ErrorCode;
+import io.vmo.protocol.JobInfo;
+import io.vmo.protocol.JobStatus;
+import io.vmo.protocol.LogStream;
+import io.vmo.protocol.VmoException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** Every read and write of the {@code jobs} and {@code job_events} tables. */
+public final class JobStore {
+
+    private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f-]{1,36}");
+    private static final String JOB_COLUMNS = """
+            id, kind, project, target, args, command, status, exit_code, started_at, finished_at,
+            coalesce((select max(seq) from job_events e where e.job_id = jobs.id), 0) as last_seq
+            """;
+
+    private final Jdbi jdbi;
+
+    public JobStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public void insert(JobRecord job) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into jobs (id, kind, project, target, args, command, cwd, status, pid, started_at)
+                        values (:id, :kind, :project, :target, :args, :command, :cwd, 'running', :pid, :startedAt)
+                        """)
+                .bind("id", job.id())
+                .bind("kind", job.kind())
+                .bind("project", job.project())
+                .bind("target", job.target())
+                .bind("args", job.args().toArray(String[]::new))
+                .bind("command", job.command().toArray(String[]::new))
+                .bind("cwd", job.cwd() == null ? null : job.cwd().toString())
+                .bind("pid", job.pid())
+                .bind("startedAt", utc(job.startedAt()))
+                .execute());
+    }
+
+    /** Writes events and job endings in one transaction: all of them or none, so a retry never half-writes. */
+    void write(List<Chunk> chunks, List<EventWriter.Ending> endings) {
+        jdbi.useTransaction(h -> {
+            if (!chunks.isEmpty()) {
+                // "do nothing" makes a retry after a commit whose acknowledgement was lost harmless.
+                PreparedBatch batch = h.prepareBatch("""
+                        insert into job_events (job_id, seq, ts, stream, data) values (:job, :seq, :ts, :stream, :data)
+                        on conflict (job_id, seq) do nothing
+                        """);
+                for (Chunk c : chunks) {
+                    batch.bind("job", c.jobId())
+                            .bind("seq", c.seq())
+                            .bind("ts", utc(c.ts()))
+                            .bind("stream", c.stream().wireName())
+                            .bind("data", c.data())
+                            .add();
+                }
+                batch.execute();
+            }
+            for (EventWriter.Ending e : endings) {
+                h.createUpdate("""
+                                update jobs set status = :status, exit_code = :exitCode, finished_at = :finishedAt
+                                where id = :id
+                                """)
+                        .bind("id", e.jobId())
+                        .bind("status", e.status().wireName())
+                        .bind("exitCode", e.exitCode())
+                        .bind("finishedAt", utc(e.finishedAt()))
+                        .execute();
+            }
+        });
+    }
+
+    /**
+     * Jobs a previous daemon left {@code running} can no longer be watched: mark them {@code lost}, each with a
+     * {@code system} event saying so. Returns their ids.
+     */
+    public List<UUID> markLost(Instant now) {
+        byte[] note = ("vmo: the daemon stopped while this job was running; its output up to then is kept."
+                + " Marked lost when the daemon started again at " + now + ".\n").getBytes(StandardCharsets.UTF_8);
+        return jdbi.inTransaction(h -> h.createQuery("""
+                        with lost as (
+                            update jobs set status = 'lost', finished_at = :now where status = 'running' returning id
+                        )
+                        insert into job_events (job_id, seq, ts, stream, data)
+                        select id, coalesce((select max(seq) from job_events e where e.job_id = lost.id), 0) + 1,
+                               :now, 'system', :note
+                        from lost
+                        returning job_id
+                        """)
+                .bind("now", utc(now))
+                .bind("note", note)
+                .mapTo(UUID.class)
+                .list());
+    }
+
+    public Optional<JobInfo> find(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select " + JOB_COLUMNS + " from jobs where id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> jobInfo(rs))
+                .findOne());
+    }
+
+    /** Newest first. */
+    public List<JobInfo> recent(int limit) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select " + JOB_COLUMNS + " from jobs order by started_at desc, id limit :limit")
+                .bind("limit", limit)
+                .map((rs, ctx) -> jobInfo(rs))
+                .list());
+    }
+
+    /** A full job id, or a unique prefix of one, to the job's id. */
+    public UUID resolve(String idOrPrefix) {
+        String prefix = idOrPrefix.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!ID_PREFIX.matcher(prefix).matches()) {
+            throw new VmoException(ErrorCode.UNKNOWN_JOB, "\"" + idOrPrefix + "\" is not a job id (ids look like"
+                    + " 3f2a9c1e-…, and any unique prefix of one works); `vmo jobs` lists recent jobs");
+        }
+        List<UUID> ids = jdbi.withHandle(h -> h.createQuery(
+                        "select id from jobs where id::text like :prefix order by started_at desc limit 5")
+                .bind("prefix", prefix + "%")
+                .mapTo(UUID.class)
+                .list());
+        if (ids.isEmpty()) {
+            throw new VmoException(ErrorCode.UNKNOWN_JOB,
+                    "no job with an id starting \"" + prefix + "\"; `vmo jobs` lists recent jobs");
+        }
+        if (ids.size() > 1) {
+            throw new VmoException(ErrorCode.AMBIGUOUS_JOB, "job id prefix \"" + prefix + "\" matches several jobs ("
+                    + ids.stream().map(UUID::toString).toList() + "); type more of the id");
+        }
+        return ids.getFirst();
+    }
+
+    /** Streams the stored events with {@code afterSeq < seq <= upToSeq}, in order, without loading them all. */
+    public void events(UUID jobId, long afterSeq, long upToSeq, Consumer<Chunk> sink) {
+        jdbi.useTransaction(h -> {
+            try (var events = eventsQuery(h, jobId, afterSeq, upToSeq)) {
+                events.forEach(sink);
+            }
+        });
+    }
+
+    private static java.util.stream.Stream<Chunk> eventsQuery(Handle h, UUID jobId, long afterSeq, long upToSeq) {
+        return h.createQuery("""
+                        select seq, ts, stream, data from job_events
+                        where job_id = :job and seq > :after and seq <= :upTo order by seq
+                        """)
+                .bind("job", jobId)
+                .bind("after", afterSeq)
+                .bind("upTo", upToSeq)
+                .setFetchSize(64) // a cursor: a job's history may be far larger than memory
+                .map((rs, ctx) -> new Chunk(jobId, rs.getLong("seq"), LogStream.fromWire(rs.getString("stream")),
+                        rs.getObject("ts", OffsetDateTime.class).toInstant(), rs.getBytes("data")))
+                .stream();
+    }
+
+    private static JobInfo jobInfo(ResultSet rs) throws SQLException {
+        OffsetDateTime finished = rs.getObject("finished_at", OffsetDateTime.class);
+        return new JobInfo(
+                rs.getObject("id", UUID.class).toString(),
+                rs.getString("kind"),
+                rs.getString("project"),
+                rs.getString("target"),
+                strings(rs.getArray("args")),
+                strings(rs.getArray("command")),
+                JobStatus.fromWire(rs.getString("status")),
+                (Integer) rs.getObject("exit_code"),
+                rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                finished == null ? null : finished.toInstant(),
+                rs.getLong("last_seq"));
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return Arrays.asList((String[]) array.getArray());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,123 @@
+package io.vmo.daemon.web;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vmo.daemon.job.JobManager;
+import io.vmo.protocol.Codec;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The daemon's one port. Each connection's pipeline:
+ * HTTP codec → aggregator → {@link RequestGuard} → WebSocket upgrade at /ws → {@link RestHandler} (other paths)
+ * → {@link MessageAssembler} → {@link WebSocketSession}.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    /** Netty closes the connection beyond this; {@link MessageAssembler} answers smaller oversized messages. */
+    private static final int MAX_FRAME_BYTES = 16 << 20;
+    private static final int MAX_HTTP_BODY_BYTES = 64 << 10;
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final ExecutorService executor;
+
+    private HttpServer(EventLoopGroup group, Channel serverChannel, ExecutorService executor) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.executor = executor;
+    }
+
+    public static HttpServer start(InetSocketAddress listen, AuthToken token, JobManager jobs, Codec codec)
+            throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        HttpResponses responses = new HttpResponses(codec);
+        RequestHandler requests = new RequestHandler(jobs);
+        RequestGuard guard = new RequestGuard(token, ownHosts(listen), responses);
+        RestHandler rest = new RestHandler(jobs, codec, responses, executor);
+        var webSocket = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/ws")
+                .checkStartsWith(false)
+                .maxFramePayloadLength(MAX_FRAME_BYTES)
+                .build();
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(
+                                    new FlushConsolidationHandler(256, true),
+                                    new HttpServerCodec(),
+                                    new HttpObjectAggregator(MAX_HTTP_BODY_BYTES),
+                                    guard,
+                                    new WebSocketServerProtocolHandler(webSocket),
+                                    rest,
+                                    new MessageAssembler(),
+                                    new WebSocketSession(codec, requests, jobs, executor));
+                        }
+                    })
+                    .bind(listen)
+                    .sync()
+                    .channel();
+            return new HttpServer(group, channel, executor);
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully();
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The host names a request's Host header may carry: loopback names, and the listen address. */
+    private static Set<String> ownHosts(InetSocketAddress listen) {
+        Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
+        hosts.add(hostLiteral(listen.getAddress()));
+        if (listen.getAddress().isAnyLocalAddress()) {
+            try {
+                NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                        .forEach(a -> hosts.add(hostLiteral(a)));
+            } catch (SocketException e) {
+                // loopback names still work
+            }
+        }
+        return Set.copyOf(hosts);
+    }
+
+    private static String hostLiteral(InetAddress address) {
+        String literal = address.getHostAddress().replaceAll("%.*", "");
+        return address instanceof java.net.Inet6Address ? "[" + literal + "]" : literal;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully().syncUninterruptibly();
+        executor.shutdownNow();
+    }
+}

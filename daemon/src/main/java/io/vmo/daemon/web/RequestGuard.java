@@ -1,0 +1,79 @@
+package io.vmo.daemon.web;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vmo.protocol.ErrorCode;
+import java.util.Set;
+
+/**
+ * Checks every HTTP request (the WebSocket upgrade included) before anything else sees it:
+ * <ul>
+ * <li>{@code Host} must name this daemon (loopback or its listen address): a page on another site whose name was
+ *     pointed at 127.0.0.1 (DNS rebinding) is refused;</li>
+ * <li>{@code Origin}, when a browser sends one, must be the daemon's own: another site's page cannot drive it;</li>
+ * <li>{@code Authorization: Bearer <token>} must match, except for {@code /healthz}.</li>
+ * </ul>
+ */
+@io.netty.channel.ChannelHandler.Sharable
+final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private final AuthToken token;
+    private final Set<String> ownHosts;
+    private final HttpResponses responses;
+
+    RequestGuard(AuthToken token, Set<String> ownHosts, HttpResponses responses) {
+        super(false); // passes the request on untouched when it is allowed
+        this.token = token;
+        this.ownHosts = ownHosts;
+        this.responses = responses;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host == null || !ownHosts.contains(hostName(host))) {
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "Host header \"" + host
+                    + "\" does not name this daemon; connect to it as localhost or 127.0.0.1");
+            return;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (origin != null && !origin.equalsIgnoreCase("http://" + host)) {
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "requests from origin " + origin
+                    + " are not allowed; only pages served by this daemon (http://" + host + ") may use it");
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        if (!path.equals("/healthz") && !token.matches(bearer(request))) {
+            refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
+                    "missing or wrong \"Authorization: Bearer <token>\"; the token is in the daemon user's"
+                            + " $XDG_CONFIG_HOME/vmo/token (default ~/.config/vmo/token)");
+            return;
+        }
+        ctx.fireChannelRead(request);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ErrorCode code,
+            String message) {
+        try {
+            responses.error(ctx, request, status, code, message);
+        } finally {
+            request.release();
+        }
+    }
+
+    private static String bearer(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    }
+
+    /** "localhost:7777" → "localhost", "[::1]:7777" → "[::1]". */
+    static String hostName(String hostHeader) {
+        String h = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
+        int colon = h.lastIndexOf(':');
+        return colon > h.lastIndexOf(']') ? h.substring(0, colon) : h;
+    }
+}

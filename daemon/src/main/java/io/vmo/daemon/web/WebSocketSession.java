@@ -1,0 +1,117 @@
+package io.vmo.daemon.web;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.job.Subscriber;
+import io.vmo.protocol.Codec;
+import io.vmo.protocol.ErrorCode;
+import io.vmo.protocol.Message;
+import io.vmo.protocol.Request;
+import io.vmo.protocol.Response;
+import io.vmo.protocol.VmoException;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * One client connection: decodes its messages, hands requests to the {@link RequestHandler} on virtual threads,
+ * and sends it replies and the events of the jobs it joined.
+ */
+final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssembler.Incoming> implements Subscriber {
+
+    /** A client this far behind on live output is disconnected; it can rejoin from the last seq it saw. */
+    static final long MAX_PENDING_BYTES = 256L << 20;
+
+    private final Codec codec;
+    private final RequestHandler handler;
+    private final JobManager jobs;
+    private final ExecutorService executor;
+    private final Object writability = new Object();
+    private volatile Channel channel;
+
+    WebSocketSession(Codec codec, RequestHandler handler, JobManager jobs, ExecutorService executor) {
+        this.codec = codec;
+        this.handler = handler;
+        this.jobs = jobs;
+        this.executor = executor;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MessageAssembler.Incoming incoming) {
+        switch (incoming) {
+            case MessageAssembler.Refused r -> send(new Response.ErrorReply(null, r.code(), r.message()));
+            case MessageAssembler.Text t -> {
+                Request request;
+                try {
+                    Message message = codec.decode(t.json());
+                    if (!(message instanceof Request r)) {
+                        throw new VmoException(ErrorCode.UNKNOWN_TYPE,
+                                "that message type is sent by the daemon, not to it");
+                    }
+                    request = r;
+                } catch (VmoException e) {
+                    send(new Response.ErrorReply(null, e.code(), e.getMessage()));
+                    return;
+                }
+                executor.execute(() -> handler.handle(request, this));
+            }
+        }
+    }
+
+    @Override
+    public void send(Response message) {
+        Channel ch = channel;
+        if (!ch.isActive()) {
+            return;
+        }
+        var outbound = ch.unsafe().outboundBuffer();
+        if (outbound != null && outbound.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
+            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+                    "too slow: more than " + (MAX_PENDING_BYTES >> 20) + " MB behind; reconnect and join-job again"
+                            + " with sinceSeq = the last seq you received"));
+            ch.close();
+            return;
+        }
+        ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBytes(message))));
+    }
+
+    @Override
+    public void awaitCapacity() {
+        synchronized (writability) {
+            while (channel.isActive() && !channel.isWritable()) {
+                try {
+                    writability.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        synchronized (writability) {
+            writability.notifyAll();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        jobs.forget(this);
+        synchronized (writability) {
+            writability.notifyAll();
+        }
+        ctx.fireChannelInactive();
+    }
+}

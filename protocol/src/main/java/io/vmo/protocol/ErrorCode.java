@@ -1,0 +1,33 @@
+package io.vmo.protocol;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Stable machine-readable error codes; the message beside them is for people and may change. */
+public enum ErrorCode {
+    BAD_JSON("bad-json"),
+    BAD_REQUEST("bad-request"),
+    UNKNOWN_TYPE("unknown-type"),
+    UNSUPPORTED_VERSION("unsupported-version"),
+    FRAME_TOO_LARGE("frame-too-large"),
+    UNAUTHORIZED("unauthorized"),
+    FORBIDDEN("forbidden"),
+    NOT_FOUND("not-found"),
+    UNKNOWN_JOB("unknown-job"),
+    AMBIGUOUS_JOB("ambiguous-job"),
+    UNKNOWN_PROJECT("unknown-project"),
+    INVALID_ARGUMENT("invalid-argument"),
+    SPAWN_FAILED("spawn-failed"),
+    STORE_UNAVAILABLE("store-unavailable"),
+    INTERNAL("internal");
+
+    private final String code;
+
+    ErrorCode(String code) {
+        this.code = code;
+    }
+
+    @JsonValue
+    public String code() {
+        return code;
+    }
+}

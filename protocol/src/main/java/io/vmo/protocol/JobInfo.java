@@ -1,0 +1,27 @@
+package io.vmo.protocol;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the daemon knows of a job. {@code command} is the exact argv that ran; {@code lastSeq} the highest event
+ * sequence number the daemon had assigned when it answered.
+ */
+public record JobInfo(
+        String id,
+        String kind,
+        String project,
+        String target,
+        List<String> args,
+        List<String> command,
+        JobStatus status,
+        Integer exitCode,
+        Instant startedAt,
+        Instant finishedAt,
+        long lastSeq) {
+
+    public JobInfo {
+        args = List.copyOf(args);
+        command = List.copyOf(command);
+    }
+}

@@ -1,0 +1,60 @@
+package io.vmo.protocol;
+
+import java.util.List;
+
+/** Client to daemon. Each carries an optional client-chosen {@code id} that the daemon echoes on its reply. */
+public sealed interface Request extends Message {
+
+    String id();
+
+    /** Run {@code make -C <project dir> <target> <args…>}; replied to with {@code job:started}. */
+    record ExecuteCommand(String id, String project, String target, List<String> args) implements Request {
+        public ExecuteCommand {
+            Fields.required(project, "project", "execute-command");
+            Fields.required(target, "target", "execute-command");
+            args = Fields.list(args, "args", "execute-command");
+        }
+    }
+
+    /**
+     * Stream a job's events with {@code seq > sinceSeq} (stored ones first, then live ones, with no gap and no
+     * duplicate), ending with {@code job:done}. Replied to with {@code job:joined}.
+     */
+    record JoinJob(String id, String jobId, long sinceSeq) implements Request {
+        public JoinJob {
+            Fields.required(jobId, "jobId", "join-job");
+            if (sinceSeq < 0) {
+                throw new IllegalArgumentException("join-job: sinceSeq must be 0 or more (0 replays from the start)");
+            }
+        }
+    }
+
+    /** Stop receiving a job's events; replied to with {@code ack}. */
+    record LeaveJob(String id, String jobId) implements Request {
+        public LeaveJob {
+            Fields.required(jobId, "jobId", "leave-job");
+        }
+    }
+
+    /** Stop a running job; replied to with its {@code job:done} once it has ended. */
+    record CancelJob(String id, String jobId) implements Request {
+        public CancelJob {
+            Fields.required(jobId, "jobId", "cancel-job");
+        }
+    }
+
+    /** The most recent jobs, newest first; replied to with {@code job:list}. */
+    record ListJobs(String id, Integer limit) implements Request {
+        public static final int DEFAULT_LIMIT = 20;
+        public static final int MAX_LIMIT = 1000;
+
+        public ListJobs {
+            if (limit == null) {
+                limit = DEFAULT_LIMIT;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("list-jobs: limit must be between 1 and " + MAX_LIMIT);
+            }
+        }
+    }
+}
