@@ -1,0 +1,64 @@
+package io.vmo.e2e;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the real launcher, {@code bin/vmo}, as a user would, in a home directory of the test's own. */
+public final class Vmo {
+
+    private static final Path LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo")).toAbsolutePath();
+
+    private Vmo() {}
+
+    public static ProcessBuilder command(Path home, Map<String, String> extraEnv, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(LAUNCHER.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(k -> k.startsWith("VMO_") || k.startsWith("XDG_"));
+        env.put("HOME", home.toString());
+        env.putAll(extraEnv);
+        return builder;
+    }
+
+    /** What a finished CLI run left behind. */
+    public record Result(int exitCode, byte[] stdout, byte[] stderr) {
+
+        public String out() {
+            return new String(stdout, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        public String err() {
+            return new String(stderr, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + abbreviate(out()) + "\n--- stderr\n" + abbreviate(err());
+        }
+
+        private static String abbreviate(String s) {
+            return s.length() > 2000 ? s.substring(0, 2000) + "… (" + s.length() + " chars)" : s;
+        }
+    }
+
+    /** Runs to the end and collects both streams (read concurrently, so a large output cannot block the child). */
+    public static Result run(ProcessBuilder builder) throws IOException, InterruptedException {
+        Process process = builder.start();
+        process.getOutputStream().close();
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        byte[] stdout = process.getInputStream().readAllBytes();
+        int exit = process.waitFor();
+        return new Result(exit, stdout, stderr.join());
+    }
+}
