@@ -71,5 +71,4 @@ final class MessageAssembler extends SimpleChannelInboundHandler<WebSocketFrame>
         reset();
         ctx.fireChannelInactive();
     }
-
 }
