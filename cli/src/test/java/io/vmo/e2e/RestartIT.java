@@ -1,6 +1,7 @@
 package io.vmo.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,17 @@ class RestartIT {
             assertThat(tail.exitCode()).isEqualTo(1);
         } finally {
             daemon.close();
+        }
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameDatabaseIsRefused(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        String databaseUrl = postgres.newDatabase();
+        try (TestDaemon first = TestDaemon.start(tmp.resolve("first"), databaseUrl)) {
+            assertThatThrownBy(() -> TestDaemon.start(tmp.resolve("second"), databaseUrl))
+                    .hasMessageContaining("another vmo daemon is already using the database")
+                    .hasMessageNotContaining("password=");
+            assertThat(first.run("jobs").exitCode()).isZero();
         }
     }
 

@@ -3,6 +3,8 @@ package io.vmo.daemon.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -16,13 +18,18 @@ public final class Database implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
+    /** Any constant: the advisory lock that marks a database as one daemon's. */
+    private static final long DAEMON_LOCK = 0x766d6f; // "vmo"
+
     private final HikariDataSource pool;
     private final EmbeddedPostgres embedded;
+    private final Connection lockHolder;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource pool, EmbeddedPostgres embedded) {
+    private Database(HikariDataSource pool, EmbeddedPostgres embedded, Connection lockHolder) {
         this.pool = pool;
         this.embedded = embedded;
+        this.lockHolder = lockHolder;
         this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
     }
 
@@ -41,8 +48,9 @@ public final class Database implements AutoCloseable {
         }
         try {
             HikariDataSource pool = connect(jdbcUrl);
+            Connection lockHolder = claim(pool, jdbcUrl);
             migrate(pool, jdbcUrl);
-            return new Database(pool, embedded);
+            return new Database(pool, embedded, lockHolder);
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -65,6 +73,30 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot connect to PostgreSQL at " + redact(jdbcUrl) + ": " + rootMessage(e)
                     + ". Check that the server runs and the URL is right, or start vmo without --database-url to"
                     + " use its own PostgreSQL.", e);
+        }
+    }
+
+    /**
+     * One daemon per database: a second one would mark the first one's running jobs lost. The session-level
+     * advisory lock is held by one connection for the daemon's life and freed by PostgreSQL if the daemon dies.
+     */
+    private static Connection claim(HikariDataSource pool, String jdbcUrl) {
+        try {
+            Connection connection = pool.getConnection();
+            try (var statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+                statement.setLong(1, DAEMON_LOCK);
+                var rs = statement.executeQuery();
+                if (rs.next() && rs.getBoolean(1)) {
+                    return connection;
+                }
+            }
+            connection.close();
+            pool.close();
+            throw new StoreException("another vmo daemon is already using the database at " + redact(jdbcUrl)
+                    + "; stop it first, or give this daemon a database of its own");
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException("cannot use the database at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
     }
 
@@ -126,6 +158,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            lockHolder.close();
+        } catch (SQLException e) {
+            log.debug("closing the lock connection: {}", e.toString());
+        }
         pool.close();
         if (embedded != null) {
             embedded.close();
