@@ -61,7 +61,7 @@ class RestartIT {
         try (TestDaemon first = TestDaemon.start(tmp.resolve("first"), databaseUrl)) {
             assertThatThrownBy(() -> TestDaemon.start(tmp.resolve("second"), databaseUrl))
                     .hasMessageContaining("another vmo daemon is already using the database")
-                    .hasMessageNotContaining("password=");
+                    .hasMessageNotContaining(databaseUrl.replaceAll(".*password=", "")); // the secret itself
             assertThat(first.run("jobs").exitCode()).isZero();
         }
     }

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +37,8 @@ class RunIT {
                 .PHONY: status payload fail
                 status:
                 \t@echo "status of $(ENV)"
+                colours:
+                	@echo out; echo err >&2; exit 1
                 payload:
                 \t@cat out.bin; cat err.bin >&2; exit 3
                 """);
@@ -53,6 +56,27 @@ class RunIT {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).isEqualTo("status of dev\n");
         assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void coloursOnlyOnATerminalAndNeverWithNoColor() throws Exception {
+        // `script` gives the CLI a real pseudo-terminal, as an interactive shell would.
+        String onTerminal = underTerminal(Map.of());
+        assertThat(onTerminal).contains("out").contains("\u001b[31merr").contains("\u001b[2mvmo: job ");
+        String noColor = underTerminal(Map.of("NO_COLOR", "1"));
+        assertThat(noColor).contains("err").doesNotContain("\u001b[");
+        Vmo.Result piped = daemon.run("run", "vm", "colours");
+        assertThat(piped.out() + piped.err()).doesNotContain("\u001b[");
+    }
+
+    private String underTerminal(Map<String, String> env) throws Exception {
+        ProcessBuilder cli = daemon.cli("run", "vm", "colours");
+        String command = String.join(" ", cli.command());
+        ProcessBuilder script = new ProcessBuilder("script", "-qec", command, "/dev/null");
+        script.environment().clear();
+        script.environment().putAll(cli.environment());
+        script.environment().putAll(env);
+        return Vmo.run(script).out();
     }
 
     @Test
