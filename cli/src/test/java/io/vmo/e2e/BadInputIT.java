@@ -35,9 +35,7 @@ class BadInputIT {
     @BeforeAll
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase());
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), "ok:\n\t@echo ok\n");
-        daemon.register("vm", project);
+        daemon.addProject("vm", "ok:\n\t@echo ok\n");
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -32,8 +31,7 @@ class CancelIT {
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         databaseUrl = postgres.newDatabase();
         daemon = TestDaemon.start(tmp.resolve("home"), databaseUrl);
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), """
+        daemon.addProject("vm", """
                 tree:
                 \t@sleep %1$s & sleep %1$s & (sleep %1$s; echo never) & echo started; wait
                 stubborn:
@@ -41,7 +39,6 @@ class CancelIT {
                 quick:
                 \t@echo done
                 """.formatted(TREE, STUBBORN));
-        daemon.register("vm", project);
     }
 
     @AfterEach
@@ -79,7 +76,7 @@ class CancelIT {
     @Test
     void cancelByIdPrefixKillsATargetThatIgnoresSigterm() throws Exception {
         String jobId = daemon.run("run", "-d", "vm", "stubborn").out().strip();
-        awaitOutput(jobId, "started");
+        StoredJob.awaitStdout(databaseUrl, jobId, "started");
 
         long start = System.nanoTime();
         var result = daemon.run("cancel", jobId.substring(0, 8));
@@ -102,13 +99,5 @@ class CancelIT {
         var result = daemon.run("cancel", jobId);
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo("job " + jobId + " had already ended: success\n");
-    }
-
-    private void awaitOutput(String jobId, String text) throws Exception {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!StoredJob.read(databaseUrl, jobId).text("stdout").contains(text)) {
-            assertThat(System.currentTimeMillis()).as("output \"" + text + "\" within 20 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
     }
 }

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,10 +26,8 @@ class RestIT {
     @BeforeAll
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase());
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), "three:\n\t@echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three\n"
+        daemon.addProject("vm", "three:\n\t@echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three\n"
                 + "long:\n\t@echo started; sleep 31340\n");
-        daemon.register("vm", project);
         daemon.run("run", "vm", "three");
         jobId = daemon.run("jobs").out().lines().skip(1).findFirst().orElseThrow().substring(0, 8);
     }

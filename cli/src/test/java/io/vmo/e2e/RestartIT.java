@@ -3,7 +3,6 @@ package io.vmo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,17 +24,11 @@ class RestartIT {
     void aJobRunningWhenTheDaemonDiedIsMarkedLostOnRestart(SharedPostgres postgres, @TempDir Path tmp)
             throws Exception {
         String databaseUrl = postgres.newDatabase();
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), "long:\n\t@echo started; sleep " + ORPHAN + "\n");
         TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), databaseUrl);
         try {
-            daemon.register("vm", project);
+            daemon.addProject("vm", "long:\n\t@echo started; sleep " + ORPHAN + "\n");
             String jobId = daemon.run("run", "-d", "vm", "long").out().strip();
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (!StoredJob.read(databaseUrl, jobId).text("stdout").equals("started\n")) {
-                assertThat(System.currentTimeMillis()).isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            StoredJob.awaitStdout(databaseUrl, jobId, "started");
 
             daemon.kill();
             assertThat(StoredJob.read(databaseUrl, jobId).status()).isEqualTo("running");
@@ -70,11 +63,9 @@ class RestartIT {
     void withNoDatabaseConfiguredTheDaemonRunsItsOwnPostgresAndKeepsHistoryAcrossRestarts(@TempDir Path tmp)
             throws Exception {
         Path home = tmp.resolve("home");
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), "hello:\n\t@echo hello\n");
         String jobId;
         try (TestDaemon daemon = TestDaemon.start(home, null)) {
-            daemon.register("vm", project);
+            daemon.addProject("vm", "hello:\n\t@echo hello\n");
             assertThat(daemon.run("run", "vm", "hello").out()).isEqualTo("hello\n");
             jobId = daemon.run("jobs").out().lines().skip(1).findFirst().orElseThrow().substring(0, 8);
         }

@@ -32,8 +32,7 @@ class RunIT {
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         databaseUrl = postgres.newDatabase();
         daemon = TestDaemon.start(tmp.resolve("home"), databaseUrl);
-        project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), """
+        project = daemon.addProject("vm", """
                 .PHONY: status payload fail
                 status:
                 \t@echo "status of $(ENV)"
@@ -42,7 +41,6 @@ class RunIT {
                 payload:
                 \t@cat out.bin; cat err.bin >&2; exit 3
                 """);
-        daemon.register("vm", project);
     }
 
     @AfterAll

@@ -37,6 +37,17 @@ public record StoredJob(String status, Integer exitCode, List<Event> events) {
         }
     }
 
+    /** Waits (up to 20 s) until the job's stored stdout contains {@code text}. */
+    public static void awaitStdout(String jdbcUrl, String jobId, String text) throws Exception {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!read(jdbcUrl, jobId).text("stdout").contains(text)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("job " + jobId + " did not print \"" + text + "\" within 20 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** The bytes of one stream, in seq order. */
     public byte[] bytes(String stream) {
         var out = new ByteArrayOutputStream();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vmo.cli.DaemonClient;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,15 +35,13 @@ class StreamIT {
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         databaseUrl = postgres.newDatabase();
         daemon = TestDaemon.start(tmp.resolve("home"), databaseUrl);
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.writeString(project.resolve("Makefile"), """
+        daemon.addProject("vm", """
                 count:
                 \t@i=0; while [ $$i -lt %d ]; do echo "$(ID) out $$i"; echo "$(ID) err $$i" >&2; \\
                 \t  [ $$((i %% 100)) -eq 0 ] && sleep 0.05; i=$$((i+1)); done
                 slow:
                 \t@for i in $$(seq 1 300); do echo "line $$i"; sleep 0.01; done
                 """.formatted(LINES));
-        daemon.register("vm", project);
     }
 
     @AfterAll

@@ -115,6 +115,14 @@ public final class TestDaemon implements AutoCloseable {
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
+    /** Creates a project folder with this Makefile and registers it under {@code alias}; returns the folder. */
+    public Path addProject(String alias, String makefile) throws IOException {
+        Path dir = Files.createDirectories(home.resolveSibling("projects").resolve(alias));
+        Files.writeString(dir.resolve("Makefile"), makefile);
+        register(alias, dir);
+        return dir;
+    }
+
     /** The CLI, pointed at this daemon. */
     public ProcessBuilder cli(String... args) {
         return Vmo.command(home, Map.of("VMO_DAEMON", address), List.of(args));
