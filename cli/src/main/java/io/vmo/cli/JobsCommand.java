@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +24,9 @@ final class JobsCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
+    @Mixin
+    JsonOption json;
+
     @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
             description = "How many jobs (default: ${DEFAULT-VALUE}, at most " + Request.ListJobs.MAX_LIMIT + ").")
     int limit;
@@ -36,33 +40,21 @@ final class JobsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "STATUS", "COMMAND", "STARTED", "DURATION"});
+        if (json.enabled) {
+            json.print(console, jobs);
+            return 0;
+        }
+        Table table = new Table("ID", "STATUS", "COMMAND", "STARTED", "DURATION");
         Instant now = Instant.now();
         for (JobInfo job : jobs) {
             List<String> command = new ArrayList<>(List.of(job.project(), job.target()));
             command.addAll(job.args());
-            rows.add(new String[] {job.id().substring(0, 8), job.status().wireName(), String.join(" ", command),
-                    STARTED.format(job.startedAt()),
-                    duration(Duration.between(job.startedAt(), job.finishedAt() != null ? job.finishedAt() : now))});
+            String status = job.status().wireName();
+            table.row(Arrays.asList(null, text -> console.styleOut(statusStyle(status), text)),
+                    job.id().substring(0, 8), status, String.join(" ", command), STARTED.format(job.startedAt()),
+                    duration(Duration.between(job.startedAt(), job.finishedAt() != null ? job.finishedAt() : now)));
         }
-        int[] widths = new int[rows.getFirst().length];
-        rows.forEach(r -> {
-            for (int i = 0; i < r.length; i++) {
-                widths[i] = Math.max(widths[i], r[i].length());
-            }
-        });
-        for (int r = 0; r < rows.size(); r++) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < widths.length; i++) {
-                String cell = String.format("%-" + widths[i] + "s", rows.get(r)[i]);
-                line.append(i == 1 && r > 0 ? console.styleOut(statusStyle(rows.get(r)[i]), cell) : cell);
-                line.append(i < widths.length - 1 ? "  " : "");
-            }
-            console.out.println(r == 0 ? console.styleOut(Console.Style.BOLD, line.toString().strip())
-                    : line.toString().stripTrailing());
-        }
-        console.flush();
+        table.print(console);
         return 0;
     }
 

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vmo", mixinStandardHelpOptions = true, version = "vmo 0.1.0",
         description = "Run make targets through the vmo daemon, watch them live, stop them, and find what ran.",
         subcommands = {RunCommand.class, TailCommand.class, JobsCommand.class, CancelCommand.class,
+            ProjectsCommand.class, TargetsCommand.class,
             DaemonCommand.class})
 public final class Vmo {
 
@@ -21,7 +22,12 @@ public final class Vmo {
                         cmd.getErr().println("vmo: " + cli.getMessage());
                         return cli.exitCode();
                     }
-                    throw e;
+                    // A bug: one line for the user, the trace when asked for.
+                    cmd.getErr().println("vmo: internal error: " + e + " (set VMO_DEBUG=1 for details)");
+                    if (System.getenv("VMO_DEBUG") != null) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
                 });
     }
 }

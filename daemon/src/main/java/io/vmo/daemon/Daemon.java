@@ -1,6 +1,8 @@
 package io.vmo.daemon;
 
+import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.catalog.Registry;
+import io.vmo.daemon.catalog.TargetCatalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
@@ -10,6 +12,7 @@ import io.vmo.daemon.web.HttpServer;
 import io.vmo.protocol.Codec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +27,8 @@ public final class Daemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
     /** What a daemon needs to start; {@link DaemonCommand} builds it from options and the environment. */
-    public record Config(InetSocketAddress listen, String databaseUrl, Locations locations, Duration cancelGrace) {}
+    public record Config(InetSocketAddress listen, String databaseUrl, Locations locations, Duration cancelGrace,
+            List<Path> executablePath) {}
 
     private final Database database;
     private final EventWriter writer;
@@ -54,7 +58,8 @@ public final class Daemon implements AutoCloseable {
             writer = new EventWriter(store);
             Registry registry = new Registry(locations.registry(), locations.home());
             jobs = new JobManager(registry, store, writer, Clock.systemUTC(), config.cancelGrace());
-            HttpServer server = HttpServer.start(config.listen(), token, jobs, new Codec());
+            Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()));
+            HttpServer server = HttpServer.start(config.listen(), token, jobs, catalog, new Codec());
             return new Daemon(database, writer, jobs, server);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {

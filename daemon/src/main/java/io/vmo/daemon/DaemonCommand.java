@@ -3,7 +3,10 @@ package io.vmo.daemon;
 import io.vmo.daemon.store.StoreException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -40,7 +43,7 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         Locations locations = Locations.fromEnvironment();
         var config = new Daemon.Config(address, databaseUrl, locations,
-                Duration.ofMillis(Math.round(cancelGraceSeconds * 1000)));
+                Duration.ofMillis(Math.round(cancelGraceSeconds * 1000)), executablePath());
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -64,6 +67,12 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** $PATH, where an alias may have an executable of its own that answers --list-targets. */
+    private static List<Path> executablePath() {
+        String path = System.getenv().getOrDefault("PATH", "");
+        return Arrays.stream(path.split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
     }
 
     static InetSocketAddress parseListen(String listen) {

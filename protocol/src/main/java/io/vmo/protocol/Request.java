@@ -57,4 +57,14 @@ public sealed interface Request extends Message {
             }
         }
     }
+
+    /** The projects of the mkcli registry, problems included; replied to with {@code project:list}. */
+    record ListProjects(String id) implements Request {}
+
+    /** A project's make targets; replied to with {@code target:list}. */
+    record ListTargets(String id, String project) implements Request {
+        public ListTargets {
+            Fields.required(project, "project", "list-targets");
+        }
+    }
 }

@@ -22,6 +22,11 @@ public sealed interface Response extends Message {
 
     record JobList(String id, List<JobInfo> jobs) implements Response {}
 
+    record ProjectList(String id, List<ProjectInfo> projects) implements Response {}
+
+    /** {@code problem} is set (and {@code targets} empty) when make rejects the project's Makefile. */
+    record TargetList(String id, String project, List<TargetInfo> targets, String problem) implements Response {}
+
     record Ack(String id) implements Response {}
 
     /** Something the client asked for could not be done; the connection stays usable. */

@@ -6,19 +6,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The mkcli registry ({@code ~/.config/mkcli/registry}): lines {@code alias=/path/to/project}, blank lines and
- * {@code #} comments allowed. Read on every lookup, so an edit takes effect without restarting the daemon.
+ * {@code #} comments allowed. Read on every lookup, so an edit takes effect without restarting the daemon. Entries
+ * with a problem are listed with it, never dropped silently.
  */
 public final class Registry {
 
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
+    private static final List<String> MAKEFILE_NAMES = List.of("GNUmakefile", "makefile", "Makefile");
 
     private final Path file;
     private final Path home;
@@ -32,50 +34,65 @@ public final class Registry {
         return file;
     }
 
-    /** The project for {@code alias}, or a {@link VmoException} that says how to register it. */
+    /** The project for {@code alias}, if it can be run; otherwise a {@link VmoException} saying how to fix it. */
     public Project project(String alias) {
-        Map<String, Project> projects = read();
-        Project project = projects.get(alias);
-        if (project == null) {
-            throw new VmoException(ErrorCode.UNKNOWN_PROJECT, "no project \"" + alias + "\" in " + file
-                    + (projects.isEmpty() ? " (it lists none)" : " (it lists " + String.join(", ", projects.keySet()) + ")")
-                    + "; add a line \"" + alias + "=/path/to/project\" to it");
-        }
-        if (!Files.isDirectory(project.dir())) {
-            throw new VmoException(ErrorCode.UNKNOWN_PROJECT, "project \"" + alias + "\" points to " + project.dir()
-                    + ", which is not a directory; fix its line in " + file);
+        List<Project> projects = projects();
+        Project project = projects.stream().filter(p -> p.alias().equals(alias)).findFirst()
+                .orElseThrow(() -> new VmoException(ErrorCode.UNKNOWN_PROJECT, "no project \"" + alias + "\" in "
+                        + file + (projects.isEmpty() ? " (it lists none)" : " (it lists " + String.join(", ",
+                        projects.stream().map(Project::alias).toList()) + ")") + "; add a line \"" + alias
+                        + "=/path/to/project\" to it"));
+        if (!project.runnable()) {
+            throw new VmoException(ErrorCode.UNKNOWN_PROJECT, "project \"" + alias + "\": " + project.problem());
         }
         return project;
     }
 
+    /** Every entry, in file order; a later line for the same alias wins, as in mkcli. */
     public List<Project> projects() {
-        return List.copyOf(read().values());
-    }
-
-    private Map<String, Project> read() {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
         } catch (NoSuchFileException e) {
-            return Map.of();
+            return List.of();
         } catch (IOException e) {
             throw new VmoException(ErrorCode.UNKNOWN_PROJECT, "cannot read the project registry " + file + ": " + e);
         }
-        Map<String, Project> projects = new LinkedHashMap<>();
+        List<Project> projects = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            int eq = line.indexOf('=');
-            if (eq <= 0 || eq == line.length() - 1) {
-                log.warn("{}:{}: ignored, expected alias=/path/to/project: {}", file, i + 1, line);
-                continue;
+            Project project = entry(line, i + 1);
+            if (!project.runnable()) {
+                log.warn("{}: {}", file, project.problem());
             }
-            String alias = line.substring(0, eq).strip();
-            projects.put(alias, new Project(alias, expand(line.substring(eq + 1).strip())));
+            projects.removeIf(p -> p.alias().equals(project.alias()));
+            projects.add(project);
         }
-        return projects;
+        return List.copyOf(projects);
+    }
+
+    private Project entry(String line, int number) {
+        int eq = line.indexOf('=');
+        if (eq <= 0 || eq == line.length() - 1) {
+            return new Project(line, null, "line " + number + " of " + file + " is not alias=/path/to/project: \""
+                    + line + "\"");
+        }
+        String alias = line.substring(0, eq).strip();
+        Path dir = expand(line.substring(eq + 1).strip());
+        if (!Files.isDirectory(dir)) {
+            return new Project(alias, dir, "its folder " + dir + " does not exist; fix line " + number + " of " + file);
+        }
+        if (makefile(dir).isEmpty()) {
+            return new Project(alias, dir, "its folder " + dir + " has no Makefile");
+        }
+        return new Project(alias, dir, null);
+    }
+
+    static Optional<Path> makefile(Path dir) {
+        return MAKEFILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
     }
 
     private Path expand(String path) {

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.protocol.Codec;
 import java.net.InetAddress;
@@ -47,14 +48,15 @@ public final class HttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static HttpServer start(InetSocketAddress listen, AuthToken token, JobManager jobs, Codec codec)
+    public static HttpServer start(InetSocketAddress listen, AuthToken token, JobManager jobs, Catalog catalog,
+            Codec codec)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
-        RequestHandler requests = new RequestHandler(jobs);
+        RequestHandler requests = new RequestHandler(jobs, catalog);
         RequestGuard guard = new RequestGuard(token, ownHosts(listen), responses);
-        RestHandler rest = new RestHandler(jobs, codec, responses, executor);
+        RestHandler rest = new RestHandler(jobs, catalog, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
                 .checkStartsWith(false)

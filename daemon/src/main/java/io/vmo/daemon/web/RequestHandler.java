@@ -1,5 +1,6 @@
 package io.vmo.daemon.web;
 
+import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.protocol.ErrorCode;
@@ -15,9 +16,11 @@ final class RequestHandler {
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
 
     private final JobManager jobs;
+    private final Catalog catalog;
 
-    RequestHandler(JobManager jobs) {
+    RequestHandler(JobManager jobs, Catalog catalog) {
         this.jobs = jobs;
+        this.catalog = catalog;
     }
 
     /** May block (database, replay): called on a virtual thread. */
@@ -34,6 +37,8 @@ final class RequestHandler {
                 case Request.CancelJob r -> jobs.cancel(r.jobId()).thenAccept(done -> client.send(
                         new Response.JobDone(r.id(), done.jobId(), done.status(), done.exitCode(), done.finishedAt())));
                 case Request.ListJobs r -> client.send(new Response.JobList(r.id(), jobs.recent(r.limit())));
+                case Request.ListProjects r -> client.send(new Response.ProjectList(r.id(), catalog.projects()));
+                case Request.ListTargets r -> client.send(catalog.targets(r.id(), r.project()));
             }
         } catch (VmoException e) {
             client.send(new Response.ErrorReply(request.id(), e.code(), e.getMessage()));

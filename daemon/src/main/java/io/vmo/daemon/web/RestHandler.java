@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
@@ -36,17 +37,22 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     record CancelBody(String jobId) {}
 
+    record Projects(List<io.vmo.protocol.ProjectInfo> projects) {}
+
     private static final Pattern JOB = Pattern.compile("/api/jobs/([^/]+)");
     private static final Pattern JOB_EVENTS = Pattern.compile("/api/jobs/([^/]+)/events");
+    private static final Pattern TARGETS = Pattern.compile("/api/projects/([^/]+)/targets");
     private static final int MAX_EVENTS = 1000;
 
     private final JobManager jobs;
+    private final Catalog catalog;
     private final Codec codec;
     private final HttpResponses responses;
     private final ExecutorService executor;
 
-    RestHandler(JobManager jobs, Codec codec, HttpResponses responses, ExecutorService executor) {
+    RestHandler(JobManager jobs, Catalog catalog, Codec codec, HttpResponses responses, ExecutorService executor) {
         this.jobs = jobs;
+        this.catalog = catalog;
         this.codec = codec;
         this.responses = responses;
         this.executor = executor;
@@ -96,9 +102,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (method.equals(HttpMethod.GET) && (m = JOB.matcher(path)).matches()) {
             return jobs.find(m.group(1));
         }
+        if (method.equals(HttpMethod.GET) && path.equals("/api/projects")) {
+            return new Projects(catalog.projects());
+        }
+        if (method.equals(HttpMethod.GET) && (m = TARGETS.matcher(path)).matches()) {
+            return catalog.targets(null, QueryStringDecoder.decodeComponent(m.group(1)));
+        }
         throw new VmoException(ErrorCode.NOT_FOUND, method + " " + path + " is not part of the API; see"
                 + " docs/protocol.md (GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/events?since=SEQ,"
-                + " POST /api/jobs/cancel)");
+                + " POST /api/jobs/cancel, GET /api/projects, GET /api/projects/{alias}/targets)");
     }
 
     /** A page of stored events after {@code since}; page on with {@code since} = the last seq received. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class MakeCommandTest {
 
-    private final Project project = new Project("vm", Path.of("/srv/vm"));
+    private final Project project = new Project("vm", Path.of("/srv/vm"), null);
 
     @Test
     void buildsAnArgvWhereMakeStopsReadingOptionsBeforeTheTarget() {

@@ -1,0 +1,44 @@
+package io.vmo.cli;
+
+import io.vmo.protocol.Request;
+import io.vmo.protocol.Response;
+import io.vmo.protocol.TargetInfo;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "targets", mixinStandardHelpOptions = true,
+        description = "List a project's make targets, with their `## description` comments.")
+final class TargetsCommand implements Callable<Integer> {
+
+    @Mixin
+    DaemonOptions daemon;
+
+    @Mixin
+    JsonOption json;
+
+    @Parameters(index = "0", paramLabel = "PROJECT", description = "Project alias from the mkcli registry.")
+    String project;
+
+    @Override
+    public Integer call() {
+        Console console = new Console();
+        Response.TargetList list;
+        try (DaemonClient client = daemon.connect()) {
+            list = client.call(new Request.ListTargets(client.nextId(), project), Response.TargetList.class);
+        }
+        if (json.enabled) {
+            json.print(console, list);
+        } else if (list.problem() != null) {
+            console.note(list.problem());
+        } else {
+            Table table = new Table("TARGET", "DESCRIPTION");
+            for (TargetInfo target : list.targets()) {
+                table.row(target.name(), target.description());
+            }
+            table.print(console);
+        }
+        return list.problem() == null ? 0 : 1;
+    }
+}
