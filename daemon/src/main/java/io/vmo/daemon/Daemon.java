@@ -3,7 +3,9 @@ package io.vmo.daemon;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.TargetCatalog;
+import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobStore;
@@ -48,17 +50,21 @@ public final class Daemon implements AutoCloseable {
         Database database = Database.open(config.databaseUrl(), locations.stateDir());
         EventWriter writer = null;
         JobManager jobs = null;
+        Clock clock = Clock.systemUTC();
         try {
             JobStore store = new JobStore(database.jdbi());
-            List<UUID> lost = store.markLost(Clock.systemUTC().instant());
+            List<UUID> lost = store.markLost(clock.instant());
             if (!lost.isEmpty()) {
                 log.warn("{} job(s) were running when the daemon last stopped and are now marked lost: {}",
                         lost.size(), lost);
             }
             writer = new EventWriter(store);
             Registry registry = new Registry(locations.registry(), locations.home());
-            jobs = new JobManager(registry, store, writer, Clock.systemUTC(), config.cancelGrace());
-            Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()));
+            jobs = new JobManager(registry, store, writer, clock, config.cancelGrace());
+            var vms = new VmCatalog(() -> Settings.load(locations.settingsFile(), locations.home()), locations.home());
+            Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
+                    new CatalogStore(database.jdbi()), clock);
+            catalog.sync();
             HttpServer server = HttpServer.start(config.listen(), token, jobs, catalog, new Codec());
             return new Daemon(database, writer, jobs, server);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started

@@ -25,6 +25,11 @@ public record Locations(Path home, Path configDir, Path stateDir, Path registry)
         return configDir.resolve("token");
     }
 
+    /** vmo's own settings: see {@link Settings}. */
+    public Path settingsFile() {
+        return configDir.resolve("config.yml");
+    }
+
     /** The spec says to ignore a relative value. */
     private static Path xdg(Map<String, String> env, String name, Path fallback) {
         String value = env.get(name);

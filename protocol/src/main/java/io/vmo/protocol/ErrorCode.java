@@ -15,6 +15,7 @@ public enum ErrorCode {
     UNKNOWN_JOB("unknown-job"),
     AMBIGUOUS_JOB("ambiguous-job"),
     UNKNOWN_PROJECT("unknown-project"),
+    UNKNOWN_VM("unknown-vm"),
     INVALID_ARGUMENT("invalid-argument"),
     SPAWN_FAILED("spawn-failed"),
     STORE_UNAVAILABLE("store-unavailable"),

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Request.ListJobs.class, name = "list-jobs"),
     @JsonSubTypes.Type(value = Request.ListProjects.class, name = "list-projects"),
     @JsonSubTypes.Type(value = Request.ListTargets.class, name = "list-targets"),
+    @JsonSubTypes.Type(value = Request.ListVms.class, name = "list-vms"),
     @JsonSubTypes.Type(value = Response.JobStarted.class, name = "job:started"),
     @JsonSubTypes.Type(value = Response.JobJoined.class, name = "job:joined"),
     @JsonSubTypes.Type(value = Response.JobLog.class, name = "job:log"),
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Response.JobList.class, name = "job:list"),
     @JsonSubTypes.Type(value = Response.ProjectList.class, name = "project:list"),
     @JsonSubTypes.Type(value = Response.TargetList.class, name = "target:list"),
+    @JsonSubTypes.Type(value = Response.VmList.class, name = "vm:list"),
     @JsonSubTypes.Type(value = Response.Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = Response.ErrorReply.class, name = "error"),
 })

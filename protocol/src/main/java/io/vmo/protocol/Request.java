@@ -61,6 +61,9 @@ public sealed interface Request extends Message {
     /** The projects of the mkcli registry, problems included; replied to with {@code project:list}. */
     record ListProjects(String id) implements Request {}
 
+    /** The VMs of the vm-config environments and the ssh config; replied to with {@code vm:list}. */
+    record ListVms(String id) implements Request {}
+
     /** A project's make targets; replied to with {@code target:list}. */
     record ListTargets(String id, String project) implements Request {
         public ListTargets {

@@ -27,6 +27,8 @@ public sealed interface Response extends Message {
     /** {@code problem} is set (and {@code targets} empty) when make rejects the project's Makefile. */
     record TargetList(String id, String project, List<TargetInfo> targets, String problem) implements Response {}
 
+    record VmList(String id, List<VmInfo> vms) implements Response {}
+
     record Ack(String id) implements Response {}
 
     /** Something the client asked for could not be done; the connection stays usable. */

@@ -1,5 +1,6 @@
 package io.vmo.daemon.catalog;
 
+import io.vmo.daemon.Settings;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class Registry {
                     + line + "\"");
         }
         String alias = line.substring(0, eq).strip();
-        Path dir = expand(line.substring(eq + 1).strip());
+        Path dir = Settings.expand(line.substring(eq + 1).strip(), home);
         if (!Files.isDirectory(dir)) {
             return new Project(alias, dir, "its folder " + dir + " does not exist; fix line " + number + " of " + file);
         }
@@ -93,12 +94,5 @@ public final class Registry {
 
     static Optional<Path> makefile(Path dir) {
         return MAKEFILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
-    }
-
-    private Path expand(String path) {
-        if (path.equals("~")) {
-            return home;
-        }
-        return path.startsWith("~/") ? home.resolve(path.substring(2)) : Path.of(path);
     }
 }

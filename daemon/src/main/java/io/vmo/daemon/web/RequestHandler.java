@@ -39,6 +39,7 @@ final class RequestHandler {
                 case Request.ListJobs r -> client.send(new Response.JobList(r.id(), jobs.recent(r.limit())));
                 case Request.ListProjects r -> client.send(new Response.ProjectList(r.id(), catalog.projects()));
                 case Request.ListTargets r -> client.send(catalog.targets(r.id(), r.project()));
+                case Request.ListVms r -> client.send(new Response.VmList(r.id(), catalog.vms()));
             }
         } catch (VmoException e) {
             client.send(new Response.ErrorReply(request.id(), e.code(), e.getMessage()));

@@ -39,6 +39,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     record Projects(List<io.vmo.protocol.ProjectInfo> projects) {}
 
+    record Vms(List<io.vmo.protocol.VmInfo> vms) {}
+
     private static final Pattern JOB = Pattern.compile("/api/jobs/([^/]+)");
     private static final Pattern JOB_EVENTS = Pattern.compile("/api/jobs/([^/]+)/events");
     private static final Pattern TARGETS = Pattern.compile("/api/projects/([^/]+)/targets");
@@ -105,12 +107,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (method.equals(HttpMethod.GET) && path.equals("/api/projects")) {
             return new Projects(catalog.projects());
         }
+        if (method.equals(HttpMethod.GET) && path.equals("/api/vms")) {
+            return new Vms(catalog.vms());
+        }
         if (method.equals(HttpMethod.GET) && (m = TARGETS.matcher(path)).matches()) {
             return catalog.targets(null, QueryStringDecoder.decodeComponent(m.group(1)));
         }
         throw new VmoException(ErrorCode.NOT_FOUND, method + " " + path + " is not part of the API; see"
                 + " docs/protocol.md (GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/events?since=SEQ,"
-                + " POST /api/jobs/cancel, GET /api/projects, GET /api/projects/{alias}/targets)");
+                + " POST /api/jobs/cancel, GET /api/projects, GET /api/projects/{alias}/targets, GET /api/vms)");
     }
 
     /** A page of stored events after {@code since}; page on with {@code since} = the last seq received. */

@@ -1,0 +1,66 @@
+package io.vmo.daemon;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code $XDG_CONFIG_HOME/vmo/config.yml}: what the user tells vmo beyond the defaults. Read when needed, so edits
+ * apply without a restart; a file that cannot be read yields the defaults and a {@code problem} to show.
+ *
+ * <pre>
+ * vm_config_roots: [~/code/vm-config/environments]   # folders of &lt;env&gt;/config.yml
+ * ssh_config: ~/.ssh/config                          # OpenSSH config to resolve hosts with (ssh -F)
+ * log_presets:                                       # per VM name: preset name → remote argv
+ *   web-1: { nginx: [tail, -f, /var/log/nginx/access.log] }
+ * </pre>
+ */
+public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map<String, List<String>>> logPresets,
+        String problem) {
+
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** The file as written; paths still carry {@code ~}. */
+    private record File(List<String> vmConfigRoots, String sshConfig, Map<String, Map<String, List<String>>> logPresets) {}
+
+    public static Settings load(Path file, Path home) {
+        File raw;
+        try {
+            raw = YAML.readValue(Files.readString(file), File.class);
+        } catch (NoSuchFileException e) {
+            raw = null;
+        } catch (IOException | RuntimeException e) {
+            return new Settings(List.of(), null, Map.of(), file + " cannot be read: " + firstLine(e.getMessage())
+                    + "; see docs/configuration in the README");
+        }
+        if (raw == null) {
+            return new Settings(List.of(), null, Map.of(), null);
+        }
+        return new Settings(
+                raw.vmConfigRoots() == null ? List.of() : raw.vmConfigRoots().stream().map(p -> expand(p, home)).toList(),
+                raw.sshConfig() == null ? null : expand(raw.sshConfig(), home),
+                raw.logPresets() == null ? Map.of() : Map.copyOf(raw.logPresets()),
+                null);
+    }
+
+    public static Path expand(String path, Path home) {
+        if (path.equals("~")) {
+            return home;
+        }
+        return path.startsWith("~/") ? home.resolve(path.substring(2)) : Path.of(path);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+}
