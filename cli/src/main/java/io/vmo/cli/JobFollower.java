@@ -23,6 +23,17 @@ final class JobFollower {
         this.console = console;
     }
 
+    /** Starts the job; detached, prints its id, else follows it to the end. Returns the exit code vmo ends with. */
+    int start(Request.ExecuteCommand request, boolean detach) {
+        String jobId = client.call(request, Response.JobStarted.class).job().id();
+        if (detach) {
+            console.out.println(jobId);
+            console.flush();
+            return 0;
+        }
+        return follow(jobId, 0);
+    }
+
     /** Joins the job from {@code sinceSeq} and prints until {@code job:done}; returns the exit code vmo ends with. */
     int follow(String jobId, long sinceSeq) {
         AtomicInteger interrupts = new AtomicInteger();

@@ -47,8 +47,14 @@ final class JobsCommand implements Callable<Integer> {
         Table table = new Table("ID", "STATUS", "COMMAND", "STARTED", "DURATION");
         Instant now = Instant.now();
         for (JobInfo job : jobs) {
-            List<String> command = new ArrayList<>(List.of(job.project(), job.target()));
-            command.addAll(job.args());
+            List<String> command = new ArrayList<>();
+            if (job.vm() != null) {
+                command.add(job.vm() + ":");
+                command.addAll(job.command());
+            } else {
+                command.addAll(List.of(job.project(), job.target()));
+                command.addAll(job.args());
+            }
             String status = job.status().wireName();
             table.row(Arrays.asList(null, text -> console.styleOut(statusStyle(status), text)),
                     job.id().substring(0, 8), status, String.join(" ", command), STARTED.format(job.startedAt()),

@@ -1,7 +1,6 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.Request;
-import io.vmo.protocol.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,17 +31,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Console console = new Console();
         try (DaemonClient client = daemon.connect()) {
-            Response.JobStarted started = client.call(
-                    new Request.ExecuteCommand(client.nextId(), project, target, args), Response.JobStarted.class);
-            String jobId = started.job().id();
-            if (detach) {
-                console.out.println(jobId);
-                console.flush();
-                return 0;
-            }
-            return new JobFollower(client, console).follow(jobId, 0);
+            return new JobFollower(client, new Console())
+                    .start(new Request.ExecuteCommand(client.nextId(), project, target, args), detach);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.TargetCatalog;
 import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.ssh.SshExecutor;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -34,12 +36,14 @@ public final class Daemon implements AutoCloseable {
 
     private final Database database;
     private final EventWriter writer;
+    private final SshExecutor ssh;
     private final JobManager jobs;
     private final HttpServer server;
 
-    private Daemon(Database database, EventWriter writer, JobManager jobs, HttpServer server) {
+    private Daemon(Database database, EventWriter writer, SshExecutor ssh, JobManager jobs, HttpServer server) {
         this.database = database;
         this.writer = writer;
+        this.ssh = ssh;
         this.jobs = jobs;
         this.server = server;
     }
@@ -49,6 +53,7 @@ public final class Daemon implements AutoCloseable {
         AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
         Database database = Database.open(config.databaseUrl(), locations.stateDir());
         EventWriter writer = null;
+        SshExecutor ssh = null;
         JobManager jobs = null;
         Clock clock = Clock.systemUTC();
         try {
@@ -60,16 +65,21 @@ public final class Daemon implements AutoCloseable {
             }
             writer = new EventWriter(store);
             Registry registry = new Registry(locations.registry(), locations.home());
-            jobs = new JobManager(registry, store, writer, clock, config.cancelGrace());
-            var vms = new VmCatalog(() -> Settings.load(locations.settingsFile(), locations.home()), locations.home());
+            Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
+            var vms = new VmCatalog(settings, locations.home());
+            ssh = new SshExecutor(settings, locations.home());
+            jobs = new JobManager(registry, vms, ssh, store, writer, clock, config.cancelGrace());
             Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
                     new CatalogStore(database.jdbi()), clock);
             catalog.sync();
             HttpServer server = HttpServer.start(config.listen(), token, jobs, catalog, new Codec());
-            return new Daemon(database, writer, jobs, server);
+            return new Daemon(database, writer, ssh, jobs, server);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
+            }
+            if (ssh != null) {
+                ssh.close();
             }
             if (writer != null) {
                 writer.close();
@@ -87,6 +97,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         server.close();
         jobs.close();
+        ssh.close();
         writer.close();
         database.close();
     }

@@ -18,6 +18,7 @@ public enum ErrorCode {
     UNKNOWN_VM("unknown-vm"),
     INVALID_ARGUMENT("invalid-argument"),
     SPAWN_FAILED("spawn-failed"),
+    SSH_FAILED("ssh-failed"),
     STORE_UNAVAILABLE("store-unavailable"),
     INTERNAL("internal");
 

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the daemon knows of a job. {@code command} is the exact argv that ran; {@code lastSeq} the highest event
- * sequence number the daemon had assigned when it answered.
+ * What the daemon knows of a job. {@code kind} is {@code make} (with {@code project}, {@code target}, {@code args})
+ * or {@code ssh} (with {@code vm}); {@code command} is the exact argv that ran (on the VM, for ssh);
+ * {@code lastSeq} the highest event sequence number the daemon had assigned when it answered.
  */
 public record JobInfo(
         String id,
@@ -13,6 +14,7 @@ public record JobInfo(
         String project,
         String target,
         List<String> args,
+        String vm,
         List<String> command,
         JobStatus status,
         Integer exitCode,

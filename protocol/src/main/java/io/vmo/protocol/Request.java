@@ -7,12 +7,35 @@ public sealed interface Request extends Message {
 
     String id();
 
-    /** Run {@code make -C <project dir> <target> <args…>}; replied to with {@code job:started}. */
-    record ExecuteCommand(String id, String project, String target, List<String> args) implements Request {
+    /**
+     * Run {@code make -C <project dir> <target> <args…>} ({@code project}, {@code target}, {@code args}), or a
+     * command on a VM over SSH ({@code vm}, {@code command} as an argv list); replied to with {@code job:started}.
+     */
+    record ExecuteCommand(String id, String project, String target, List<String> args, String vm,
+            List<String> command) implements Request {
         public ExecuteCommand {
-            Fields.required(project, "project", "execute-command");
-            Fields.required(target, "target", "execute-command");
             args = Fields.list(args, "args", "execute-command");
+            command = Fields.list(command, "command", "execute-command");
+            if (vm == null) {
+                Fields.required(project, "project", "execute-command");
+                Fields.required(target, "target", "execute-command");
+            } else if (project != null || target != null || !args.isEmpty()) {
+                throw new IllegalArgumentException("execute-command: give either project and target, or vm and"
+                        + " command, not both");
+            } else if (command.isEmpty()) {
+                throw new IllegalArgumentException("execute-command: \"command\" (the argv to run on the VM) is"
+                        + " required with \"vm\"");
+            }
+        }
+
+        /** A make target of a project. */
+        public ExecuteCommand(String id, String project, String target, List<String> args) {
+            this(id, project, target, args, null, null);
+        }
+
+        /** A command on a VM. */
+        public static ExecuteCommand remote(String id, String vm, List<String> command) {
+            return new ExecuteCommand(id, null, null, null, vm, command);
         }
     }
 

@@ -2,6 +2,7 @@ package io.vmo.daemon.job;
 
 import io.vmo.daemon.catalog.Project;
 import io.vmo.daemon.catalog.Registry;
+import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobRecord;
 import io.vmo.daemon.store.JobStore;
@@ -11,11 +12,13 @@ import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.LogStream;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
+import io.vmo.protocol.VmInfo;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,24 +44,33 @@ public final class JobManager implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(2);
 
     private final Registry registry;
+    private final VmCatalog vms;
+    private final RemoteLauncher remote;
     private final JobStore store;
     private final EventWriter writer;
     private final Clock clock;
     private final Duration cancelGrace;
     private final ConcurrentHashMap<UUID, RunningJob> running = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<UUID, LocalProcess> processes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UUID, JobProcess> processes = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    public JobManager(Registry registry, JobStore store, EventWriter writer, Clock clock, Duration cancelGrace) {
+    public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, JobStore store, EventWriter writer,
+            Clock clock, Duration cancelGrace) {
         this.registry = registry;
+        this.vms = vms;
+        this.remote = remote;
         this.store = store;
         this.writer = writer;
         this.clock = clock;
         this.cancelGrace = cancelGrace;
     }
 
-    /** Starts {@code make} for the request; the job is stored and running when this returns. */
+    /** Starts the job the request asks for; it is stored and running when this returns. */
     public JobInfo execute(Request.ExecuteCommand request) {
+        return request.vm() != null ? executeRemote(request) : executeMake(request);
+    }
+
+    private JobInfo executeMake(Request.ExecuteCommand request) {
         Project project = registry.project(request.project());
         MakeCommand command = new MakeCommand(project, request.target(), request.args());
         LocalProcess process;
@@ -68,55 +81,97 @@ public final class JobManager implements AutoCloseable {
                     + e.getMessage() + "; check that make is installed and on the daemon's PATH");
         }
         var record = new JobRecord(UUID.randomUUID(), "make", project.alias(), request.target(), command.args(),
-                command.argv(), project.dir(), process.pid(), clock.instant().truncatedTo(ChronoUnit.MICROS));
+                null, command.argv(), project.dir(), process.pid(), now());
+        return launch(record, () -> process, process);
+    }
+
+    /** Recorded at once; connecting happens on the job's own thread, and a failure to connect fails the job. */
+    private JobInfo executeRemote(Request.ExecuteCommand request) {
+        VmInfo vm = vms.vm(request.vm());
+        if (request.command().stream().anyMatch(arg -> arg.indexOf('\0') >= 0)) {
+            throw new VmoException(ErrorCode.INVALID_ARGUMENT, "a remote command argument contains NUL, which no"
+                    + " program can receive; remove it");
+        }
+        var record = new JobRecord(UUID.randomUUID(), "ssh", null, null, List.of(), vm.name(), request.command(),
+                null, null, now());
+        return launch(record, () -> remote.start(vm, request.command()), null);
+    }
+
+    /** Stores the job, then supervises it; {@code started}, if not null, is killed when the job cannot be stored. */
+    private JobInfo launch(JobRecord record, Supplier<JobProcess> process, JobProcess started) {
         try {
             store.insert(record);
         } catch (RuntimeException e) {
-            process.signalGroup(LocalProcess.Signal.KILL);
+            if (started != null) {
+                started.kill();
+            }
             throw new VmoException(ErrorCode.STORE_UNAVAILABLE, "the job was not started because it could not be"
                     + " recorded: " + e.getMessage() + "; check the daemon's database and try again", e);
         }
         RunningJob job = new RunningJob(record, writer, clock);
         running.put(record.id(), job);
-        processes.put(record.id(), process);
         threads.execute(() -> supervise(job, process));
-        log.info("job {} started: {}", record.id(), command.argv());
+        log.info("job {} started: {}{}", record.id(), record.vm() == null ? "" : record.vm() + ": ", record.command());
         return job.info();
     }
 
-    /** Reads both streams to the end and records how the job ended. */
-    private void supervise(RunningJob job, LocalProcess process) {
+    /** Starts (if need be) the process, reads both streams to the end and records how the job ended. */
+    private void supervise(RunningJob job, Supplier<JobProcess> start) {
+        UUID id = job.id();
         Integer exitCode = null;
+        boolean broken = false;
+        JobProcess process = null;
         try {
-            var stdout = CompletableFuture.runAsync(() -> pump(process.stdout(), LogStream.STDOUT, job), threads);
-            var stderr = CompletableFuture.runAsync(() -> pump(process.stderr(), LogStream.STDERR, job), threads);
+            process = start.get();
+            processes.put(id, process);
+            if (job.cancelRequested()) {
+                process.kill(); // canceled while it was still connecting
+            }
+            JobProcess p = process;
+            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), LogStream.STDOUT, job), threads);
+            var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), threads);
             var pipes = CompletableFuture.allOf(stdout, stderr);
             exitCode = process.waitFor();
             if (job.cancelRequested()) {
-                // Cancel means none of the job's processes survive, whatever make's children do with signals.
-                process.signalGroup(LocalProcess.Signal.KILL);
+                // Cancel means none of the job's processes survive, whatever they do with signals.
+                process.kill();
             } else if (!awaited(pipes, DRAIN)) {
-                job.note("make exited but processes it started still hold its output open; stopping them");
-                process.signalGroup(LocalProcess.Signal.TERM);
+                job.note("the command exited but processes it started still hold its output open; stopping them");
+                process.terminate();
                 if (!awaited(pipes, cancelGrace)) {
-                    process.signalGroup(LocalProcess.Signal.KILL);
+                    process.kill();
                 }
             }
             pipes.join();
+        } catch (VmoException e) {
+            broken = true;
+            job.note(e.getMessage());
+        } catch (IOException e) {
+            broken = true;
+            job.note("the connection was lost: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.signalGroup(LocalProcess.Signal.KILL);
+            broken = true;
         } catch (RuntimeException e) {
-            log.error("job {} failed unexpectedly", job.id(), e);
+            broken = true;
+            log.error("job {} failed unexpectedly", id, e);
             job.note("internal error while watching this job: " + e);
-            process.signalGroup(LocalProcess.Signal.KILL);
+        }
+        if (process != null) {
+            if (broken) {
+                process.kill();
+            }
+            process.release();
         }
         JobStatus status = job.cancelRequested() ? JobStatus.CANCELED
-                : exitCode != null && exitCode == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
-        UUID id = job.id();
+                : !broken && exitCode != null && exitCode == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
         processes.remove(id);
         job.end(status, exitCode, () -> running.remove(id));
         log.info("job {} ended: {} (exit code {})", id, status.wireName(), exitCode);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static boolean awaited(CompletableFuture<?> future, Duration timeout) {
@@ -161,15 +216,18 @@ public final class JobManager implements AutoCloseable {
         if (job == null) {
             return CompletableFuture.completedFuture(storedEnd(store.find(id).orElseThrow(() -> unknown(id))));
         }
-        LocalProcess process = processes.get(id);
-        if (job.requestCancel() && process != null) {
+        if (job.requestCancel()) {
             job.note("canceled on request: SIGTERM to the job's processes, SIGKILL after "
                     + cancelGrace.toMillis() + " ms");
-            process.signalGroup(LocalProcess.Signal.TERM);
+            JobProcess process = processes.get(id); // null while a remote job is still connecting
+            if (process != null) {
+                process.terminate();
+            }
             CompletableFuture.delayedExecutor(cancelGrace.toMillis(), TimeUnit.MILLISECONDS, threads).execute(() -> {
-                if (!job.finished().isDone()) {
+                JobProcess current = processes.get(id);
+                if (!job.finished().isDone() && current != null) {
                     job.note("still running after the grace period: SIGKILL");
-                    process.signalGroup(LocalProcess.Signal.KILL);
+                    current.kill();
                 }
             });
         }

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * A local process started in a session and process group of its own ({@code setsid}), so that cancelling it
  * reaches every process it forked: Java can only signal one pid, and a make target's children would survive.
  */
-final class LocalProcess {
+final class LocalProcess implements JobProcess {
 
     private static final Logger log = LoggerFactory.getLogger(LocalProcess.class);
 
@@ -42,24 +42,33 @@ final class LocalProcess {
         return process.pid();
     }
 
-    InputStream stdout() {
+    @Override
+    public InputStream stdout() {
         return process.getInputStream();
     }
 
-    InputStream stderr() {
+    @Override
+    public InputStream stderr() {
         return process.getErrorStream();
     }
 
-    int waitFor() throws InterruptedException {
+    @Override
+    public Integer waitFor() throws InterruptedException {
         return process.waitFor();
     }
 
-    boolean isAlive() {
-        return process.isAlive();
+    @Override
+    public void terminate() {
+        signalGroup(Signal.TERM);
+    }
+
+    @Override
+    public void kill() {
+        signalGroup(Signal.KILL);
     }
 
     /** Signals the whole process group; a group that is already gone is fine. */
-    void signalGroup(Signal signal) {
+    private void signalGroup(Signal signal) {
         try {
             Process kill = new ProcessBuilder("kill", "-" + signal.name(), "--", "-" + pid())
                     .redirectErrorStream(true)
@@ -70,23 +79,6 @@ final class LocalProcess {
             log.warn("cannot signal process group {}: {}", pid(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Whether any process of the group is still alive (the leader may have exited before its children). */
-    boolean groupAlive() {
-        try {
-            // kill -0 sends nothing; it fails once no process of the group is left.
-            return new ProcessBuilder("kill", "-0", "--", "-" + pid())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start()
-                    .waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

@@ -98,7 +98,7 @@ final class RunningJob {
 
     synchronized JobInfo info() {
         return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
-                record.command(), done == null ? JobStatus.RUNNING : done.status(),
+                record.vm(), record.command(), done == null ? JobStatus.RUNNING : done.status(),
                 done == null ? null : done.exitCode(), record.startedAt(), done == null ? null : done.finishedAt(),
                 lastSeq);
     }

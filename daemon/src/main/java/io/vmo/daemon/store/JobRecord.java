@@ -7,5 +7,5 @@ import java.util.UUID;
 
 /** The row written when a job starts. */
 public record JobRecord(
-        UUID id, String kind, String project, String target, List<String> args, List<String> command, Path cwd,
-        long pid, Instant startedAt) {}
+        UUID id, String kind, String project, String target, List<String> args, String vm, List<String> command,
+        Path cwd, Long pid, Instant startedAt) {}

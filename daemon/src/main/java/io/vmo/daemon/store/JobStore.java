@@ -28,7 +28,7 @@ public final class JobStore {
 
     private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f-]{1,36}");
     private static final String JOB_COLUMNS = """
-            id, kind, project, target, args, command, status, exit_code, started_at, finished_at,
+            id, kind, project, target, args, vm, command, status, exit_code, started_at, finished_at,
             coalesce((select max(seq) from job_events e where e.job_id = jobs.id), 0) as last_seq
             """;
 
@@ -40,14 +40,16 @@ public final class JobStore {
 
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into jobs (id, kind, project, target, args, command, cwd, status, pid, started_at)
-                        values (:id, :kind, :project, :target, :args, :command, :cwd, 'running', :pid, :startedAt)
+                        insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid, started_at)
+                        values (:id, :kind, :project, :target, :args, :vm, :command, :cwd, 'running', :pid,
+                                :startedAt)
                         """)
                 .bind("id", job.id())
                 .bind("kind", job.kind())
                 .bind("project", job.project())
                 .bind("target", job.target())
                 .bind("args", job.args().toArray(String[]::new))
+                .bind("vm", job.vm())
                 .bind("command", job.command().toArray(String[]::new))
                 .bind("cwd", job.cwd() == null ? null : job.cwd().toString())
                 .bind("pid", job.pid())
@@ -181,6 +183,7 @@ public final class JobStore {
                 rs.getString("project"),
                 rs.getString("target"),
                 strings(rs.getArray("args")),
+                rs.getString("vm"),
                 strings(rs.getArray("command")),
                 JobStatus.fromWire(rs.getString("status")),
                 (Integer) rs.getObject("exit_code"),

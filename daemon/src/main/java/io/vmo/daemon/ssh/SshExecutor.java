@@ -1,0 +1,33 @@
+package io.vmo.daemon.ssh;
+
+import io.vmo.daemon.Settings;
+import io.vmo.daemon.job.JobProcess;
+import io.vmo.daemon.job.RemoteLauncher;
+import io.vmo.protocol.VmInfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Runs commands on VMs: resolves the VM through OpenSSH's config, then runs it over a pooled connection. */
+public final class SshExecutor implements RemoteLauncher, AutoCloseable {
+
+    private final Supplier<Settings> settings;
+    private final Path home;
+    private final SshConnections connections = new SshConnections();
+
+    public SshExecutor(Supplier<Settings> settings, Path home) {
+        this.settings = settings;
+        this.home = home;
+    }
+
+    @Override
+    public JobProcess start(VmInfo vm, List<String> argv) {
+        SshTarget target = new SshConfigResolver(settings.get().sshConfig(), home).resolve(vm.sshHost(), vm.user());
+        return RemoteProcess.start(connections.acquire(target), argv);
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+}
