@@ -24,8 +24,26 @@ run: build
 	bin/vmo daemon
 
 ## test: the whole suite: unit tests, then end-to-end tests against a real daemon, PostgreSQL and CLI
-test:
+test: test-deps
 	$(MVN) verify
+
+## test-deps: what the tests need from the system, installed when missing: OpenSSH's sshd, which the SSH tests
+## start themselves on loopback. /etc/ssh/sshd_not_to_be_run keeps the package from also starting a system sshd
+## on port 22 (its init script, ssh.service and ssh.socket all honour it), now and at boot. The lock timeout waits
+## out a fresh machine's own apt runs (unattended-upgrades, cloud-init) instead of failing.
+.PHONY: test-deps
+test-deps:
+	@if [ ! -x /usr/sbin/sshd ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "the tests need OpenSSH's server, /usr/sbin/sshd: install it as root (Debian: apt-get install openssh-server)" >&2; \
+			exit 1; \
+		fi; \
+		echo "installing openssh-server for the tests (its system service stays off: /etc/ssh/sshd_not_to_be_run)"; \
+		mkdir -p /etc/ssh && touch /etc/ssh/sshd_not_to_be_run && \
+		export DEBIAN_FRONTEND=noninteractive && \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 && \
+		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 openssh-server >/dev/null; \
+	fi
 
 ## bench: measure latency, throughput and memory; writes docs/benchmarks.md
 bench: build

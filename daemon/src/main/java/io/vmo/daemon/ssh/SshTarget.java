@@ -16,10 +16,14 @@ record SshTarget(String alias, String hostname, int port, String user, String ho
         return port == 22 ? name : "[" + name + "]:" + port;
     }
 
-    /** Pooling key: one connection per user, host, port and route. */
+    /**
+     * Pooling key: one connection per user, host, port, route and keys — two aliases that log in with different
+     * keys must each authenticate with their own.
+     */
     String key() {
         StringBuilder key = new StringBuilder();
         jumps.forEach(j -> key.append(j.key()).append(" -> "));
-        return key.append(user).append('@').append(hostname).append(':').append(port).toString();
+        return key.append(user).append('@').append(hostname).append(':').append(port).append(' ')
+                .append(identityFiles).toString();
     }
 }
