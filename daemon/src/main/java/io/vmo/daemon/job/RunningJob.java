@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -52,14 +53,21 @@ final class RunningJob {
         emit(LogStream.SYSTEM, ("vmo: " + text + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Records the end; {@code persisted} runs once the end (and so every event) is in the store. */
+    /**
+     * Records the end. Subscribers get {@code job:done} only once the end, and so every event before it, is in
+     * the store: a client that has seen {@code job:done} finds the whole job there. {@code persisted} runs then too.
+     */
     synchronized void end(JobStatus status, Integer exitCode, Runnable persisted) {
         Instant now = now();
-        done = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
-        writer.end(new EventWriter.Ending(record.id(), status, exitCode, now)).thenRun(persisted);
-        subscriptions.values().forEach(s -> s.deliver(done));
+        Response.JobDone end = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
+        done = end; // from now on, new subscribers replay from the store and are handed the end at once
+        List<Subscription> waiting = List.copyOf(subscriptions.values());
         subscriptions.clear();
-        finished.complete(done);
+        writer.end(new EventWriter.Ending(record.id(), status, exitCode, now)).thenRun(() -> {
+            waiting.forEach(s -> s.deliver(end));
+            finished.complete(end);
+            persisted.run();
+        });
     }
 
     /** Marks the job canceled; returns false if it already was, or has ended. */
