@@ -1,7 +1,7 @@
 package io.vmo.cli;
 
 /** A failure to report as one line on stderr, with the exit code vmo ends with. */
-final class CliException extends RuntimeException {
+class CliException extends RuntimeException {
 
     /** vmo's own failures (no daemon, refused request) use 2, as make does, so they read apart from success. */
     static final int EXIT_VMO_ERROR = 2;

@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DaemonClient implements AutoCloseable {
 
+    /** The connection closed under a command; one that follows a job can resume from its last seq. */
+    static final class ConnectionLost extends CliException {
+        ConnectionLost(String message) {
+            super(message);
+        }
+    }
+
     /** What {@link #next()} returns once the connection has closed. */
     private record Closed(String reason) {}
 
@@ -91,7 +98,7 @@ public final class DaemonClient implements AutoCloseable {
         }
         if (next instanceof Closed closed) {
             incoming.add(closed); // every later call sees the close too
-            throw new CliException("the connection to the daemon at " + address + " closed: " + closed.reason());
+            throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + closed.reason());
         }
         return (Response) next;
     }
@@ -129,6 +136,13 @@ public final class DaemonClient implements AutoCloseable {
         private final StringBuilder text = new StringBuilder();
 
         @Override
+        public void onOpen(WebSocket webSocket) {
+            // Ask for everything up front: one request(1) per ~16 KB part costs a hand-off each time and capped
+            // `vmo run` at a quarter of what the daemon can send. Messages queue in `incoming` either way.
+            webSocket.request(Long.MAX_VALUE);
+        }
+
+        @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
@@ -142,7 +156,6 @@ public final class DaemonClient implements AutoCloseable {
                 }
                 text.setLength(0);
             }
-            webSocket.request(1);
             return null;
         }
 

@@ -4,38 +4,60 @@ import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import sun.misc.Signal;
 
 /**
  * Prints a job's output as it streams (stdout to stdout, stderr and vmo's notes to stderr) until it ends; shared by
- * {@code run} and {@code tail}. Ctrl-C cancels the job, a second Ctrl-C stops waiting for it.
+ * {@code run}, {@code ssh}, {@code logs} and {@code tail}. Ctrl-C cancels the job, a second Ctrl-C stops waiting for
+ * it. If the connection drops (the daemon disconnects a client that falls far behind), it reconnects and resumes
+ * after the last seq it printed, so nothing is lost or printed twice.
  */
 final class JobFollower {
 
     /** The exit code for a canceled job: what a shell reports for Ctrl-C. */
     static final int EXIT_CANCELED = 130;
+    private static final int MAX_RESUMES = 5;
 
-    private final DaemonClient client;
+    private final DaemonOptions daemon;
     private final Console console;
+    /** The current connection: replaced when it drops. */
+    private volatile DaemonClient client;
+    /** The seq of the last event printed: where to resume. */
+    private volatile long printed;
 
-    JobFollower(DaemonClient client, Console console) {
-        this.client = client;
+    JobFollower(DaemonOptions daemon, Console console) {
+        this.daemon = daemon;
         this.console = console;
     }
 
     /** Starts the job; detached, prints its id, else follows it to the end. Returns the exit code vmo ends with. */
-    int start(Request.ExecuteCommand request, boolean detach) {
-        String jobId = client.call(request, Response.JobStarted.class).job().id();
-        if (detach) {
-            console.out.println(jobId);
-            console.flush();
-            return 0;
+    int start(Function<String, Request.ExecuteCommand> request, boolean detach) {
+        client = daemon.connect();
+        try {
+            String jobId = client.call(request.apply(client.nextId()), Response.JobStarted.class).job().id();
+            if (detach) {
+                console.out.println(jobId);
+                console.flush();
+                return 0;
+            }
+            return follow(jobId, 0);
+        } finally {
+            client.close();
         }
-        return follow(jobId, 0);
     }
 
-    /** Joins the job from {@code sinceSeq} and prints until {@code job:done}; returns the exit code vmo ends with. */
-    int follow(String jobId, long sinceSeq) {
+    /** Follows an existing job from {@code sinceSeq}; returns the exit code vmo ends with. */
+    int tail(String jobId, long sinceSeq) {
+        client = daemon.connect();
+        try {
+            return follow(jobId, sinceSeq);
+        } finally {
+            client.close();
+        }
+    }
+
+    private int follow(String jobId, long sinceSeq) {
         AtomicInteger interrupts = new AtomicInteger();
         Signal.handle(new Signal("INT"), signal -> {
             if (interrupts.incrementAndGet() == 1) {
@@ -46,11 +68,32 @@ final class JobFollower {
                 Runtime.getRuntime().halt(EXIT_CANCELED);
             }
         });
-        client.send(new Request.JoinJob(client.nextId(), jobId, sinceSeq));
+        printed = sinceSeq;
+        for (int resumes = 0; ; resumes++) {
+            try {
+                return printUntilDone(jobId);
+            } catch (DaemonClient.ConnectionLost e) {
+                if (resumes == MAX_RESUMES) {
+                    throw e;
+                }
+                console.flush();
+                console.note(e.getMessage() + "; resuming after seq " + printed);
+                client.close();
+                client = daemon.connect();
+            }
+        }
+    }
+
+    /** Joins after the last printed seq and prints until {@code job:done}. */
+    private int printUntilDone(String jobId) {
+        client.send(new Request.JoinJob(client.nextId(), jobId, printed));
         while (true) {
             Response response = client.next();
             switch (response) {
-                case Response.JobLog log -> print(log);
+                case Response.JobLog log -> {
+                    print(log);
+                    printed = log.seq();
+                }
                 case Response.JobDone done -> {
                     console.flush();
                     return exitCode(done);

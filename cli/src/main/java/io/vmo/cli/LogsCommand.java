@@ -40,9 +40,7 @@ final class LogsCommand implements Callable<Integer> {
         }
         command.add("--");
         command.add(container);
-        try (DaemonClient client = daemon.connect()) {
-            return new JobFollower(client, new Console())
-                    .start(Request.ExecuteCommand.remote(client.nextId(), vm, command), detach);
-        }
+        return new JobFollower(daemon, new Console())
+                .start(id -> Request.ExecuteCommand.remote(id, vm, command), detach);
     }
 }

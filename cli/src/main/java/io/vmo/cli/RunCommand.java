@@ -31,9 +31,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DaemonClient client = daemon.connect()) {
-            return new JobFollower(client, new Console())
-                    .start(new Request.ExecuteCommand(client.nextId(), project, target, args), detach);
-        }
+        return new JobFollower(daemon, new Console())
+                .start(id -> new Request.ExecuteCommand(id, project, target, args), detach);
     }
 }

@@ -28,9 +28,7 @@ final class SshCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DaemonClient client = daemon.connect()) {
-            return new JobFollower(client, new Console())
-                    .start(Request.ExecuteCommand.remote(client.nextId(), vm, command), detach);
-        }
+        return new JobFollower(daemon, new Console())
+                .start(id -> Request.ExecuteCommand.remote(id, vm, command), detach);
     }
 }

@@ -22,8 +22,6 @@ final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DaemonClient client = daemon.connect()) {
-            return new JobFollower(client, new Console()).follow(job, since);
-        }
+        return new JobFollower(daemon, new Console()).tail(job, since);
     }
 }

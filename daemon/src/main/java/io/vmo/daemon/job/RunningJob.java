@@ -44,8 +44,10 @@ final class RunningJob {
     synchronized void emit(LogStream stream, byte[] data) {
         Chunk chunk = new Chunk(record.id(), ++lastSeq, stream, now(), data);
         writer.append(chunk);
-        Response message = chunk.toMessage();
-        subscriptions.values().forEach(s -> s.deliver(message));
+        if (!subscriptions.isEmpty()) {
+            Response message = chunk.toMessage();
+            subscriptions.values().forEach(s -> s.deliver(message));
+        }
     }
 
     /** A line of vmo's own about this job, recorded and streamed like its output. */
