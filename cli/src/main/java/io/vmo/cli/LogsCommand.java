@@ -1,6 +1,7 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.Request;
+import io.vmo.protocol.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "logs", mixinStandardHelpOptions = true,
-        description = "Stream a container's logs from a VM (`docker logs` over SSH) as a job: cancellable, resumable"
-                + " with `vmo tail`, and kept.")
+        description = "Stream logs from a VM as a job (cancellable, resumable with `vmo tail`, and kept): a log preset"
+                + " of the VM from config.yml, or else a container's `docker logs`.")
 final class LogsCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,7 +21,8 @@ final class LogsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "VM", description = "A VM from `vmo vms`.")
     String vm;
 
-    @Parameters(index = "1", paramLabel = "CONTAINER", description = "The container's name or id.")
+    @Parameters(index = "1", paramLabel = "PRESET|CONTAINER",
+            description = "A log preset of the VM (see `vmo vms --json`), or a container's name or id.")
     String container;
 
     @Option(names = {"-f", "--follow"}, description = "Keep following new log lines until canceled (Ctrl-C).")
@@ -34,13 +36,28 @@ final class LogsCommand implements Callable<Integer> {
         if (container.startsWith("-")) {
             throw new CliException("container \"" + container + "\" starts with \"-\"; name a container");
         }
-        List<String> command = new ArrayList<>(List.of("docker", "logs"));
-        if (follow) {
-            command.add("--follow");
+        List<String> command = preset();
+        if (command == null) {
+            command = new ArrayList<>(List.of("docker", "logs"));
+            if (follow) {
+                command.add("--follow");
+            }
+            command.add("--");
+            command.add(container);
         }
-        command.add("--");
-        command.add(container);
+        List<String> argv = command;
         return new JobFollower(daemon, new Console())
-                .start(id -> Request.ExecuteCommand.remote(id, vm, command), detach);
+                .start(id -> Request.ExecuteCommand.remote(id, vm, argv), detach);
+    }
+
+    /** The VM's preset of that name, if it has one. */
+    private List<String> preset() {
+        try (DaemonClient client = daemon.connect()) {
+            return client.call(new Request.ListVms(client.nextId()), Response.VmList.class).vms().stream()
+                    .filter(v -> v.name().equals(vm))
+                    .map(v -> v.presets().get(container))
+                    .filter(java.util.Objects::nonNull)
+                    .findFirst().orElse(null);
+        }
     }
 }

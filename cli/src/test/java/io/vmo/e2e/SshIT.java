@@ -36,7 +36,8 @@ class SshIT {
         ssh = SshFixture.start(tmp.resolve("ssh"));
         SshClientHome home = ssh.client();
         Files.createDirectories(home.home().resolve(".config/vmo"));
-        Files.writeString(home.home().resolve(".config/vmo/config.yml"), "ssh_config: " + home.config() + "\n");
+        Files.writeString(home.home().resolve(".config/vmo/config.yml"), "ssh_config: " + home.config() + "\n"
+                + "log_presets:\n  box:\n    greeting: [echo, hello from a preset]\n");
         databaseUrl = postgres.newDatabase();
         daemon = TestDaemon.start(home.home(), databaseUrl);
     }
@@ -158,6 +159,32 @@ class SshIT {
         assertThat(result.exitCode()).as(result.toString()).isNotZero().isNotEqualTo(2);
         assertThat(result.err().toLowerCase()).contains("docker");
         assertThat(daemon.run("jobs", "-n", "1").out()).contains("box: docker logs -- web");
+    }
+
+    @Test
+    void aLogPresetOfTheVmRunsItsCommand() throws Exception {
+        var result = daemon.run("logs", "box", "greeting");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo("hello from a preset\n");
+        assertThat(daemon.run("vms", "--json").out()).contains("\"presets\":{\"greeting\":[\"echo\"");
+    }
+
+    @Test
+    void aDroppedConnectionFailsTheJobNamingTheCause() throws Exception {
+        TestSshd doomed = TestSshd.start(tmp.resolve("doomed"));
+        doomed.authorize(ssh.client().identity().publicKey());
+        ssh.client().trust(doomed).host("doomed", doomed);
+        String jobId = daemon.run("ssh", "-d", "doomed", "--", "sh", "-c",
+                "echo started; sleep " + REMOTE_SLEEP).out().strip();
+        StoredJob.awaitStdout(databaseUrl, jobId, "started");
+
+        doomed.close(); // the server and its sessions die: the TCP connection drops
+
+        var tail = daemon.run("tail", jobId);
+        assertThat(tail.exitCode()).as(tail.toString()).isEqualTo(1);
+        assertThat(tail.out()).isEqualTo("started\n");
+        assertThat(tail.err()).contains("connection");
+        assertThat(StoredJob.read(databaseUrl, jobId).status()).isEqualTo("failed");
     }
 
     private static String jobIdIn(String stderr) {

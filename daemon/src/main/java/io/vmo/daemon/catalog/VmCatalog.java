@@ -55,11 +55,15 @@ public final class VmCatalog {
         vms.forEach(v -> taken.add(v.name()));
         for (String alias : sshAliases(current.sshConfig() != null ? current.sshConfig() : home.resolve(".ssh/config"))) {
             if (taken.add(alias)) {
-                vms.add(new VmInfo(alias, null, null, null, alias, "ssh-config", null));
+                vms.add(new VmInfo(alias, null, null, null, alias, "ssh-config", null, null));
             }
         }
         vms.stream().filter(v -> v.problem() != null).forEach(v -> log.warn("vm {}: {}", v.name(), v.problem()));
-        return List.copyOf(vms);
+        // Presets are keyed by the name a VM is listed under.
+        return vms.stream().map(v -> current.logPresets().containsKey(v.name())
+                ? new VmInfo(v.name(), v.environment(), v.host(), v.user(), v.sshHost(), v.source(),
+                        current.logPresets().get(v.name()), v.problem())
+                : v).toList();
     }
 
     /** The VM called {@code name}, if it can be used; otherwise an error that says why or what exists. */
@@ -100,7 +104,7 @@ public final class VmCatalog {
         found.forEach(v -> counts.merge(v.name(), 1, Integer::sum));
         return found.stream().map(v -> counts.get(v.name()) > 1 && v.environment() != null
                 ? new VmInfo(v.environment() + "/" + v.name(), v.environment(), v.host(), v.user(), v.sshHost(),
-                        v.source(), v.problem())
+                        v.source(), null, v.problem())
                 : v).toList();
     }
 
@@ -125,7 +129,7 @@ public final class VmCatalog {
                         + "\" has neither host nor ssh_host"));
             } else {
                 result.add(new VmInfo(entry.getKey(), env, host, text(vm, "ansible_user"),
-                        sshHost != null ? sshHost : host, "vm-config", null));
+                        sshHost != null ? sshHost : host, "vm-config", null, null));
             }
         }
         return result;
@@ -186,6 +190,6 @@ public final class VmCatalog {
     }
 
     private static VmInfo problem(String name, String env, String problem) {
-        return new VmInfo(name, env, null, null, null, "vm-config", problem);
+        return new VmInfo(name, env, null, null, null, "vm-config", null, problem);
     }
 }

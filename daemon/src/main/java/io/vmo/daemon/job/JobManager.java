@@ -158,10 +158,14 @@ public final class JobManager implements AutoCloseable {
             job.note("internal error while watching this job: " + e);
         }
         if (process != null) {
-            if (broken) {
-                process.kill();
+            try {
+                if (broken) {
+                    process.kill();
+                }
+                process.release();
+            } catch (RuntimeException e) {
+                log.warn("job {}: cleaning up after it failed: {}", id, e.toString()); // the end is still recorded
             }
-            process.release();
         }
         JobStatus status = job.cancelRequested() ? JobStatus.CANCELED
                 : !broken && exitCode != null && exitCode == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;

@@ -93,7 +93,7 @@ final class RemoteProcess implements JobProcess {
         try (Session control = lease.client.startSession()) {
             Session.Command kill = control.exec(RemoteCommand.signalGroup(pgid, name));
             kill.join(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) { // IllegalState: the connection dropped meanwhile
             log.warn("cannot send SIG{} to remote process group {}: {}", name, pgid, e.toString());
         }
     }
