@@ -45,9 +45,17 @@ test-deps:
 		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 openssh-server >/dev/null; \
 	fi
 
-## bench: measure latency, throughput and memory; writes docs/benchmarks.md
+## bench: measure latency, throughput and memory against a real daemon and PostgreSQL; writes docs/benchmarks.md
+## (not part of `test`; `make bench BENCH_ARGS=--quick` is a short smoke run). It runs from a private copy of the
+## build (bin/vmo, the jar, its libs, the test classes), so a rebuild during the run cannot pull classes from under it.
 bench: build
-	$(MVN) -q -DskipTests -Pbench verify
+	@stage=$$(mktemp -d "$${TMPDIR:-/tmp}/vmo-bench-build.XXXXXX") && trap 'rm -rf "$$stage"' EXIT && \
+	mkdir -p "$$stage/bin" "$$stage/cli/target" && cp bin/vmo bin/find-jdk "$$stage/bin/" && \
+	cp -r cli/target/vmo.jar cli/target/lib cli/target/classes cli/target/test-classes "$$stage/cli/target/" && \
+	"$(JAVA_HOME)/bin/java" -Xmx2g \
+		-cp "$$stage/cli/target/test-classes:$$stage/cli/target/classes:$$stage/cli/target/lib/*" \
+		-Dvmo.launcher="$$stage/bin/vmo" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+		io.vmo.bench.Bench --out docs/benchmarks.md $(BENCH_ARGS)
 
 clean:
 	$(MVN) -q clean

@@ -1,0 +1,375 @@
+package io.vmo.bench;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+/** docs/benchmarks.md: the machine, the figures against the project's targets, and how they were measured. */
+final class Report {
+
+    static final double P99_TARGET_MS = 5;
+    static final double THROUGHPUT_TARGET_MBPS = 100;
+    static final double HEAP_PER_JOB_TARGET_KB = 256;
+    /** The writers "keep the rate" when, on average, they sustained at least this share of the rate they were paced at. */
+    static final double RATE_KEPT = 0.95;
+
+    private final Bench.Plan plan;
+    private final boolean quick;
+    private final String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String loadBefore = "";
+    String loadAfter = "";
+    double totalSeconds;
+    String postgres = "?";
+    String python = "?";
+    String jdk = "?";
+    String daemonFlags = "?";
+    List<String> errors = List.of();
+    Latency.Result latencyVmo;
+    Latency.Result latencyWire;
+    Latency.Result latencyPipe;
+    Concurrent.Result concurrentWire;
+    Throughput.Result throughput;
+    Concurrent.Result concurrent;
+    Memory.Result memory;
+
+    Report(Bench.Plan plan, boolean quick) {
+        this.plan = plan;
+        this.quick = quick;
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    private static String verdict(Boolean pass) {
+        return pass == null ? "**ERROR** (not measured)" : pass ? "PASS" : "**FAIL**";
+    }
+
+    // --- targets
+
+    Boolean latencyPass() {
+        if (latencyVmo == null) {
+            return null;
+        }
+        return latencyVmo.stats().p99() <= P99_TARGET_MS * 1e6 && latencyVmo.received() == latencyVmo.expected()
+                && latencyVmo.problem() == null;
+    }
+
+    Boolean throughputPass() {
+        return throughput == null ? null : throughput.vmoMBps() >= THROUGHPUT_TARGET_MBPS && throughput.exact();
+    }
+
+    Boolean concurrentPass() {
+        return concurrent == null ? null : concurrent.lossless() == concurrent.jobs()
+                && concurrent.meanMBps() >= RATE_KEPT * concurrent.rate() / 1e6;
+    }
+
+    Boolean memoryPass() {
+        return memory == null ? null : memory.heapPerJobKb() <= HEAP_PER_JOB_TARGET_KB;
+    }
+
+    private List<String[]> targetRows() {
+        return List.of(
+                new String[] {f("p99 write→client ≤ %.0f ms at %d jobs × %d B/s", P99_TARGET_MS, plan.latencyJobs(),
+                        plan.latencyRate()),
+                    latencyVmo == null ? "—" : f("p99 %s (p50 %s, max %s); minimal client p99 %s; raw pipe p99 %s",
+                            Stats.ms(latencyVmo.stats().p99()), Stats.ms(latencyVmo.stats().p50()),
+                            Stats.ms(latencyVmo.stats().max()),
+                            latencyWire == null ? "—" : Stats.ms(latencyWire.stats().p99()),
+                            latencyPipe == null ? "—" : Stats.ms(latencyPipe.stats().p99())),
+                    verdict(latencyPass())},
+                new String[] {f("one job ≥ %.0f MB/s streamed and persisted, byte-exact", THROUGHPUT_TARGET_MBPS),
+                    throughput == null ? "—" : f("%.1f MB/s, %s (raw pipe %.0f MB/s)", throughput.vmoMBps(),
+                            throughput.exact() ? "byte-exact" : "NOT byte-exact", throughput.pipeMBps()),
+                    verdict(throughputPass())},
+                new String[] {f("%d jobs × %d MB/s, zero loss (and the writers keep, on average, ≥ %.0f%% of that"
+                        + " rate)", plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, RATE_KEPT * 100),
+                    concurrent == null ? "—" : f("%d/%d jobs byte-exact; writers sustained mean %.2f (min %.2f)"
+                            + " MB/s per job%s", concurrent.lossless(), concurrent.jobs(), concurrent.meanMBps(),
+                            concurrent.minMBps(), concurrentWire == null ? "" : f("; with a minimal client: %d/%d"
+                                    + " byte-exact, mean %.2f (min %.2f) MB/s", concurrentWire.lossless(),
+                                    concurrentWire.jobs(), concurrentWire.meanMBps(), concurrentWire.minMBps())),
+                    verdict(concurrentPass())},
+                new String[] {f("≤ %.0f KB heap per running job", HEAP_PER_JOB_TARGET_KB),
+                    memory == null ? "—" : f("%.1f KB heap per job (%d idle jobs; RSS +%.0f KB per job)",
+                            memory.heapPerJobKb(), memory.jobs(), memory.rssPerJobKb()),
+                    verdict(memoryPass())});
+    }
+
+    String summary() {
+        StringBuilder s = new StringBuilder("vmo benchmark" + (quick ? " (partial run: not comparable)" : "") + "\n");
+        for (String[] row : targetRows()) {
+            s.append(f("  %-10s %s: %s%n", row[2].replace("*", ""), row[0], row[1]));
+        }
+        errors.forEach(e -> s.append("  ERROR ").append(e).append('\n'));
+        return s.toString();
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# vmo benchmarks\n\n");
+        md.append("Generated by `make bench` on ").append(date).append(" (").append(f("%.0f", totalSeconds))
+                .append(" s, build excluded). Every run overwrites this file; the figures below are from that run only.")
+                .append(quick ? " **This was a partial run (`--quick` or `--only`): not a full report; its figures"
+                        + " are not comparable.**" : "").append("\n\n");
+
+        md.append("## Results against the targets\n\n");
+        md.append("| Target | Measured | Result |\n|---|---|---|\n");
+        for (String[] row : targetRows()) {
+            md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
+        }
+        md.append("\nFor context, the earlier Node design measured p99 9 ms at 5 × 1 kB/s and about 25 MB/s for one"
+                + " job. MB = 10^6 bytes, KB = 1024 bytes.\n");
+        if (!errors.isEmpty()) {
+            md.append("\n**Errors during this run:**\n\n");
+            errors.forEach(e -> md.append("- `").append(e.replace("`", "'")).append("`\n"));
+        }
+
+        md.append("\n## Machine\n\n| | |\n|---|---|\n");
+        row(md, "Date (UTC)", date);
+        row(md, "CPUs (`nproc`)", Machine.runOr("?", "nproc"));
+        row(md, "CPU", Machine.procField("cpuinfo", "model name").replaceFirst("^:\\s*", ""));
+        String memKb = Machine.procField("meminfo", "MemTotal:").replace("kB", "").strip();
+        row(md, "Memory", memKb.isEmpty() ? "?" : f("%.1f GiB", Long.parseLong(memKb) / 1024.0 / 1024.0));
+        row(md, "Kernel", Machine.runOr("?", "uname", "-sr"));
+        row(md, "Daemon JDK", jdk);
+        row(md, "Daemon JVM flags (defaults of `bin/vmo daemon`)", "`" + daemonFlags + "`");
+        row(md, "PostgreSQL", postgres + "; embedded (zonky), same machine, fsync on, synchronous_commit on");
+        row(md, "Python (writes the paced output)", python);
+        row(md, "make", Machine.runOr("?", "make", "--version").lines().findFirst().orElse("?"));
+        row(md, "vmo commit", Machine.runOr("?", "git", "rev-parse", "--short", "HEAD")
+                + (Machine.runOr("", "git", "status", "--porcelain").isEmpty() ? "" : " (with uncommitted changes)"));
+        row(md, "Load average before / after", loadBefore + " / " + loadAfter);
+
+        latencySection(md);
+        throughputSection(md);
+        concurrentSection(md);
+        memorySection(md);
+        methodSection(md);
+        return md.toString();
+    }
+
+    private static void row(StringBuilder md, String key, String value) {
+        md.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+    }
+
+    private void latencySection(StringBuilder md) {
+        md.append(f("%n## 1. Latency: process write → client receipt (%d jobs × %d B/s, %d-byte lines)%n%n",
+                plan.latencyJobs(), plan.latencyRate(), plan.lineSize()));
+        md.append("| Path | lines received / written | p50 | p90 | p99 | max | mean |\n|---|---|---|---|---|---|---|\n");
+        for (Latency.Result r : new Latency.Result[] {latencyVmo, latencyWire, latencyPipe}) {
+            if (r == null) {
+                continue;
+            }
+            Stats s = r.stats();
+            md.append(f("| %s | %d / %d | %s | %s | %s | %s | %s |%n", r.path(), r.received(), r.expected(),
+                    Stats.ms(s.p50()), Stats.ms(s.p90()), Stats.ms(s.p99()), Stats.ms(s.max()), Stats.ms(s.mean())));
+        }
+        for (Latency.Result r : new Latency.Result[] {latencyVmo, latencyWire, latencyPipe}) {
+            if (r != null && r.problem() != null) {
+                md.append("\nProblem (").append(r.path()).append("): ").append(r.problem()).append("\n");
+            }
+        }
+        md.append("\nThe target is judged on the first row: what `vmo run` / `vmo tail` get.\n");
+        if (latencyVmo != null && latencyVmo.toDaemon() != null) {
+            md.append("\nvmo's latency split at each event's `ts` (the daemon's clock when its pump had read the chunk,"
+                    + " µs resolution):\n\n| Client | Leg | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|\n");
+            for (Latency.Result r : new Latency.Result[] {latencyVmo, latencyWire}) {
+                if (r == null || r.toDaemon() == null) {
+                    continue;
+                }
+                String client = r == latencyVmo ? Link.Kind.CLI.description : Link.Kind.WIRE.description;
+                Stats a = r.toDaemon();
+                Stats b = r.fromDaemon();
+                md.append(f("| %s | process write → daemon read | %s | %s | %s | %s |%n", client,
+                        Stats.ms(a.p50()), Stats.ms(a.p90()), Stats.ms(a.p99()), Stats.ms(a.max())));
+                md.append(f("| %s | daemon read → client receipt | %s | %s | %s | %s |%n", client,
+                        Stats.ms(b.p50()), Stats.ms(b.p90()), Stats.ms(b.p99()), Stats.ms(b.max())));
+            }
+        }
+        if (latencyVmo != null && latencyPipe != null) {
+            md.append(f("%nWhat vmo adds on top of the pipe: %s at p50, %s at p99 (with the CLI's client).%n",
+                    Stats.ms(latencyVmo.stats().p50() - latencyPipe.stats().p50()),
+                    Stats.ms(latencyVmo.stats().p99() - latencyPipe.stats().p99())));
+        }
+    }
+
+    private void throughputSection(StringBuilder md) {
+        md.append(f("%n## 2. Throughput: one job, %d MB, streamed to a client (%s) and persisted%n%n",
+                plan.floodBytes() / 1_000_000, Link.Kind.CLI.description));
+        if (throughput == null) {
+            md.append("Not measured (see the errors above).\n");
+            return;
+        }
+        Throughput.Result t = throughput;
+        md.append("| | seconds | MB/s |\n|---|---|---|\n");
+        md.append(f("| raw pipe (`make flood` read by this JVM, best of 2) | %.2f | %.0f |%n", t.pipeSeconds(),
+                t.pipeMBps()));
+        md.append(f("| vmo: execute-command → the last output event at the client | %.2f | %.1f |%n",
+                t.lastEventSeconds(), t.bytes() / 1e6 / t.lastEventSeconds()));
+        md.append(f("| vmo: execute-command → job:done at the client | %.2f | %.1f |%n", t.doneSeconds(),
+                t.bytes() / 1e6 / t.doneSeconds()));
+        md.append(f("| vmo: execute-command → the job's end stored | %.2f | %.1f |%n", t.storedSeconds(),
+                t.bytes() / 1e6 / t.storedSeconds()));
+        md.append(f("| **vmo: streamed and persisted (the later of the two)** | %.2f | **%.1f** |%n%n",
+                t.vmoSeconds(), t.vmoMBps()));
+        md.append(f("- %d events stored (%.1f KB per event on average).%n", t.events(),
+                t.bytes() / 1024.0 / Math.max(1, t.events())));
+        md.append("- Byte-exactness: ").append(t.exact()
+                ? "stored stdout has the file's length, SHA-256 and CRC32C; the client's text has the stored text's length and CRC32C; no"
+                        + " stderr or system events; seqs 1..n with no gap, the client saw every one."
+                : "**FAILED**: " + String.join("; ", t.problems())).append('\n');
+        md.append(f("- PostgreSQL keeps the %.0f MB of output in %.0f MB of `data` values; `job_events.data` storage: %s.%n",
+                t.bytes() / 1e6, t.storedDataBytes() / 1e6, t.storage()));
+        md.append("- CPU used during the vmo run: ").append(t.cpu().describe(t.vmoSeconds())).append(".\n");
+        md.append(f("- Daemon peak RSS so far (VmHWM): %.0f MB.%n", t.daemonPeakRssKb() / 1024.0));
+    }
+
+    private void concurrentSection(StringBuilder md) {
+        md.append(f("%n## 3. Concurrency: %d jobs × %d MB/s for %.0f s, each with a client joined%n%n",
+                plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, plan.concurrentSeconds()));
+        if (concurrent == null && concurrentWire == null) {
+            md.append("Not measured (see the errors above).\n");
+            return;
+        }
+        md.append("Run twice: with the CLI's client on every job (judged against the target), then with a minimal"
+                + " client, to show how much of the shared 2-core budget the client side takes.\n\n");
+        md.append("| | client: " + Link.Kind.CLI.description + " | client: " + Link.Kind.WIRE.description
+                + " |\n|---|---|---|\n");
+        Concurrent.Result[] runs = {concurrent, concurrentWire};
+        concurrentRow(md, runs, "Jobs byte-exact (stored == written, client == stored)",
+                c -> c.lossless() + " / " + c.jobs());
+        concurrentRow(md, runs, "Per-job rate the writers sustained (mean; min / median / max)",
+                c -> f("%.3f; %.3f / %.3f / %.3f MB/s", c.meanMBps(), c.minMBps(), c.medianMBps(), c.maxMBps()));
+        concurrentRow(md, runs, "Total written", c -> f("%.0f MB; %.1f MB/s aggregate over the writers' span",
+                c.totalBytes() / 1e6, c.totalMBps()));
+        concurrentRow(md, runs, "Writers' time blocked in write(2) on a full pipe (the daemon not reading)",
+                c -> f("%.1f%%", 100 * c.blockedShare()));
+        concurrentRow(md, runs, "Live stream behind: a writer's last write → its last event at the client (worst)",
+                c -> f("%.2f s", c.worstLiveLagSeconds()));
+        concurrentRow(md, runs, "Ending: last event → job:done at the client (worst; make's exit, the end stored)",
+                c -> f("%.2f s", c.worstEndLagSeconds()));
+        concurrentRow(md, runs, "Wall time, first execute-command → last end stored",
+                c -> f("%.1f s", c.wallSeconds()));
+        concurrentRow(md, runs, "CPU used", c -> c.cpu().describe(c.wallSeconds()));
+        concurrentRow(md, runs, "… of which the Python writers (their own count)",
+                c -> f("%.1f s (%.0f%% of one core)", c.writersCpuSeconds(), 100 * c.writersCpuSeconds()
+                        / c.wallSeconds()));
+        for (Concurrent.Result c : runs) {
+            if (c != null && !c.problems().isEmpty()) {
+                md.append("\nProblems:\n\n");
+                c.problems().stream().limit(20).forEach(p -> md.append("- ").append(p).append('\n'));
+            }
+        }
+    }
+
+    private static void concurrentRow(StringBuilder md, Concurrent.Result[] runs, String label,
+            java.util.function.Function<Concurrent.Result, String> value) {
+        md.append("| ").append(label);
+        for (Concurrent.Result c : runs) {
+            md.append(" | ").append(c == null ? "—" : value.apply(c));
+        }
+        md.append(" |\n");
+    }
+
+    private void memorySection(StringBuilder md) {
+        md.append(f("%n## 4. Daemon memory per running job (%d idle jobs)%n%n", plan.idleJobs()));
+        if (memory == null) {
+            md.append("Not measured (see the errors above).\n");
+            return;
+        }
+        Memory.Result m = memory;
+        md.append("| | heap used after full GC | RSS | threads |\n|---|---|---|---|\n");
+        md.append(f("| no job running | %d KB | %d KB | %d |%n", m.idle().heapKb(), m.idle().rssKb(),
+                m.idle().threads()));
+        md.append(f("| %d jobs running, no client | %d KB | %d KB | %d |%n", m.jobs(), m.running().heapKb(),
+                m.running().rssKb(), m.running().threads()));
+        md.append(f("| the same, plus one WebSocket client joined to each | %d KB | %d KB | %d |%n",
+                m.watched().heapKb(), m.watched().rssKb(), m.watched().threads()));
+        md.append(f("| **per running job** | **%.1f KB** | %.0f KB | %.2f |%n", m.heapPerJobKb(), m.rssPerJobKb(),
+                m.threadsPerJob()));
+        md.append(f("| per running job with its client | %.1f KB | | |%n%n", m.heapPerWatchedJobKb()));
+        md.append("JVM threads that grew with the jobs (`jcmd PID Thread.print`, per job): ");
+        md.append(m.threadGrowth().entrySet().stream().map(e -> f("`%s` %+.2f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "))).append(".\n\n");
+        md.append("Where the per-job heap goes (class histogram after full GC, N jobs minus none, per job):\n\n");
+        md.append("| class | instances per job | KB per job |\n|---|---|---|\n");
+        for (Memory.Growth g : m.top()) {
+            md.append(f("| `%s` | %.1f | %.1f |%n", g.className(), g.instancesPerJob(), g.bytesPerJob() / 1024));
+        }
+    }
+
+    private void methodSection(StringBuilder md) {
+        md.append("""
+
+                ## How to reproduce
+
+                ```
+                make bench     # builds if needed, runs 3–4 minutes, rewrites docs/benchmarks.md
+                ```
+
+                Needs what `make test` needs (a JDK ≥ 21, make) plus `python3` and `setsid`. The code is in
+                `cli/src/test/java/io/vmo/bench/` (main class `io.vmo.bench.Bench`), compiled with the cli module's
+                tests but not a test: `make test` does not run it. `make bench` runs it from a private copy of the build,
+                so a rebuild in the checkout during the run does not disturb it. Options, through
+                `make bench BENCH_ARGS="…"`: `--quick` (a short smoke run of the same code), `--only
+                latency,throughput,concurrency,memory` (some phases), `--out FILE`. A partial run says so at the top.
+
+                Everything shares one machine: the daemon, PostgreSQL, the benchmark's clients (one JVM) and the jobs'
+                processes. On a 2-core machine the clients and writers take a large part of the CPU, which is why each
+                phase reports CPU seconds per component and the machine's busy share, and the load average before and
+                after. Other programs running at the same time show in "everything else" and make the figures worse;
+                run it on an otherwise idle machine for figures to compare.
+
+                ## Method
+
+                - **Setup.** The benchmark JVM starts a PostgreSQL 16 (vmo's own `EmbeddedPostgres`, with fsync and
+                  synchronous_commit on, as the daemon runs it) and a real daemon with `bin/vmo daemon` (the packaged
+                  jar, default JVM options) on a free port, in a throw-away home directory, against that database. It
+                  registers a generated make project whose targets are the workloads. Every job is a real
+                  `execute-command`: the daemon runs `setsid make -C … -- TARGET NAME=value…`. Each job has its own
+                  client connection, joined from seq 0 right after `job:started`, with a thread that takes every
+                  message, checks that seqs arrive once each and in order, and checksums what arrives per stream (length
+                  and CRC32C: cheap enough not to weigh on the client while it is timed). Two
+                  clients are used: `io.vmo.cli.DaemonClient` (the CLI's own: java.net.http WebSocket, messages handed
+                  to the reader through a queue), and a minimal blocking-socket WebSocket client (`WireClient`, no
+                  extra threads), to tell the daemon's share from the client's. Before measuring, the daemon is warmed
+                  up with a flood job and short paced jobs, as a long-running daemon would be.
+                - **1. Latency.** Each job runs a Python loop that, on an absolute schedule, takes `time.time_ns()` and
+                  writes one line starting with it in a single write(2). The client takes the wall clock
+                  (`Instant.now()`, the same CLOCK_REALTIME) as soon as a message is complete (minimal client) or
+                  `DaemonClient.next()` returns it (CLI client); the difference per line is the latency: pipe → make →
+                  daemon's read → live fan-out → JSON → WebSocket → client. The event's `ts` (the daemon's clock when its
+                  pump had read the chunk) splits it into two legs. The first line comes a second after start, so every
+                  line takes the live path (not the store replay of a join). The baseline runs the same argv (`setsid
+                  make … lines …`) with `ProcessBuilder` in the benchmark JVM and timestamps each `read()` of the pipe.
+                  Percentiles are nearest-rank over every line of all jobs; the target is judged on the CLI client.
+                - **2. Throughput.** A log-like ASCII file (timestamps, levels, paths, numbers, hex; about as
+                  compressible as build output: gzip takes it to a third), generated once with its SHA-256, is written
+                  by `cat` as fast as the pipe takes it. The clock starts before `execute-command` is sent and stops when
+                  both `job:done` has reached the client and the job's row is no longer `running` in PostgreSQL (polled
+                  every 2 ms; the daemon stores the end only after all of the job's events). Then the stored
+                  `job_events` are read back with JDBC (a cursor) and hashed per stream: stored bytes must equal the
+                  file (length, SHA-256, CRC32C), and the text the client received (re-encoded as UTF-8) must equal
+                  the stored text (length, CRC32C). The baseline
+                  reads the same command's stdout from a plain pipe in the benchmark JVM, only counting bytes. CPU
+                  seconds come from /proc/PID/stat (PostgreSQL: all server processes of the benchmark's data directory)
+                  and /proc/stat for the whole machine.
+                - **3. Concurrency.** Each job runs a Python writer pacing 16 KB writes of random printable ASCII at the
+                  given rate on an absolute schedule (a writer held back by a full pipe falls behind, and its rate shows
+                  it). Each writer hashes what it wrote and reports count, SHA-256, start/end time, the time its
+                  write(2)s spent blocked and its own CPU time to a side file, so what the process wrote is known
+                  independently of vmo. A job is byte-exact when stored stdout == written, the client's text == stored
+                  text, no other stream, seqs contiguous. The per-job rate is what the writer sustained (bytes / its own
+                  write span). The target counts as met when every job is byte-exact and the writers kept, on average,
+                  at least 95 % of the rate.
+                - **4. Memory.** Heap in use after `jcmd PID GC.run` (twice) from `jcmd PID GC.heap_info`, RSS and
+                  thread count from /proc/PID/status, first with no job running, then with N jobs that print a line
+                  and sleep (`echo started; exec sleep 300`: make and sleep stay alive, both pipes open). Per-job heap =
+                  (heap with N − heap with none) / N. Then one more WebSocket client joins each job and it is measured
+                  again. The class-histogram rows are `jcmd PID GC.class_histogram` differences, the thread names come
+                  from `jcmd PID Thread.print`.
+                """);
+    }
+}

@@ -1,0 +1,163 @@
+package io.vmo.bench;
+
+import io.vmo.protocol.Codec;
+import io.vmo.protocol.Request;
+import io.vmo.protocol.Response;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The least a WebSocket client can be (RFC 6455 over a blocking socket, one reader, no extra threads or queues), to
+ * tell the daemon's share of latency and CPU from a client library's. Text frames only; the daemon sends no others
+ * but close.
+ */
+final class WireClient implements Link {
+
+    private final Codec codec = new Codec();
+    private final AtomicLong ids = new AtomicLong();
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private long receivedAt;
+
+    private WireClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 256 * 1024));
+        this.out = socket.getOutputStream();
+    }
+
+    static WireClient connect(String address, String token) throws IOException {
+        int colon = address.lastIndexOf(':');
+        var socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+                5000);
+        WireClient client = new WireClient(socket);
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        String upgrade = "GET /ws HTTP/1.1\r\nHost: " + address + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+        client.out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
+        client.out.flush();
+        var headers = new StringBuilder();
+        while (!headers.toString().endsWith("\r\n\r\n")) {
+            int b = client.in.read();
+            if (b < 0) {
+                throw new EOFException("the daemon closed the connection during the upgrade: " + headers);
+            }
+            headers.append((char) b);
+        }
+        if (!headers.toString().startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("WebSocket upgrade refused: " + headers.toString().lines().findFirst().orElse(""));
+        }
+        return client;
+    }
+
+    @Override
+    public String nextId() {
+        return "w" + ids.incrementAndGet();
+    }
+
+    @Override
+    public synchronized void send(Request request) {
+        byte[] payload = codec.encodeBytes(request);
+        var frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x81); // FIN, text
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        try {
+            out.write(frame.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Response next() {
+        try {
+            byte[] message = null;
+            while (true) {
+                int b0 = in.readUnsignedByte();
+                int b1 = in.readUnsignedByte();
+                int opcode = b0 & 0x0f;
+                long length = b1 & 0x7f;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                if ((b1 & 0x80) != 0) {
+                    in.readInt(); // servers do not mask; skip a mask anyway
+                }
+                byte[] payload = new byte[Math.toIntExact(length)];
+                in.readFully(payload);
+                if (opcode == 0x8) {
+                    throw new IllegalStateException("the daemon closed the connection: "
+                            + (payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                                    : ""));
+                }
+                if (opcode == 0x9 || opcode == 0xA) {
+                    continue; // ping/pong: not sent by the daemon
+                }
+                message = message == null ? payload : concat(message, payload);
+                if ((b0 & 0x80) != 0) {
+                    break;
+                }
+            }
+            receivedAt = Watched.epochNanos();
+            return (Response) codec.decode(new String(message, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Override
+    public long receivedAt() {
+        return receivedAt;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}
