@@ -38,8 +38,12 @@ public final class JobManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobManager.class);
 
-    /** Per stream; two of them are most of a running job's memory. */
-    static final int READ_BUFFER = 32 * 1024;
+    /**
+     * Read buffer per stream, most of a running job's memory: a quiet job keeps the small one; one whose reads
+     * fill it gets a bigger one, up to a full pipe's worth, so a flood costs fewer events, frames and rows per MB.
+     */
+    static final int MIN_READ_BUFFER = 8 * 1024;
+    static final int MAX_READ_BUFFER = 64 * 1024;
     /** How long output may still arrive after make exits before leftover processes holding the pipes are stopped. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
 
@@ -189,7 +193,7 @@ public final class JobManager implements AutoCloseable {
 
     /** Copies a stream into the job as chunks that never split a UTF-8 character. */
     private static void pump(InputStream in, LogStream stream, RunningJob job) {
-        byte[] buf = new byte[READ_BUFFER];
+        byte[] buf = new byte[MIN_READ_BUFFER];
         int carried = 0;
         try (in) {
             int n;
@@ -200,7 +204,9 @@ public final class JobManager implements AutoCloseable {
                     job.emit(stream, Arrays.copyOf(buf, cut));
                 }
                 carried = length - cut;
-                System.arraycopy(buf, cut, buf, 0, carried);
+                byte[] next = length == buf.length && buf.length < MAX_READ_BUFFER ? new byte[buf.length * 2] : buf;
+                System.arraycopy(buf, cut, next, 0, carried);
+                buf = next;
             }
         } catch (IOException e) {
             job.note("reading " + stream.wireName() + " failed: " + e.getMessage());
