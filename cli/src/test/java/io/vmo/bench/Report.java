@@ -335,7 +335,8 @@ final class Report {
                   clients are used: `io.vmo.cli.DaemonClient` (the CLI's own: java.net.http WebSocket, messages handed
                   to the reader through a queue), and a minimal blocking-socket WebSocket client (`WireClient`, no
                   extra threads), to tell the daemon's share from the client's. Before measuring, the daemon is warmed
-                  up with a flood job and short paced jobs, as a long-running daemon would be.
+                  up with twenty 32 MB flood jobs (~10,000 chunks, enough for the JIT's top tier to compile the per-chunk
+                  path) and short paced jobs, as a long-running daemon would be.
                 - **1. Latency.** Each job runs a Python loop that, on an absolute schedule, takes `time.time_ns()` and
                   writes one line starting with it in a single write(2). The client takes the wall clock
                   (`Instant.now()`, the same CLOCK_REALTIME) as soon as a message is complete (minimal client) or
