@@ -68,5 +68,11 @@ public final class SharedPostgres implements ExtensionContext.Store.CloseableRes
     @Override
     public void close() {
         server.close();
+        // A run's cluster and unpacked binaries are ~140 MB: without this, every test run left them in /tmp.
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: it is a temporary directory
+        }
     }
 }
