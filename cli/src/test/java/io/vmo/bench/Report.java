@@ -223,6 +223,15 @@ final class Report {
         md.append(f("- PostgreSQL keeps the %.0f MB of output in %.0f MB of `data` values; `job_events.data` storage: %s.%n",
                 t.bytes() / 1e6, t.storedDataBytes() / 1e6, t.storage()));
         md.append("- CPU used during the vmo run: ").append(t.cpu().describe(t.vmoSeconds())).append(".\n");
+        var cpu = t.cpu();
+        double per100 = 100 / (t.bytes() / 1e6);
+        double needed = cpu.daemon() + cpu.postgres() + cpu.client();
+        int cores = Runtime.getRuntime().availableProcessors();
+        md.append(f("- CPU per 100 MB: daemon %.2f s, PostgreSQL %.2f s, client %.2f s. With all three on this"
+                + " machine's %d cores and nothing else running, that caps one job at about %.0f MB/s"
+                + " (bytes / (their CPU seconds / cores)); the run reached %.1f MB/s.%n",
+                cpu.daemon() * per100, cpu.postgres() * per100, cpu.client() * per100, cores,
+                t.bytes() / 1e6 / (needed / cores), t.vmoMBps()));
         md.append(f("- Daemon peak RSS so far (VmHWM): %.0f MB.%n", t.daemonPeakRssKb() / 1024.0));
     }
 
