@@ -3,6 +3,7 @@ package io.vmo.daemon.ssh;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,11 +167,16 @@ final class SshConnections implements AutoCloseable {
         KnownHostsVerifier verifier = new KnownHostsVerifier(target.knownHostsFiles(), target.hostKeyAlias());
         client.addHostKeyVerifier(verifier);
         client.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        // Also bounds the wait for the server's greeting: a port that accepts but never speaks SSH would otherwise
+        // hold the job (and every other job for that VM) forever.
+        client.setTimeout(CONNECT_TIMEOUT_MS);
         String where = target.alias() + " (" + target.user() + "@" + target.hostname() + ":" + target.port()
                 + (via == null ? "" : ", through a jump host") + ")";
         try {
             if (via == null) {
                 client.connect(target.hostname(), target.port());
+                // Connected: from now on the keep-alive finds a dead peer, and a quiet command is no timeout.
+                client.getSocket().setSoTimeout(0);
             } else {
                 client.connectVia(via.newDirectConnection(target.hostname(), target.port()));
             }
@@ -178,7 +184,8 @@ final class SshConnections implements AutoCloseable {
             client.getConnection().getKeepAlive().setKeepAliveInterval(15);
         } catch (IOException e) {
             quietly(client);
-            String why = verifier.refusal() != null ? verifier.refusal() : String.valueOf(e.getMessage());
+            String why = verifier.refusal() != null ? verifier.refusal()
+                    : timedOut(e) != null ? timedOut(e) : String.valueOf(e.getMessage());
             throw new VmoException(ErrorCode.SSH_FAILED, "cannot connect to " + where + ": " + why);
         }
         try {
@@ -197,6 +204,19 @@ final class SshConnections implements AutoCloseable {
             return defaultAgent == null ? null : new SshAgent(defaultAgent);
         }
         return configured.equals("none") ? null : new SshAgent(Path.of(configured));
+    }
+
+    /** What timed out, in words, or null if nothing did. */
+    private static String timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                int seconds = CONNECT_TIMEOUT_MS / 1000;
+                return String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")
+                        ? "no answer within " + seconds + " s; is the host up and the port right?"
+                        : "connected, but no SSH greeting within " + seconds + " s; is it an SSH server?";
+            }
+        }
+        return null;
     }
 
     private static void quietly(SSHClient client) {
