@@ -33,14 +33,15 @@ record SshTarget(String alias, String hostname, int port, String user, String ho
     }
 
     /**
-     * Pooling key: one connection per user, host, port, route and keys — two aliases that log in with different
-     * keys must each authenticate with their own.
+     * Pooling key: one connection per user, host, port, route, keys and host key check — two aliases that log in
+     * with different keys must each authenticate with their own, and one whose host key is filed under another name
+     * (or in other files) must have it checked there.
      */
     String key() {
         StringBuilder key = new StringBuilder();
         jumps.forEach(j -> key.append(j.key()).append(" -> "));
         return key.append(user).append('@').append(hostname).append(':').append(port).append(' ')
                 .append(identityFiles).append(identitiesOnly ? " only" : "").append(' ').append(identityAgent)
-                .toString();
+                .append(" known as ").append(knownHostsName()).append(" in ").append(knownHostsFiles).toString();
     }
 }
