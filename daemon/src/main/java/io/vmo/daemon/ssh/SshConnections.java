@@ -113,12 +113,20 @@ final class SshConnections implements AutoCloseable {
                 if (slot.connection == null) {
                     slot.connection = connect(target);
                 }
+                if (isClosed()) { // the daemon stopped while this VM was connecting: nobody would close it
+                    slot.connection.disconnect();
+                    throw new VmoException(ErrorCode.SSH_FAILED, "the daemon is shutting down");
+                }
                 return new Lease(slot, slot.connection.client());
             }
         } catch (RuntimeException e) {
             release(slot);
             throw e;
         }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     private void release(Slot slot) {
