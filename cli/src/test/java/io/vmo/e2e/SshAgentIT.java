@@ -30,6 +30,7 @@ class SshAgentIT {
     TestSshAgent agent;
     TestSshAgent emptyAgent;
     SshKeys.KeyPair agentOnly;
+    SshKeys.KeyPair agentRsa;
     TestDaemon daemon;
 
     @BeforeAll
@@ -48,6 +49,12 @@ class SshAgentIT {
         agent.add(agentOnly, null);
         Files.delete(agentOnly.privateKey());
         Files.delete(agentOnly.publicKeyFile());
+        // RSA: the agent must sign with SHA-2 (OpenSSH refuses ssh-rsa/SHA-1). Only its .pub stays, which an
+        // IdentityFile may name to pick the agent's key, as with ssh.
+        agentRsa = SshKeys.rsa(tmp.resolve("elsewhere/id_agent_rsa"), "", "agent-rsa");
+        vault.authorize(agentRsa.publicKey());
+        agent.add(agentRsa, null);
+        Files.delete(agentRsa.privateKey());
         emptyAgent = TestSshAgent.start(tmp.resolve("empty-agent"));
 
         String vaultHost = "    HostName " + TestSshd.HOST + "\n    Port " + vault.port() + "\n    User "
@@ -55,6 +62,8 @@ class SshAgentIT {
         home.block("Host vault\n" + vaultHost + "    IdentityFile " + home.sshDir().resolve("id_absent") + "\n");
         home.block("Host vault-strict\n" + vaultHost + "    IdentitiesOnly yes\n    IdentityFile "
                 + home.identity().privateKey() + "\n");
+        home.block("Host vault-rsa\n" + vaultHost + "    IdentitiesOnly yes\n    IdentityFile "
+                + agentRsa.publicKeyFile() + "\n");
         home.host("locked-elsewhere", ssh.box(), ssh.lockedKey(), "IdentityAgent " + emptyAgent.socket());
 
         Files.createDirectories(home.home().resolve(".config/vmo"));
@@ -94,6 +103,15 @@ class SshAgentIT {
         assertThat(result.exitCode()).as(result + vault.log()).isZero();
         assertThat(result.out()).isEqualTo("with a key only the agent has\n");
         assertThat(vault.log()).contains("ED25519 " + agentOnly.fingerprint());
+    }
+
+    @Test
+    void anRsaKeyInTheAgentSignsWithSha2() throws Exception {
+        var result = daemon.run("ssh", "vault-rsa", "--", "echo", "rsa through the agent");
+
+        assertThat(result.exitCode()).as(result + vault.log()).isZero();
+        assertThat(result.out()).isEqualTo("rsa through the agent\n");
+        assertThat(vault.log()).contains("RSA " + agentRsa.fingerprint());
     }
 
     @Test
