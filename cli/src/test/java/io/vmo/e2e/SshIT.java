@@ -6,8 +6,16 @@ import io.vmo.ssh.SshClientHome;
 import io.vmo.ssh.SshFixture;
 import io.vmo.ssh.SshKeys;
 import io.vmo.ssh.TestSshd;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -28,11 +36,13 @@ class SshIT {
     SshFixture ssh;
     TestDaemon daemon;
     String databaseUrl;
+    SharedPostgres postgres;
     Path tmp;
 
     @BeforeAll
     void start(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         this.tmp = tmp;
+        this.postgres = postgres;
         ssh = SshFixture.start(tmp.resolve("ssh"));
         SshClientHome home = ssh.client();
         Files.createDirectories(home.home().resolve(".config/vmo"));
@@ -185,6 +195,95 @@ class SshIT {
         assertThat(tail.out()).isEqualTo("started\n");
         assertThat(tail.err()).contains("connection");
         assertThat(StoredJob.read(databaseUrl, jobId).status()).isEqualTo("failed");
+    }
+
+    @Test
+    void theHostKeyIsLookedUpUnderItsHostKeyAlias() throws Exception {
+        try (TestSshd aliased = TestSshd.start(tmp.resolve("aliased"))) {
+            aliased.authorize(ssh.client().identity().publicKey());
+            ssh.client().trust("vm-key-alias " + aliased.hostKeyLine())
+                    .host("aliased", aliased, "HostKeyAlias vm-key-alias")
+                    .host("misaliased", aliased, "HostKeyAlias unknown-alias");
+            // OpenSSH itself finds the key under the alias alone, with no [host]:port.
+            var openssh = ssh.client().run("aliased", "--", "true");
+            assertThat(openssh.exitCode()).as(openssh.toString()).isZero();
+
+            var result = daemon.run("ssh", "aliased", "--", "echo", "known by its alias");
+            var refused = daemon.run("ssh", "misaliased", "--", "true");
+
+            assertThat(result.exitCode()).as(result + aliased.log()).isZero();
+            assertThat(result.out()).isEqualTo("known by its alias\n");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("unknown-alias").contains("HostKeyAlias").contains("is not in");
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAndReopenedWhenNeeded() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("idle-home/.config/vmo")).getParent().getParent();
+        Files.writeString(home.resolve(".config/vmo/config.yml"), "ssh_config: " + ssh.client().config() + "\n");
+        try (TestSshd idle = TestSshd.start(tmp.resolve("idle"));
+                TestDaemon quick = TestDaemon.start(home, postgres.newDatabase(), "--ssh-idle", "1")) {
+            idle.authorize(ssh.client().identity().publicKey());
+            ssh.client().trust(idle).host("idle", idle);
+
+            assertThat(quick.run("ssh", "idle", "--", "echo", "first").out()).isEqualTo("first\n");
+            long deadline = System.currentTimeMillis() + 15_000;
+            while (!idle.log().contains("Disconnected from user")) {
+                assertThat(System.currentTimeMillis()).as("vmo closes the idle connection; sshd log:\n%s",
+                        idle.log()).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            assertThat(quick.run("ssh", "idle", "--", "echo", "second").out()).isEqualTo("second\n");
+
+            assertThat(count(idle.log(), "Accepted publickey")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aVmThatDoesNotAnswerHoldsUpNoOtherVm() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName(TestSshd.HOST));
+                TestSshd other = TestSshd.start(tmp.resolve("other"))) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // and never say a word
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            other.authorize(ssh.client().identity().publicKey());
+            ssh.client().trust(other).host("other", other).block("Host silent\n    HostName " + TestSshd.HOST
+                    + "\n    Port " + silent.getLocalPort() + "\n    IdentityFile "
+                    + ssh.client().identity().privateKey() + "\n");
+            String stuck = daemon.run("ssh", "-d", "silent", "--", "true").out().strip();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (accepted.isEmpty()) {
+                assertThat(System.currentTimeMillis()).as("vmo connects to the silent port").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+
+            var elsewhere = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return daemon.run("ssh", "other", "--", "echo", "not held up");
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+
+            assertThat(elsewhere.out()).as(elsewhere.toString()).isEqualTo("not held up\n");
+            assertThat(StoredJob.read(databaseUrl, stuck).status()).as("the silent VM's job is still connecting")
+                    .isEqualTo("running");
+            var tail = daemon.run("tail", stuck);
+            assertThat(tail.exitCode()).isEqualTo(1);
+            assertThat(tail.err()).contains("silent").contains("no SSH greeting");
+        } finally {
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
     }
 
     private static String jobIdIn(String stderr) {

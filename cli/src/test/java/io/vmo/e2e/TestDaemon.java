@@ -27,18 +27,29 @@ public final class TestDaemon implements AutoCloseable {
     private final Path home;
     private final String databaseUrl;
     private final List<String> extraArgs;
+    private final Map<String, String> env;
     private Process process;
     private String address;
 
-    private TestDaemon(Path home, String databaseUrl, List<String> extraArgs) {
+    private TestDaemon(Path home, String databaseUrl, Map<String, String> env, List<String> extraArgs) {
         this.home = home;
         this.databaseUrl = databaseUrl;
+        this.env = env;
         this.extraArgs = extraArgs;
     }
 
     /** Starts a daemon; {@code databaseUrl} null means its own embedded PostgreSQL. */
     public static TestDaemon start(Path home, String databaseUrl, String... extraArgs) throws IOException {
-        TestDaemon daemon = new TestDaemon(home, databaseUrl, List.of(extraArgs));
+        return start(home, databaseUrl, Map.of(), extraArgs);
+    }
+
+    /**
+     * Starts a daemon with these environment variables added. It never inherits the ssh-agent of whoever runs the
+     * tests (SSH_AUTH_SOCK): a test that wants one passes its own.
+     */
+    public static TestDaemon start(Path home, String databaseUrl, Map<String, String> env, String... extraArgs)
+            throws IOException {
+        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, List.of(extraArgs));
         daemon.start();
         return daemon;
     }
@@ -51,7 +62,11 @@ public final class TestDaemon implements AutoCloseable {
         }
         args.addAll(extraArgs);
         Path log = home.resolve("daemon.log");
-        process = Vmo.command(home, Map.of(), args)
+        ProcessBuilder command = Vmo.command(home, Map.of(), args);
+        command.environment().remove("SSH_AUTH_SOCK");
+        command.environment().remove("SSH_AGENT_PID");
+        command.environment().putAll(env);
+        process = command
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

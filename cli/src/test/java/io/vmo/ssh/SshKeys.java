@@ -61,6 +61,16 @@ public final class SshKeys {
     /** A new ed25519 key pair at {@code file} (and {@code file.pub}); {@code passphrase} null or "": unencrypted. */
     public static KeyPair ed25519(Path file, String passphrase, String comment)
             throws IOException, InterruptedException {
+        return generate("ed25519", file, passphrase, comment);
+    }
+
+    /** A new 3072-bit RSA key pair (ssh-keygen's default size), as {@link #ed25519}. */
+    public static KeyPair rsa(Path file, String passphrase, String comment) throws IOException, InterruptedException {
+        return generate("rsa", file, passphrase, comment);
+    }
+
+    private static KeyPair generate(String type, Path file, String passphrase, String comment)
+            throws IOException, InterruptedException {
         // ssh-keygen asks before overwriting, and nobody would answer.
         if (Files.exists(file)) {
             throw new IllegalStateException(file + " exists already");
@@ -68,7 +78,7 @@ public final class SshKeys {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path log = Files.createTempFile(file.toAbsolutePath().getParent(), "ssh-keygen", ".log");
         try {
-            Process process = new ProcessBuilder(List.of("ssh-keygen", "-q", "-t", "ed25519",
+            Process process = new ProcessBuilder(List.of("ssh-keygen", "-q", "-t", type,
                             "-N", passphrase == null ? "" : passphrase, "-C", comment, "-f", file.toString()))
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)

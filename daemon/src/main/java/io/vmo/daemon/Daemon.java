@@ -30,9 +30,14 @@ public final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
 
-    /** What a daemon needs to start; {@link DaemonCommand} builds it from options and the environment. */
+    /**
+     * What a daemon needs to start; {@link DaemonCommand} builds it from options and the environment.
+     *
+     * @param sshAgent the ssh-agent socket (SSH_AUTH_SOCK), or null
+     * @param sshIdle how long an SSH connection no job uses stays open
+     */
     public record Config(InetSocketAddress listen, String databaseUrl, Locations locations, Duration cancelGrace,
-            List<Path> executablePath) {}
+            List<Path> executablePath, Path sshAgent, Duration sshIdle) {}
 
     private final Database database;
     private final EventWriter writer;
@@ -67,7 +72,7 @@ public final class Daemon implements AutoCloseable {
             Registry registry = new Registry(locations.registry(), locations.home());
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
             var vms = new VmCatalog(settings, locations.home());
-            ssh = new SshExecutor(settings, locations.home());
+            ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
             jobs = new JobManager(registry, vms, ssh, store, writer, clock, config.cancelGrace());
             Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
                     new CatalogStore(database.jdbi()), clock);

@@ -32,6 +32,11 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Seconds between SIGTERM and SIGKILL when a job is canceled (default: ${DEFAULT-VALUE}).")
     double cancelGraceSeconds;
 
+    // Tests shorten it to see an idle connection closed; nobody else needs to.
+    @Option(names = "--ssh-idle", paramLabel = "SECONDS", defaultValue = "60", hidden = true,
+            description = "Seconds an SSH connection no job uses stays open (default: ${DEFAULT-VALUE}).")
+    double sshIdleSeconds;
+
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address;
@@ -43,7 +48,8 @@ public final class DaemonCommand implements Callable<Integer> {
         }
         Locations locations = Locations.fromEnvironment();
         var config = new Daemon.Config(address, databaseUrl, locations,
-                Duration.ofMillis(Math.round(cancelGraceSeconds * 1000)), executablePath());
+                Duration.ofMillis(Math.round(cancelGraceSeconds * 1000)), executablePath(), agentSocket(),
+                Duration.ofMillis(Math.round(sshIdleSeconds * 1000)));
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -67,6 +73,12 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The user's ssh-agent, as every OpenSSH client finds it: SSH_AUTH_SOCK. */
+    private static Path agentSocket() {
+        String socket = System.getenv("SSH_AUTH_SOCK");
+        return socket == null || socket.isBlank() ? null : Path.of(socket);
     }
 
     /** $PATH, where an alias may have an executable of its own that answers --list-targets. */

@@ -19,19 +19,26 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 /**
  * Accepts a host key only if the user's known_hosts files list it for that host — never trust on first use, never
  * {@code StrictHostKeyChecking=no}. When it refuses, {@link #refusal()} says why in words a user can act on, with
- * the key's SHA256 fingerprint as {@code ssh} shows it.
+ * the key's SHA256 fingerprint as {@code ssh} shows it. With a HostKeyAlias, the key is looked up under the alias
+ * alone, as OpenSSH does (no port is added to it).
  */
 final class KnownHostsVerifier implements HostKeyVerifier {
 
     private final List<Path> files;
+    private final String hostKeyAlias;
     private volatile String refusal;
 
-    KnownHostsVerifier(List<Path> files) {
+    /** {@code hostKeyAlias} null: look keys up under the host and port connected to. */
+    KnownHostsVerifier(List<Path> files, String hostKeyAlias) {
         this.files = files;
+        this.hostKeyAlias = hostKeyAlias;
     }
 
     @Override
-    public boolean verify(String hostname, int port, PublicKey key) {
+    public boolean verify(String host, int connectedPort, PublicKey key) {
+        // sshj names {@code [host]:port} for any port but 22: port 22 makes it use the alias verbatim.
+        String hostname = hostKeyAlias != null ? hostKeyAlias : host;
+        int port = hostKeyAlias != null ? 22 : connectedPort;
         boolean[] changed = {false};
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
@@ -53,19 +60,22 @@ final class KnownHostsVerifier implements HostKeyVerifier {
             }
         }
         String name = port == 22 ? hostname : "[" + hostname + "]:" + port;
+        String as = hostKeyAlias == null ? "" : " (the HostKeyAlias of " + host + ":" + connectedPort + ")";
         String fingerprint = KeyType.fromKey(key) + " key " + fingerprint(key);
         refusal = changed[0]
-                ? "the host key of " + name + " has CHANGED (now " + fingerprint + ") — someone may be intercepting"
-                        + " the connection, or the host was reinstalled. If you know why, remove the old entry with"
-                        + " `ssh-keygen -R '" + name + "'` and connect once with ssh to accept the new key"
-                : "the host key of " + name + " (" + fingerprint + ") is not in " + files.stream()
+                ? "the host key of " + name + as + " has CHANGED (now " + fingerprint + ") — someone may be"
+                        + " intercepting the connection, or the host was reinstalled. If you know why, remove the old"
+                        + " entry with `ssh-keygen -R '" + name + "'` and connect once with ssh to accept the new key"
+                : "the host key of " + name + as + " (" + fingerprint + ") is not in " + files.stream()
                         .map(Path::toString).filter(f -> !f.startsWith("/etc/")).findFirst().orElse("known_hosts")
                         + "; check the fingerprint, then connect once with ssh to accept it";
         return false;
     }
 
     @Override
-    public List<String> findExistingAlgorithms(String hostname, int port) {
+    public List<String> findExistingAlgorithms(String host, int connectedPort) {
+        String hostname = hostKeyAlias != null ? hostKeyAlias : host;
+        int port = hostKeyAlias != null ? 22 : connectedPort;
         Set<String> algorithms = new LinkedHashSet<>();
         for (Path file : files) {
             if (Files.isRegularFile(file)) {

@@ -55,8 +55,7 @@ final class SshConfigResolver {
                 SshTarget jump = resolve(m.group(2).replaceAll("[\\[\\]]", ""), m.group(1),
                         m.group(3) == null ? null : Integer.valueOf(m.group(3)), depth + 1);
                 jumps.addAll(jump.jumps());
-                jumps.add(new SshTarget(jump.alias(), jump.hostname(), jump.port(), jump.user(), jump.hostKeyAlias(),
-                        jump.identityFiles(), jump.knownHostsFiles(), List.of()));
+                jumps.add(jump.withoutJumps());
             }
         }
         String resolvedUser = first(options, "user", System.getProperty("user.name"));
@@ -72,9 +71,14 @@ final class SshConfigResolver {
                 }
             }
         }
+        String agent = first(options, "identityagent", null);
+        if (agent != null && !agent.equals("none") && !agent.equals("SSH_AUTH_SOCK")) {
+            agent = path(agent, tokens).toString();
+        }
         return new SshTarget(host, hostname, Integer.parseInt(first(options, "port", "22")), resolvedUser,
-                options.containsKey("hostkeyalias") ? first(options, "hostkeyalias", null) : null,
-                identities, knownHosts, List.copyOf(jumps));
+                first(options, "hostkeyalias", null), identities,
+                first(options, "identitiesonly", "no").equalsIgnoreCase("yes"), agent, knownHosts,
+                List.copyOf(jumps));
     }
 
     /** {@code ssh -G}: every option as OpenSSH resolved it, one {@code key value} a line. */

@@ -3,7 +3,7 @@ package io.vmo.daemon.ssh;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,93 +15,146 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.userauth.UserAuthException;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticated SSH connections, one per user, host and route, shared by all jobs on that VM (sshj runs many
- * channels over one connection) and closed after a minute without any.
+ * Authenticated SSH connections, one per user, host, route and keys, shared by all jobs on that VM (sshj runs many
+ * channels over one connection) and closed once no job has used it for the idle period.
+ *
+ * <p>Two locks: the pool's, held only to find a VM's slot and count its users, and each slot's, held while that
+ * VM's connection is set up. A slow or unreachable VM thus delays only the jobs waiting for that same VM, and still
+ * only one connection to it is opened.
  */
 final class SshConnections implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SshConnections.class);
-    private static final Duration IDLE = Duration.ofSeconds(60);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     /** A connection in use by one job; {@link #close()} hands it back. */
     final class Lease implements AutoCloseable {
         final SSHClient client;
-        private final Pooled pooled;
+        private final Slot slot;
         private boolean closed;
 
-        private Lease(Pooled pooled) {
-            this.pooled = pooled;
-            this.client = pooled.client;
+        private Lease(Slot slot, SSHClient client) {
+            this.slot = slot;
+            this.client = client;
         }
 
         @Override
         public void close() {
             synchronized (SshConnections.this) {
-                if (!closed) {
-                    closed = true;
-                    release(pooled);
+                if (closed) {
+                    return;
                 }
+                closed = true;
+            }
+            release(slot);
+        }
+    }
+
+    /** One VM's place in the pool: its connection (guarded by the slot) and its users (guarded by the pool). */
+    private static final class Slot {
+        final String key;
+        volatile Connected connection;
+        int users;
+        ScheduledFuture<?> idleClose;
+
+        Slot(String key) {
+            this.key = key;
+        }
+    }
+
+    private record Connected(SSHClient client, List<SSHClient> jumps) {
+
+        boolean usable() {
+            return client.isConnected() && client.isAuthenticated();
+        }
+
+        void disconnect() {
+            quietly(client);
+            jumps.reversed().forEach(SshConnections::quietly);
+        }
+    }
+
+    private final Duration idle;
+    private final Path defaultAgent;
+    private final Map<String, Slot> pool = new HashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("vmo-ssh-idle").daemon().factory());
+    private boolean closed;
+
+    /** {@code defaultAgent}: the ssh-agent socket of the daemon's environment (SSH_AUTH_SOCK), or null. */
+    SshConnections(Duration idle, Path defaultAgent) {
+        this.idle = idle;
+        this.defaultAgent = defaultAgent;
+    }
+
+    Lease acquire(SshTarget target) {
+        Slot slot;
+        synchronized (this) {
+            if (closed) {
+                throw new VmoException(ErrorCode.SSH_FAILED, "the daemon is shutting down");
+            }
+            slot = pool.computeIfAbsent(target.key(), Slot::new);
+            slot.users++;
+            if (slot.idleClose != null) {
+                slot.idleClose.cancel(false);
+                slot.idleClose = null;
+            }
+        }
+        try {
+            synchronized (slot) { // only jobs for this same VM wait here while it connects
+                if (slot.connection != null && !slot.connection.usable()) {
+                    slot.connection.disconnect(); // dropped since: a fresh one
+                    slot.connection = null;
+                }
+                if (slot.connection == null) {
+                    slot.connection = connect(target);
+                }
+                if (isClosed()) { // the daemon stopped while this VM was connecting: nobody would close it
+                    slot.connection.disconnect();
+                    throw new VmoException(ErrorCode.SSH_FAILED, "the daemon is shutting down");
+                }
+                return new Lease(slot, slot.connection.client());
+            }
+        } catch (RuntimeException e) {
+            release(slot);
+            throw e;
+        }
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    private void release(Slot slot) {
+        synchronized (this) {
+            if (--slot.users > 0 || closed) {
+                return;
+            }
+            slot.idleClose = timer.schedule(() -> closeIfIdle(slot), idle.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void closeIfIdle(Slot slot) {
+        synchronized (this) {
+            if (slot.users > 0 || pool.get(slot.key) != slot) {
+                return;
+            }
+            pool.remove(slot.key); // a job arriving from now on gets a new slot and connection
+        }
+        synchronized (slot) {
+            if (slot.connection != null) {
+                log.debug("closing the idle SSH connection {}", slot.key);
+                slot.connection.disconnect();
+                slot.connection = null;
             }
         }
     }
 
-    private static final class Pooled {
-        final String key;
-        final SSHClient client;
-        final List<SSHClient> jumps;
-        int users;
-        ScheduledFuture<?> idleClose;
-
-        Pooled(String key, SSHClient client, List<SSHClient> jumps) {
-            this.key = key;
-            this.client = client;
-            this.jumps = jumps;
-        }
-    }
-
-    private final Map<String, Pooled> pool = new HashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("vmo-ssh-idle").daemon().factory());
-
-    synchronized Lease acquire(SshTarget target) {
-        Pooled pooled = pool.get(target.key());
-        if (pooled != null && !(pooled.client.isConnected() && pooled.client.isAuthenticated())) {
-            disconnect(pool.remove(target.key()));
-            pooled = null;
-        }
-        if (pooled == null) {
-            pooled = connect(target);
-            pool.put(pooled.key, pooled);
-        }
-        if (pooled.idleClose != null) {
-            pooled.idleClose.cancel(false);
-            pooled.idleClose = null;
-        }
-        pooled.users++;
-        return new Lease(pooled);
-    }
-
-    private void release(Pooled pooled) {
-        if (--pooled.users == 0) {
-            pooled.idleClose = timer.schedule(() -> {
-                synchronized (this) {
-                    if (pooled.users == 0 && pool.get(pooled.key) == pooled) {
-                        disconnect(pool.remove(pooled.key));
-                    }
-                }
-            }, IDLE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private Pooled connect(SshTarget target) {
+    private Connected connect(SshTarget target) {
         List<SSHClient> chain = new ArrayList<>();
         try {
             SSHClient via = null;
@@ -109,24 +162,29 @@ final class SshConnections implements AutoCloseable {
                 via = open(jump, via);
                 chain.add(via);
             }
-            return new Pooled(target.key(), open(target, via), chain);
+            return new Connected(open(target, via), chain);
         } catch (RuntimeException e) {
-            chain.forEach(SshConnections::quietly);
+            chain.reversed().forEach(SshConnections::quietly);
             throw e;
         }
     }
 
     /** Connects (directly, or through {@code via}), verifies the host key and authenticates. */
-    private static SSHClient open(SshTarget target, SSHClient via) {
+    private SSHClient open(SshTarget target, SSHClient via) {
         SSHClient client = new SSHClient();
-        KnownHostsVerifier verifier = new KnownHostsVerifier(target.knownHostsFiles());
+        KnownHostsVerifier verifier = new KnownHostsVerifier(target.knownHostsFiles(), target.hostKeyAlias());
         client.addHostKeyVerifier(verifier);
         client.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        // Also bounds the wait for the server's greeting: a port that accepts but never speaks SSH would otherwise
+        // hold the job (and every other job for that VM) forever.
+        client.setTimeout(CONNECT_TIMEOUT_MS);
         String where = target.alias() + " (" + target.user() + "@" + target.hostname() + ":" + target.port()
                 + (via == null ? "" : ", through a jump host") + ")";
         try {
             if (via == null) {
                 client.connect(target.hostname(), target.port());
+                // Connected: from now on the keep-alive finds a dead peer, and a quiet command is no timeout.
+                client.getSocket().setSoTimeout(0);
             } else {
                 client.connectVia(via.newDirectConnection(target.hostname(), target.port()));
             }
@@ -134,53 +192,39 @@ final class SshConnections implements AutoCloseable {
             client.getConnection().getKeepAlive().setKeepAliveInterval(15);
         } catch (IOException e) {
             quietly(client);
-            String why = verifier.refusal() != null ? verifier.refusal() : String.valueOf(e.getMessage());
+            String why = verifier.refusal() != null ? verifier.refusal()
+                    : timedOut(e) != null ? timedOut(e) : String.valueOf(e.getMessage());
             throw new VmoException(ErrorCode.SSH_FAILED, "cannot connect to " + where + ": " + why);
         }
-        authenticate(client, target, where);
+        try {
+            new SshLogin(target, agentFor(target)).authenticate(client, where);
+        } catch (RuntimeException e) {
+            quietly(client);
+            throw e;
+        }
         return client;
     }
 
-    private static void authenticate(SSHClient client, SshTarget target, String where) {
-        List<KeyProvider> keys = new ArrayList<>();
-        List<String> unusable = new ArrayList<>();
-        for (Path file : target.identityFiles()) {
-            if (!Files.isRegularFile(file)) {
-                continue;
-            }
-            try {
-                KeyProvider key = client.loadKeys(file.toString());
-                key.getPrivate(); // an encrypted key fails here, not deep inside authentication
-                keys.add(key);
-            } catch (IOException | RuntimeException e) {
-                unusable.add(file + (String.valueOf(e.getMessage()).toLowerCase().contains("pass")
-                        || String.valueOf(e.getMessage()).toLowerCase().contains("encrypt")
-                        ? " is passphrase-protected and vmo has no ssh-agent to ask (load it with ssh-add and run"
-                                + " the daemon with SSH_AUTH_SOCK set, or use a key without a passphrase)"
-                        : " cannot be read: " + e.getMessage()));
-            }
+    /** The agent to ask, as OpenSSH picks it: IdentityAgent if set ({@code none}: no agent), else SSH_AUTH_SOCK. */
+    private SshAgent agentFor(SshTarget target) {
+        String configured = target.identityAgent();
+        if (configured == null || configured.equals("SSH_AUTH_SOCK")) {
+            return defaultAgent == null ? null : new SshAgent(defaultAgent);
         }
-        if (keys.isEmpty()) {
-            quietly(client);
-            throw new VmoException(ErrorCode.SSH_FAILED, "no usable key to log in to " + where + (unusable.isEmpty()
-                    ? ": none of the IdentityFile entries exists (" + target.identityFiles() + ")"
-                    : ": " + String.join("; ", unusable)));
-        }
-        try {
-            client.authPublickey(target.user(), keys);
-        } catch (UserAuthException | TransportException e) {
-            quietly(client);
-            throw new VmoException(ErrorCode.SSH_FAILED, where + " refused the login of " + target.user()
-                    + " with " + keys.size() + " key(s): " + e.getMessage()
-                    + (unusable.isEmpty() ? "" : "; also: " + String.join("; ", unusable)));
-        }
+        return configured.equals("none") ? null : new SshAgent(Path.of(configured));
     }
 
-    private void disconnect(Pooled pooled) {
-        if (pooled != null) {
-            quietly(pooled.client);
-            pooled.jumps.reversed().forEach(SshConnections::quietly);
+    /** What timed out, in words, or null if nothing did. */
+    private static String timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                int seconds = CONNECT_TIMEOUT_MS / 1000;
+                return String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")
+                        ? "no answer within " + seconds + " s; is the host up and the port right?"
+                        : "connected, but no SSH greeting within " + seconds + " s; is it an SSH server?";
+            }
         }
+        return null;
     }
 
     private static void quietly(SSHClient client) {
@@ -192,9 +236,19 @@ final class SshConnections implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        pool.values().forEach(this::disconnect);
-        pool.clear();
+    public void close() {
+        List<Slot> slots;
+        synchronized (this) {
+            closed = true;
+            slots = List.copyOf(pool.values());
+            pool.clear();
+        }
         timer.shutdownNow();
+        for (Slot slot : slots) {
+            Connected connection = slot.connection; // not under the slot's lock: one may be stuck connecting
+            if (connection != null) {
+                connection.disconnect();
+            }
+        }
     }
 }

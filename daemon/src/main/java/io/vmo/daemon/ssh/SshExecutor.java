@@ -5,6 +5,7 @@ import io.vmo.daemon.job.JobProcess;
 import io.vmo.daemon.job.RemoteLauncher;
 import io.vmo.protocol.VmInfo;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -13,11 +14,16 @@ public final class SshExecutor implements RemoteLauncher, AutoCloseable {
 
     private final Supplier<Settings> settings;
     private final Path home;
-    private final SshConnections connections = new SshConnections();
+    private final SshConnections connections;
 
-    public SshExecutor(Supplier<Settings> settings, Path home) {
+    /**
+     * @param agent the ssh-agent socket of the daemon's environment (SSH_AUTH_SOCK), or null
+     * @param idle how long a connection nobody uses stays open
+     */
+    public SshExecutor(Supplier<Settings> settings, Path home, Path agent, Duration idle) {
         this.settings = settings;
         this.home = home;
+        this.connections = new SshConnections(idle, agent);
     }
 
     @Override

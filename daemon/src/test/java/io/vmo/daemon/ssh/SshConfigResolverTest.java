@@ -26,6 +26,14 @@ class SshConfigResolverTest {
                 Host inner
                   HostName 10.9.8.7
                   ProxyJump ops@jump:2200
+                Host aliased
+                  HostName 127.0.0.1
+                  Port 2222
+                  HostKeyAlias box-key
+                  IdentitiesOnly yes
+                  IdentityAgent ~/agent.sock
+                Host noagent
+                  IdentityAgent none
                 Host *.test
                   User tester
                 Host *
@@ -42,6 +50,16 @@ class SshConfigResolverTest {
         assertThat(box.knownHostsFiles()).contains(ssh.resolve("known_hosts"));
         assertThat(box.knownHostsName()).isEqualTo("[127.0.0.1]:2222");
         assertThat(box.jumps()).isEmpty();
+        assertThat(box.identitiesOnly()).isFalse();
+        assertThat(box.identityAgent()).as("unset: the daemon's SSH_AUTH_SOCK").isNull();
+        assertThat(box.hostKeyAlias()).isNull();
+
+        SshTarget aliased = resolver.resolve("aliased", null);
+        assertThat(aliased.hostKeyAlias()).isEqualTo("box-key");
+        assertThat(aliased.knownHostsName()).as("OpenSSH adds no port to the alias").isEqualTo("box-key");
+        assertThat(aliased.identitiesOnly()).isTrue();
+        assertThat(aliased.identityAgent()).endsWith("/agent.sock").doesNotStartWith("~");
+        assertThat(resolver.resolve("noagent", null).identityAgent()).isEqualTo("none");
 
         assertThat(resolver.resolve("db.test", null).user()).isEqualTo("tester");
         assertThat(resolver.resolve("box", "deploy").user()).as("-l wins over the config").isEqualTo("deploy");
