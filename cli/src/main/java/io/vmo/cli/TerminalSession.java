@@ -77,12 +77,15 @@ final class TerminalSession {
                 sized ? size.getRows() : null));
         Response.JobJoined joined = awaitJoined(requestId);
         String id = joined.job().id();
-        console.note("attached to job " + id + "; " + DETACH_HINT);
 
         Attributes original = terminal.getAttributes();
         terminal.setAttributes(raw(original));
         OutputStream out = terminal.output();
         try {
+            // Only once in raw mode: a key typed after this line shows is the program's, never echoed by the tty.
+            console.err.print(console.styleErr(Console.Style.DIM, "vmo: attached to job " + id + "; "
+                    + DETACH_HINT) + "\r\n");
+            console.err.flush();
             terminal.handle(Terminal.Signal.WINCH, signal -> {
                 Size now = terminal.getSize();
                 if (now.getColumns() > 0 && now.getRows() > 0) {

@@ -63,6 +63,12 @@ public final class JobManager implements AutoCloseable {
     private final ConcurrentHashMap<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, JobProcess> processes = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Terminal output is read on platform threads: pty4j reads in native code (a JNA poll), which pins a virtual
+     * thread to its carrier; two interactive jobs starved every other virtual thread on a 2-core machine.
+     */
+    private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
 
     public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, TerminalLauncher terminals,
             Supplier<Settings> settings, JobStore store, EventWriter writer, Clock clock, Duration cancelGrace) {
@@ -157,12 +163,14 @@ public final class JobManager implements AutoCloseable {
             }
             JobProcess p = process;
             LogStream output = LogStream.STDOUT;
+            ExecutorService readers = threads;
             if (process instanceof TerminalProcess terminal) {
                 output = LogStream.PTY;
+                readers = terminalReaders;
                 job.terminal().complete(terminal);
             }
             LogStream out = output;
-            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), threads);
+            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), readers);
             var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), threads);
             var pipes = CompletableFuture.allOf(stdout, stderr);
             exitCode = process.waitFor();
@@ -455,5 +463,6 @@ public final class JobManager implements AutoCloseable {
             log.warn("some jobs had not ended when the daemon stopped: {}", running.keySet());
         }
         threads.shutdownNow();
+        terminalReaders.shutdownNow();
     }
 }

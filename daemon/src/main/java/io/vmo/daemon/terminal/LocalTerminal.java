@@ -10,19 +10,39 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Closeable;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A local program in a pseudo-terminal. It leads its own session (pid = process group = session id). Stopping
  * it signals the group and, in case an interactive shell put jobs into groups of their own, every descendant.
+ *
+ * <p>pty4j blocks in native code (JNA) and in {@code Object.wait}, both of which pin a virtual thread to its
+ * carrier (the latter before JDK 24): writes and the wait for the end run on platform threads of their own, and
+ * callers, virtual threads, wait for those without pinning anything.
  */
 final class LocalTerminal implements TerminalProcess {
 
     private final PtyProcess process;
     private final OutputStream input;
+    private final ExecutorService writer;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     LocalTerminal(PtyProcess process) {
         this.process = process;
         this.input = process.getOutputStream();
+        this.writer = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("vmo-pty-writer-" + process.pid()).daemon().factory());
+        Thread.ofPlatform().name("vmo-pty-wait-" + process.pid()).daemon().start(() -> {
+            try {
+                exit.complete(process.waitFor());
+            } catch (InterruptedException e) {
+                exit.completeExceptionally(e);
+            }
+        });
     }
 
     @Override
@@ -37,14 +57,26 @@ final class LocalTerminal implements TerminalProcess {
 
     @Override
     public Integer waitFor() throws InterruptedException {
-        return process.waitFor();
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw new InterruptedException("waiting for the terminal's program was interrupted");
+        }
     }
 
+    /** One writer thread: several clients may type at once, and each write goes in whole. */
     @Override
     public void write(byte[] data) throws IOException {
-        synchronized (input) { // several clients may type at once: whole writes, never interleaved bytes
-            input.write(data);
-            input.flush();
+        try {
+            writer.submit(() -> {
+                input.write(data);
+                input.flush();
+                return null;
+            }).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException | RejectedExecutionException e) {
+            throw new IOException("the terminal is closing", e);
         }
     }
 
@@ -77,6 +109,7 @@ final class LocalTerminal implements TerminalProcess {
     /** Closes the master side. Not destroy(): that signals the pid, which may belong to another process by now. */
     @Override
     public void release() {
+        writer.shutdownNow();
         for (Closeable stream : List.<Closeable>of(input, process.getInputStream(), process.getErrorStream())) {
             try {
                 stream.close();
