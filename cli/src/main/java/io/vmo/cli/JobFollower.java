@@ -40,7 +40,7 @@ final class JobFollower {
         client = daemon.connect();
         try {
             Request.ExecuteCommand execute = request.apply(client.nextId());
-            if (execute.isInteractive() && !detach) {
+            if (execute.wantsTerminal() && !detach) {
                 if (!TerminalSession.available()) {
                     throw new CliException("-i needs a terminal (stdin and stdout); start it with -d and attach"
                             + " from a terminal with `vmo attach JOB`");

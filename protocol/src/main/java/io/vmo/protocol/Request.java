@@ -46,7 +46,8 @@ public sealed interface Request extends Message {
             return new ExecuteCommand(id, project, target, args, vm, command, true, cols, rows);
         }
 
-        public boolean isInteractive() {
+        /** Not named isInteractive: Jackson would take that for the {@code interactive} property's getter. */
+        public boolean wantsTerminal() {
             return Boolean.TRUE.equals(interactive);
         }
     }

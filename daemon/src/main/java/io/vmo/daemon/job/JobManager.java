@@ -91,7 +91,7 @@ public final class JobManager implements AutoCloseable {
     private JobInfo executeMake(Request.ExecuteCommand request) {
         Project project = registry.project(request.project());
         MakeCommand command = new MakeCommand(project, request.target(), request.args());
-        boolean interactive = request.isInteractive()
+        boolean interactive = request.wantsTerminal()
                 || settings.get().isInteractive(project.alias(), request.target());
         JobProcess process;
         Long pid;
@@ -122,7 +122,7 @@ public final class JobManager implements AutoCloseable {
             throw new VmoException(ErrorCode.INVALID_ARGUMENT, "a remote command argument contains NUL, which no"
                     + " program can receive; remove it");
         }
-        boolean interactive = request.isInteractive();
+        boolean interactive = request.wantsTerminal();
         var record = new JobRecord(UUID.randomUUID(), "ssh", null, null, List.of(), vm.name(), request.command(),
                 null, null, now(), interactive);
         TerminalSize size = TerminalSize.of(request.cols(), request.rows());
