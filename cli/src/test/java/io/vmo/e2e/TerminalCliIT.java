@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,5 +142,24 @@ class TerminalCliIT {
         assertThat(tmux.awaitExit("a")).isZero();
         assertThat(tmux.awaitExit("b")).isZero();
         assertThat(tmux.screen("b")).contains("echo:bye");
+    }
+
+    @Test
+    void attachNewWindowOpensTheConfiguredTerminalAttached() throws Exception {
+        String jobId = daemon.run("run", "-d", "vm", "echoer").out().strip();
+        String terminal = tmux.commandLine() + " new-session -d -s window -x 80 -y 24";
+
+        var result = Vmo.run(Vmo.command(daemon.home(), Map.of("VMO_DAEMON", daemon.address(),
+                "VMO_TERMINAL", terminal), List.of("attach", "--new-window", jobId.substring(0, 8))));
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        tmux.await("window", "attached to job " + jobId);
+        tmux.type("window", "bye");
+        tmux.keys("window", "Enter");
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!StoredJob.read(databaseUrl, jobId).status().equals("success")) {
+            assertThat(System.currentTimeMillis()).as("the job ends").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 }

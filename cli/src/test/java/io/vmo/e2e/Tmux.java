@@ -31,6 +31,11 @@ final class Tmux implements AutoCloseable {
         this.environment = environment;
     }
 
+    /** The tmux command line for this server, as a user would put it in VMO_TERMINAL. */
+    String commandLine() {
+        return "tmux -S " + socket + " -f " + config;
+    }
+
     /** Starts {@code argv} in a new session of cols x rows. */
     void start(String session, int cols, int rows, List<String> argv) throws IOException, InterruptedException {
         String command = argv.stream().map(Tmux::quote).collect(Collectors.joining(" "))
