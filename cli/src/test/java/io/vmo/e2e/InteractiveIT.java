@@ -141,6 +141,7 @@ class InteractiveIT {
                     "{\"v\":1,\"type\":\"list-targets\",\"id\":\"t\",\"project\":\"vm\"}", Response.TargetList.class);
             assertThat(targets.targets()).contains(new TargetInfo("create", "asks, as `make create` does", true),
                     new TargetInfo("ask", null, false));
+            assertThat(daemon.run("targets", "vm").out()).contains("[interactive] asks, as `make create` does");
 
             String jobId = start(client, "create", "");
             // Attach later, as a user who started it detached would.
