@@ -56,8 +56,12 @@ final class JobFollower {
                 console.flush();
                 return 0;
             }
-            if (job.interactive() && TerminalSession.available()) {
-                return new TerminalSession(client, console).attach(job.id());
+            if (job.interactive()) {
+                if (TerminalSession.available()) {
+                    return new TerminalSession(client, console).attach(job.id());
+                }
+                console.note("job " + job.id() + " is interactive and this is no terminal: its output follows;"
+                        + " to answer it, `vmo attach " + job.id().substring(0, 8) + "` from a terminal");
             }
             return follow(job.id(), 0);
         } finally {

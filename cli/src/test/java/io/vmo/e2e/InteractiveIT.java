@@ -154,6 +154,29 @@ class InteractiveIT {
     }
 
     @Test
+    void withoutATerminalTheCliFollowsAndSaysHowToAnswer() throws Exception {
+        Process cli = daemon.cli("run", "vm", "create").start(); // interactive by config.yml
+        cli.getOutputStream().close();
+        var stderr = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getErrorStream(),
+                StandardCharsets.UTF_8));
+        String note = stderr.readLine();
+        assertThat(note).contains("is interactive and this is no terminal").contains("vmo attach");
+        String jobId = note.replaceAll(".*job ([0-9a-f-]{36}).*", "$1");
+
+        try (TerminalClient client = TerminalClient.connect(daemon)) {
+            client.call(attach(jobId, ""), Response.JobJoined.class);
+            client.awaitScreen("disk size? ");
+            client.stdin(jobId, "5G\r");
+            client.awaitDone();
+        }
+
+        assertThat(cli.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).isZero();
+        assertThat(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("disk size? 5G").contains("creating 5G");
+    }
+
+    @Test
     void resizeReachesTheProgram() throws Exception {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
             String jobId = start(client, "sizes", ",\"interactive\":true,\"cols\":80,\"rows\":24");
