@@ -105,6 +105,8 @@ class InteractiveIT {
             assertThat(stored.text("stdout")).isEmpty();
             // Live and stored agree event by event.
             assertThat(stored.seqs()).isEqualTo(client.logs().stream().map(Response.JobLog::seq).toList());
+            // pty4j's native library is unpacked once under the state dir, not into a new /tmp folder each start.
+            assertThat(daemon.home().resolve(".local/state/vmo/pty4j/linux/x86-64/libpty.so")).isRegularFile();
         }
     }
 

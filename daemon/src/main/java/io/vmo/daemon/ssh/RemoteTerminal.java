@@ -87,6 +87,7 @@ final class RemoteTerminal implements TerminalProcess {
     public void terminate() {
         signal("HUP");
         signal("TERM");
+        signal("CONT"); // a program stopped with Ctrl-Z acts on them only once resumed
     }
 
     @Override

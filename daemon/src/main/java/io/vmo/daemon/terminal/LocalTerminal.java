@@ -85,13 +85,17 @@ final class LocalTerminal implements TerminalProcess {
         process.setWinSize(new WinSize(size.cols(), size.rows()));
     }
 
-    /** SIGHUP first, as a terminal closing would send (shells exit on it, not on SIGTERM), then SIGTERM. */
+    /**
+     * SIGHUP first, as a terminal closing would send (shells exit on it, not on SIGTERM), then SIGTERM, then
+     * SIGCONT for whatever Ctrl-Z stopped.
+     */
     @Override
     public void terminate() {
         List<ProcessHandle> descendants = descendants();
         ProcessGroup.signal(process.pid(), "HUP");
         ProcessGroup.signal(process.pid(), "TERM");
         descendants.forEach(ProcessHandle::destroy);
+        ProcessGroup.signal(process.pid(), "CONT"); // a program stopped with Ctrl-Z acts on them only once resumed
     }
 
     @Override

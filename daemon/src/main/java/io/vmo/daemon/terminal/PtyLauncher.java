@@ -52,6 +52,9 @@ public final class PtyLauncher implements TerminalLauncher {
         command.addAll(argv);
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("TERM", TERM);
+        // The daemon's own terminal size, if it was started from one, is not this terminal's.
+        env.remove("COLUMNS");
+        env.remove("LINES");
         PtyProcess process = new PtyProcessBuilder(command.toArray(String[]::new))
                 .setEnvironment(env)
                 .setDirectory(dir.toString())
