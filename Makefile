@@ -28,7 +28,7 @@ test: test-deps
 	$(MVN) verify
 
 ## test-deps: what the tests need from the system, installed when missing: OpenSSH's sshd, which the SSH tests
-## start themselves on loopback. /etc/ssh/sshd_not_to_be_run keeps the package from also starting a system sshd
+## start themselves on loopback, and tmux, the real terminal the interactive CLI tests type into. /etc/ssh/sshd_not_to_be_run keeps the package from also starting a system sshd
 ## on port 22 (its init script, ssh.service and ssh.socket all honour it), now and at boot. The lock timeout waits
 ## out a fresh machine's own apt runs (unattended-upgrades, cloud-init) instead of failing.
 .PHONY: test-deps
@@ -43,6 +43,16 @@ test-deps:
 		export DEBIAN_FRONTEND=noninteractive && \
 		apt-get update -qq -o DPkg::Lock::Timeout=300 && \
 		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 openssh-server >/dev/null; \
+	fi
+	@if ! command -v tmux >/dev/null; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "the tests need tmux: install it as root (Debian: apt-get install tmux)" >&2; \
+			exit 1; \
+		fi; \
+		echo "installing tmux for the tests"; \
+		export DEBIAN_FRONTEND=noninteractive && \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 && \
+		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 tmux >/dev/null; \
 	fi
 
 ## bench: measure latency, throughput and memory against a real daemon and PostgreSQL; writes docs/benchmarks.md

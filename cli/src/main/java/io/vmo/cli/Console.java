@@ -35,7 +35,7 @@ final class Console {
         colourErr = allowed && isTerminal(CLibrary.STDERR_FILENO);
     }
 
-    private static boolean isTerminal(int fd) {
+    static boolean isTerminal(int fd) {
         try {
             return CLibrary.isatty(fd) == 1;
         } catch (Throwable noNativeLibrary) {

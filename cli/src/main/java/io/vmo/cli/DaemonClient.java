@@ -84,7 +84,8 @@ public final class DaemonClient implements AutoCloseable {
         return Long.toString(requestIds.incrementAndGet());
     }
 
-    public void send(Request request) {
+    /** Thread-safe: an attached terminal sends keys, sizes and requests from several threads. */
+    public synchronized void send(Request request) {
         socket.sendText(codec.encode(request), true).join();
     }
 

@@ -1,5 +1,6 @@
 package io.vmo.cli;
 
+import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
@@ -31,17 +32,38 @@ final class JobFollower {
         this.console = console;
     }
 
-    /** Starts the job; detached, prints its id, else follows it to the end. Returns the exit code vmo ends with. */
+    /**
+     * Starts the job; detached, prints its id, else follows it to the end — attached to this terminal if the job
+     * is interactive (asked for, or marked so in config.yml). Returns the exit code vmo ends with.
+     */
     int start(Function<String, Request.ExecuteCommand> request, boolean detach) {
         client = daemon.connect();
         try {
-            String jobId = client.call(request.apply(client.nextId()), Response.JobStarted.class).job().id();
+            Request.ExecuteCommand execute = request.apply(client.nextId());
+            if (execute.wantsTerminal() && !detach) {
+                if (!TerminalSession.available()) {
+                    throw new CliException("-i needs a terminal (stdin and stdout); start it with -d and attach"
+                            + " from a terminal with `vmo attach JOB`");
+                }
+                var size = TerminalSession.currentSize(); // the program's first look at its size is right
+                if (size != null) {
+                    execute = execute.interactive(size.getColumns(), size.getRows());
+                }
+            }
+            JobInfo job = client.call(execute, Response.JobStarted.class).job();
             if (detach) {
-                console.out.println(jobId);
+                console.out.println(job.id());
                 console.flush();
                 return 0;
             }
-            return follow(jobId, 0);
+            if (job.interactive()) {
+                if (TerminalSession.available()) {
+                    return new TerminalSession(client, console).attach(job.id());
+                }
+                console.note("job " + job.id() + " is interactive and this is no terminal: its output follows;"
+                        + " to answer it, `vmo attach " + job.id().substring(0, 8) + "` from a terminal");
+            }
+            return follow(job.id(), 0);
         } finally {
             client.close();
         }
@@ -110,6 +132,7 @@ final class JobFollower {
     private void print(Response.JobLog log) {
         switch (log.stream()) {
             case STDOUT, PTY -> console.out.print(log.chunk());
+            case INPUT -> { } // someone typed into an interactive job
             case STDERR -> console.err.print(console.styleErr(Console.Style.RED, log.chunk()));
             case SYSTEM -> console.err.print(console.styleErr(Console.Style.DIM, log.chunk()));
         }

@@ -50,10 +50,13 @@ final class JobsCommand implements Callable<Integer> {
             List<String> command = new ArrayList<>();
             if (job.vm() != null) {
                 command.add(job.vm() + ":");
-                command.addAll(job.command());
+                command.addAll(job.command().isEmpty() ? List.of("(login shell)") : job.command());
             } else {
                 command.addAll(List.of(job.project(), job.target()));
                 command.addAll(job.args());
+            }
+            if (job.interactive()) {
+                command.add("[interactive]"); // `vmo attach` works on it
             }
             String status = job.status().wireName();
             table.row(Arrays.asList(null, text -> console.styleOut(statusStyle(status), text)),

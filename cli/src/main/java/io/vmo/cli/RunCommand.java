@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a make target of a registered project, streaming its output; exits with its exit code.",
-        footer = "Example: vmo run vm status -- ENV=dev")
+        footer = {"Example: vmo run vm status -- ENV=dev", "         vmo run -i vm create"})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -29,9 +29,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once; the job keeps running.")
     boolean detach;
 
+    @Option(names = {"-i", "--interactive"}, description = "Run it in a terminal and attach this one: for targets"
+            + " that ask questions. Targets marked interactive in config.yml need no -i. "
+            + TerminalSession.DETACH_HINT + "; `vmo attach JOB` returns.")
+    boolean interactive;
+
     @Override
     public Integer call() {
-        return new JobFollower(daemon, new Console())
-                .start(id -> new Request.ExecuteCommand(id, project, target, args), detach);
+        return new JobFollower(daemon, new Console()).start(id -> {
+            var request = new Request.ExecuteCommand(id, project, target, args);
+            return interactive ? request.interactive(null, null) : request;
+        }, detach);
     }
 }

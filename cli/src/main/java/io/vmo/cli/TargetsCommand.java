@@ -35,7 +35,10 @@ final class TargetsCommand implements Callable<Integer> {
         } else {
             Table table = new Table("TARGET", "DESCRIPTION");
             for (TargetInfo target : list.targets()) {
-                table.row(target.name(), target.description());
+                // Interactive targets (config.yml) run in a terminal: `vmo run` attaches to them.
+                String description = target.description() == null ? "" : target.description();
+                table.row(target.name(), target.interactive()
+                        ? ("[interactive] " + description).strip() : target.description());
             }
             table.print(console);
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "vmo", mixinStandardHelpOptions = true, version = "vmo 0.1.0",
         description = "Run make targets through the vmo daemon, watch them live, stop them, and find what ran.",
-        subcommands = {RunCommand.class, TailCommand.class, JobsCommand.class, CancelCommand.class,
+        subcommands = {RunCommand.class, AttachCommand.class, TailCommand.class, JobsCommand.class, CancelCommand.class,
             ProjectsCommand.class, TargetsCommand.class, VmsCommand.class, SshCommand.class, LogsCommand.class,
             DaemonCommand.class})
 public final class Vmo {

@@ -60,7 +60,7 @@ class CatalogIT {
         assertThat(table.exitCode()).as(table.toString()).isZero();
         assertThat(table.out()).isEqualTo("TARGET  DESCRIPTION\ndeploy\nstatus  Show the status\n");
         assertThat(daemon.run("targets", "vm", "--json").out())
-                .contains("{\"name\":\"status\",\"description\":\"Show the status\"}");
+                .contains("{\"name\":\"status\",\"description\":\"Show the status\",\"interactive\":false}");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobStore;
+import io.vmo.daemon.terminal.PtyLauncher;
 import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.HttpServer;
 import io.vmo.protocol.Codec;
@@ -73,9 +74,11 @@ public final class Daemon implements AutoCloseable {
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
             var vms = new VmCatalog(settings, locations.home());
             ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
-            jobs = new JobManager(registry, vms, ssh, store, writer, clock, config.cancelGrace());
+            var terminals = new PtyLauncher(locations.stateDir().resolve("pty4j"));
+            jobs = new JobManager(registry, vms, ssh, terminals, settings, store, writer, clock,
+                    config.cancelGrace());
             Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
-                    new CatalogStore(database.jdbi()), clock);
+                    new CatalogStore(database.jdbi()), clock, settings);
             catalog.sync();
             HttpServer server = HttpServer.start(config.listen(), token, jobs, catalog, new Codec());
             return new Daemon(database, writer, ssh, jobs, server);

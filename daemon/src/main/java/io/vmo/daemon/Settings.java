@@ -20,10 +20,12 @@ import java.util.Map;
  * ssh_config: ~/.ssh/config                          # OpenSSH config to resolve hosts with (ssh -F)
  * log_presets:                                       # per VM name: preset name → remote argv
  *   web-1: { nginx: [tail, -f, /var/log/nginx/access.log] }
+ * interactive:                                       # per project alias: targets that ask questions, run in a PTY
+ *   vm: [create, ssh]
  * </pre>
  */
 public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map<String, List<String>>> logPresets,
-        String problem) {
+        Map<String, List<String>> interactive, String problem) {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -31,7 +33,8 @@ public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map
             .build();
 
     /** The file as written; paths still carry {@code ~}. */
-    private record File(List<String> vmConfigRoots, String sshConfig, Map<String, Map<String, List<String>>> logPresets) {}
+    private record File(List<String> vmConfigRoots, String sshConfig, Map<String, Map<String, List<String>>> logPresets,
+            Map<String, List<String>> interactive) {}
 
     public static Settings load(Path file, Path home) {
         File raw;
@@ -40,17 +43,24 @@ public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map
         } catch (NoSuchFileException e) {
             raw = null;
         } catch (IOException | RuntimeException e) {
-            return new Settings(List.of(), null, Map.of(), file + " cannot be read: " + firstLine(e.getMessage())
+            return new Settings(List.of(), null, Map.of(), Map.of(), file + " cannot be read: " + firstLine(e.getMessage())
                     + "; see docs/configuration in the README");
         }
         if (raw == null) {
-            return new Settings(List.of(), null, Map.of(), null);
+            return new Settings(List.of(), null, Map.of(), Map.of(), null);
         }
         return new Settings(
                 raw.vmConfigRoots() == null ? List.of() : raw.vmConfigRoots().stream().map(p -> expand(p, home)).toList(),
                 raw.sshConfig() == null ? null : expand(raw.sshConfig(), home),
                 raw.logPresets() == null ? Map.of() : Map.copyOf(raw.logPresets()),
+                raw.interactive() == null ? Map.of() : Map.copyOf(raw.interactive()),
                 null);
+    }
+
+    /** Whether config.yml marks this target of this project as interactive. */
+    public boolean isInteractive(String project, String target) {
+        List<String> targets = interactive.get(project);
+        return targets != null && targets.contains(target);
     }
 
     public static Path expand(String path, Path home) {

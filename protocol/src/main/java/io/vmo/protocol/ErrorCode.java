@@ -17,6 +17,8 @@ public enum ErrorCode {
     UNKNOWN_PROJECT("unknown-project"),
     UNKNOWN_VM("unknown-vm"),
     INVALID_ARGUMENT("invalid-argument"),
+    NOT_INTERACTIVE("not-interactive"),
+    JOB_ENDED("job-ended"),
     SPAWN_FAILED("spawn-failed"),
     SSH_FAILED("ssh-failed"),
     STORE_UNAVAILABLE("store-unavailable"),

@@ -22,4 +22,14 @@ final class Fields {
         }
         return List.copyOf(values);
     }
+
+    /** A terminal size: both or neither, each 1 to 10000. */
+    static void size(Integer cols, Integer rows, String type) {
+        if ((cols == null) != (rows == null)) {
+            throw new IllegalArgumentException(type + ": give both \"cols\" and \"rows\", or neither");
+        }
+        if (cols != null && (cols < 1 || rows < 1 || cols > 10_000 || rows > 10_000)) {
+            throw new IllegalArgumentException(type + ": \"cols\" and \"rows\" must be between 1 and 10000");
+        }
+    }
 }

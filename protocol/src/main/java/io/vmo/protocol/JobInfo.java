@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What the daemon knows of a job. {@code kind} is {@code make} (with {@code project}, {@code target}, {@code args})
  * or {@code ssh} (with {@code vm}); {@code command} is the exact argv that ran (on the VM, for ssh);
- * {@code lastSeq} the highest event sequence number the daemon had assigned when it answered.
+ * {@code lastSeq} the highest event sequence number the daemon had assigned when it answered; {@code interactive}
+ * whether it runs in a pseudo-terminal (its output is the {@code pty} stream, it takes {@code stdin}).
  */
 public record JobInfo(
         String id,
@@ -20,7 +21,8 @@ public record JobInfo(
         Integer exitCode,
         Instant startedAt,
         Instant finishedAt,
-        long lastSeq) {
+        long lastSeq,
+        boolean interactive) {
 
     public JobInfo {
         args = List.copyOf(args);

@@ -14,6 +14,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Request.ExecuteCommand.class, name = "execute-command"),
     @JsonSubTypes.Type(value = Request.JoinJob.class, name = "join-job"),
+    @JsonSubTypes.Type(value = Request.AttachJob.class, name = "attach-job"),
+    @JsonSubTypes.Type(value = Request.Stdin.class, name = "stdin"),
+    @JsonSubTypes.Type(value = Request.Resize.class, name = "resize"),
     @JsonSubTypes.Type(value = Request.LeaveJob.class, name = "leave-job"),
     @JsonSubTypes.Type(value = Request.CancelJob.class, name = "cancel-job"),
     @JsonSubTypes.Type(value = Request.ListJobs.class, name = "list-jobs"),

@@ -10,9 +10,11 @@ public sealed interface Request extends Message {
     /**
      * Run {@code make -C <project dir> <target> <args…>} ({@code project}, {@code target}, {@code args}), or a
      * command on a VM over SSH ({@code vm}, {@code command} as an argv list); replied to with {@code job:started}.
+     * {@code interactive} runs it in a pseudo-terminal of {@code cols} x {@code rows} (default 80 x 24); an
+     * interactive VM job without a command is a login shell.
      */
     record ExecuteCommand(String id, String project, String target, List<String> args, String vm,
-            List<String> command) implements Request {
+            List<String> command, Boolean interactive, Integer cols, Integer rows) implements Request {
         public ExecuteCommand {
             args = Fields.list(args, "args", "execute-command");
             command = Fields.list(command, "command", "execute-command");
@@ -22,20 +24,31 @@ public sealed interface Request extends Message {
             } else if (project != null || target != null || !args.isEmpty()) {
                 throw new IllegalArgumentException("execute-command: give either project and target, or vm and"
                         + " command, not both");
-            } else if (command.isEmpty()) {
+            } else if (command.isEmpty() && !Boolean.TRUE.equals(interactive)) {
                 throw new IllegalArgumentException("execute-command: \"command\" (the argv to run on the VM) is"
-                        + " required with \"vm\"");
+                        + " required with \"vm\", unless \"interactive\" asks for a login shell");
             }
+            Fields.size(cols, rows, "execute-command");
         }
 
         /** A make target of a project. */
         public ExecuteCommand(String id, String project, String target, List<String> args) {
-            this(id, project, target, args, null, null);
+            this(id, project, target, args, null, null, null, null, null);
         }
 
         /** A command on a VM. */
         public static ExecuteCommand remote(String id, String vm, List<String> command) {
-            return new ExecuteCommand(id, null, null, null, vm, command);
+            return new ExecuteCommand(id, null, null, null, vm, command, null, null, null);
+        }
+
+        /** This request, run in a pseudo-terminal of the given size (null: the default). */
+        public ExecuteCommand interactive(Integer cols, Integer rows) {
+            return new ExecuteCommand(id, project, target, args, vm, command, true, cols, rows);
+        }
+
+        /** Not named isInteractive: Jackson would take that for the {@code interactive} property's getter. */
+        public boolean wantsTerminal() {
+            return Boolean.TRUE.equals(interactive);
         }
     }
 
@@ -49,6 +62,39 @@ public sealed interface Request extends Message {
             if (sinceSeq < 0) {
                 throw new IllegalArgumentException("join-job: sinceSeq must be 0 or more (0 replays from the start)");
             }
+        }
+    }
+
+    /**
+     * Join a job to watch and type into it: {@code job:joined}, then its events from a recent point the daemon
+     * picks (enough stored output to redraw the screen), then live ones until {@code job:done}. With
+     * {@code cols} and {@code rows}, the job's terminal is resized first.
+     */
+    record AttachJob(String id, String jobId, Integer cols, Integer rows) implements Request {
+        public AttachJob {
+            Fields.required(jobId, "jobId", "attach-job");
+            Fields.size(cols, rows, "attach-job");
+        }
+    }
+
+    /** Text typed into an interactive job, written to its terminal as is; no reply unless it fails. */
+    record Stdin(String id, String jobId, String data) implements Request {
+        public Stdin {
+            Fields.required(jobId, "jobId", "stdin");
+            if (data == null) {
+                throw new IllegalArgumentException("stdin: \"data\" is required");
+            }
+        }
+    }
+
+    /** The new size of an interactive job's terminal; no reply unless it fails. */
+    record Resize(String id, String jobId, Integer cols, Integer rows) implements Request {
+        public Resize {
+            Fields.required(jobId, "jobId", "resize");
+            if (cols == null || rows == null) {
+                throw new IllegalArgumentException("resize: \"cols\" and \"rows\" are required");
+            }
+            Fields.size(cols, rows, "resize");
         }
     }
 

@@ -20,6 +20,39 @@ class CodecTest {
     }
 
     @Test
+    void interactiveMessagesReadAsTheContractWritesThem() {
+        assertThat(codec.decode("{\"v\":1,\"type\":\"execute-command\",\"id\":\"1\",\"project\":\"vm\","
+                + "\"target\":\"create\",\"interactive\":true,\"cols\":120,\"rows\":40}"))
+                .isEqualTo(new Request.ExecuteCommand("1", "vm", "create", List.of()).interactive(120, 40));
+        assertThat(codec.decode("{\"v\":1,\"type\":\"execute-command\",\"vm\":\"web-1\",\"interactive\":true}"))
+                .isEqualTo(new Request.ExecuteCommand(null, null, null, null, "web-1", null, true, null, null));
+        assertThat(codec.decode("{\"v\":1,\"type\":\"attach-job\",\"id\":\"2\",\"jobId\":\"3f2a\",\"cols\":80,"
+                + "\"rows\":24}")).isEqualTo(new Request.AttachJob("2", "3f2a", 80, 24));
+        assertThat(codec.decode("{\"v\":1,\"type\":\"stdin\",\"jobId\":\"3f2a\",\"data\":\"yes\\r\"}"))
+                .isEqualTo(new Request.Stdin(null, "3f2a", "yes\r"));
+        assertThat(codec.decode("{\"v\":1,\"type\":\"resize\",\"jobId\":\"3f2a\",\"cols\":100,\"rows\":30}"))
+                .isEqualTo(new Request.Resize(null, "3f2a", 100, 30));
+        assertThat(codec.encode(new Response.JobLog("j", 9, LogStream.INPUT, "", Instant.EPOCH)))
+                .contains("\"stream\":\"input\"").contains("\"chunk\":\"\"");
+        assertThat(codec.encode(new TargetInfo("create", null, true))).contains("\"interactive\":true");
+        assertThat(codec.encode(new Request.ExecuteCommand("1", "vm", "status", List.of())))
+                .doesNotContain("interactive");
+    }
+
+    @Test
+    void aSizeNeedsBothDimensionsInRange() {
+        for (String json : List.of(
+                "{\"v\":1,\"type\":\"attach-job\",\"jobId\":\"j\",\"cols\":80}",
+                "{\"v\":1,\"type\":\"resize\",\"jobId\":\"j\",\"cols\":0,\"rows\":24}",
+                "{\"v\":1,\"type\":\"resize\",\"jobId\":\"j\"}",
+                "{\"v\":1,\"type\":\"stdin\",\"jobId\":\"j\"}",
+                "{\"v\":1,\"type\":\"execute-command\",\"vm\":\"web-1\"}")) {
+            assertThatThrownBy(() -> codec.decode(json)).as(json).isInstanceOfSatisfying(VmoException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
+        }
+    }
+
+    @Test
     void logChunksKeepNulAndControlCharacters() {
         var log = new Response.JobLog("j", 7, LogStream.STDERR, "a\u0000b\u001b[31m\uFFFD\n",
                 Instant.parse("2026-11-23T10:00:00.123456Z"));

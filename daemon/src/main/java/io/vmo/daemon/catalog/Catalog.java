@@ -3,9 +3,11 @@ package io.vmo.daemon.catalog;
 import io.vmo.protocol.ProjectInfo;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmInfo;
+import io.vmo.daemon.Settings;
 import io.vmo.daemon.store.CatalogStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,11 @@ public final class Catalog {
     private final VmCatalog vms;
     private final CatalogStore store;
     private final Clock clock;
+    private final Supplier<Settings> settings;
 
-    public Catalog(Registry registry, TargetCatalog targets, VmCatalog vms, CatalogStore store, Clock clock) {
+    public Catalog(Registry registry, TargetCatalog targets, VmCatalog vms, CatalogStore store, Clock clock,
+            Supplier<Settings> settings) {
+        this.settings = settings;
         this.registry = registry;
         this.targets = targets;
         this.vms = vms;
@@ -61,6 +66,9 @@ public final class Catalog {
 
     public Response.TargetList targets(String requestId, String alias) {
         TargetCatalog.Listing listing = targets.targets(alias);
-        return new Response.TargetList(requestId, alias, listing.targets(), listing.problem());
+        Settings current = settings.get(); // read per listing: config.yml edits apply at once
+        return new Response.TargetList(requestId, alias, listing.targets().stream()
+                .map(t -> current.isInteractive(alias, t.name()) ? t.asInteractive() : t)
+                .toList(), listing.problem());
     }
 }

@@ -1,5 +1,6 @@
 package io.vmo.daemon.job;
 
+import io.vmo.daemon.Settings;
 import io.vmo.daemon.catalog.Project;
 import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.VmCatalog;
@@ -16,6 +17,7 @@ import io.vmo.protocol.VmInfo;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +50,16 @@ public final class JobManager implements AutoCloseable {
     static final int MAX_READ_BUFFER = 64 * 1024;
     /** How long output may still arrive after make exits before leftover processes holding the pipes are stopped. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
+    /** How much stored output {@code attach-job} replays first: enough to redraw a screen, even a full one. */
+    static final long ATTACH_REPLAY_BYTES = 64 * 1024;
+    /** How long typed input waits for a remote terminal that is still connecting. */
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(30);
 
     private final Registry registry;
     private final VmCatalog vms;
     private final RemoteLauncher remote;
+    private final TerminalLauncher terminals;
+    private final Supplier<Settings> settings;
     private final JobStore store;
     private final EventWriter writer;
     private final Clock clock;
@@ -57,12 +67,20 @@ public final class JobManager implements AutoCloseable {
     private final ConcurrentHashMap<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<UUID, JobProcess> processes = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Terminal output is read on platform threads: pty4j reads in native code (a JNA poll), which pins a virtual
+     * thread to its carrier; two interactive jobs starved every other virtual thread on a 2-core machine.
+     */
+    private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
 
-    public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, JobStore store, EventWriter writer,
-            Clock clock, Duration cancelGrace) {
+    public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, TerminalLauncher terminals,
+            Supplier<Settings> settings, JobStore store, EventWriter writer, Clock clock, Duration cancelGrace) {
         this.registry = registry;
         this.vms = vms;
         this.remote = remote;
+        this.terminals = terminals;
+        this.settings = settings;
         this.store = store;
         this.writer = writer;
         this.clock = clock;
@@ -77,15 +95,27 @@ public final class JobManager implements AutoCloseable {
     private JobInfo executeMake(Request.ExecuteCommand request) {
         Project project = registry.project(request.project());
         MakeCommand command = new MakeCommand(project, request.target(), request.args());
-        LocalProcess process;
+        boolean interactive = request.wantsTerminal()
+                || settings.get().isInteractive(project.alias(), request.target());
+        JobProcess process;
+        Long pid;
         try {
-            process = LocalProcess.start(command.argv(), project.dir());
+            if (interactive) {
+                TerminalProcess terminal = terminals.start(command.argv(), project.dir(),
+                        TerminalSize.of(request.cols(), request.rows()));
+                process = terminal;
+                pid = terminal.localPid();
+            } else {
+                LocalProcess local = LocalProcess.start(command.argv(), project.dir());
+                process = local;
+                pid = local.pid();
+            }
         } catch (IOException e) {
             throw new VmoException(ErrorCode.SPAWN_FAILED, "cannot start make in " + project.dir() + ": "
                     + e.getMessage() + "; check that make is installed and on the daemon's PATH");
         }
         var record = new JobRecord(UUID.randomUUID(), "make", project.alias(), request.target(), command.args(),
-                null, command.argv(), project.dir(), process.pid(), now());
+                null, command.argv(), project.dir(), pid, now(), interactive);
         return launch(record, () -> process, process);
     }
 
@@ -96,9 +126,13 @@ public final class JobManager implements AutoCloseable {
             throw new VmoException(ErrorCode.INVALID_ARGUMENT, "a remote command argument contains NUL, which no"
                     + " program can receive; remove it");
         }
+        boolean interactive = request.wantsTerminal();
         var record = new JobRecord(UUID.randomUUID(), "ssh", null, null, List.of(), vm.name(), request.command(),
-                null, null, now());
-        return launch(record, () -> remote.start(vm, request.command()), null);
+                null, null, now(), interactive);
+        TerminalSize size = TerminalSize.of(request.cols(), request.rows());
+        return launch(record, interactive
+                ? () -> remote.startTerminal(vm, request.command(), size)
+                : () -> remote.start(vm, request.command()), null);
     }
 
     /** Stores the job, then supervises it; {@code started}, if not null, is killed when the job cannot be stored. */
@@ -132,7 +166,15 @@ public final class JobManager implements AutoCloseable {
                 process.kill(); // canceled while it was still connecting
             }
             JobProcess p = process;
-            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), LogStream.STDOUT, job), threads);
+            LogStream output = LogStream.STDOUT;
+            ExecutorService readers = threads;
+            if (process instanceof TerminalProcess terminal) {
+                output = LogStream.PTY;
+                readers = terminalReaders;
+                job.terminal().complete(terminal);
+            }
+            LogStream out = output;
+            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), readers);
             var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), threads);
             var pipes = CompletableFuture.allOf(stdout, stderr);
             exitCode = process.waitFor();
@@ -227,8 +269,8 @@ public final class JobManager implements AutoCloseable {
             return CompletableFuture.completedFuture(storedEnd(store.find(id).orElseThrow(() -> unknown(id))));
         }
         if (job.requestCancel()) {
-            job.note("canceled on request: SIGTERM to the job's processes, SIGKILL after "
-                    + cancelGrace.toMillis() + " ms");
+            job.note("canceled on request: " + (job.interactive() ? "SIGHUP and SIGTERM" : "SIGTERM")
+                    + " to the job's processes, SIGKILL after " + cancelGrace.toMillis() + " ms");
             JobProcess process = processes.get(id); // null while a remote job is still connecting
             if (process != null) {
                 process.terminate();
@@ -250,20 +292,99 @@ public final class JobManager implements AutoCloseable {
      * replaying; call it off the network threads.
      */
     public void join(String idOrPrefix, long sinceSeq, Subscriber subscriber, Consumer<JobInfo> joined) {
+        stream(resolve(idOrPrefix), upTo -> sinceSeq, subscriber, joined);
+    }
+
+    /**
+     * As {@link #join}, but from a recent point: the events that hold the last {@link #ATTACH_REPLAY_BYTES} of
+     * output, enough for a terminal to redraw the screen. With a size, the job's terminal is resized first, so a
+     * full-screen program redraws for the newcomer.
+     */
+    public void attach(String idOrPrefix, TerminalSize size, Subscriber subscriber, Consumer<JobInfo> joined) {
         UUID id = resolve(idOrPrefix);
+        RunningJob job = running.get(id);
+        if (size != null && job != null && job.interactive()) {
+            resize(job, size);
+        }
+        stream(id, upTo -> store.recentStart(id, upTo, ATTACH_REPLAY_BYTES), subscriber, joined);
+    }
+
+    /** Replays from {@code startAfter(the last seq to replay)}, then goes live: one path for join and attach. */
+    private void stream(UUID id, LongUnaryOperator startAfter, Subscriber subscriber, Consumer<JobInfo> joined) {
         RunningJob job = running.get(id);
         if (job != null) {
             Subscription subscription = new Subscription(subscriber);
             long upTo = job.subscribe(subscriber, subscription);
             joined.accept(job.info());
             writer.barrier().join(); // everything up to upTo is in the store after this
-            replay(id, sinceSeq, upTo, subscriber);
+            replay(id, startAfter.applyAsLong(upTo), upTo, subscriber);
             subscription.release();
         } else {
             JobInfo info = store.find(id).orElseThrow(() -> unknown(id));
             joined.accept(info);
-            replay(id, sinceSeq, info.lastSeq(), subscriber);
+            replay(id, startAfter.applyAsLong(info.lastSeq()), info.lastSeq(), subscriber);
             subscriber.send(storedEnd(info));
+        }
+    }
+
+    /**
+     * Writes typed text to an interactive job's terminal, and records that input happened (never what). Waits for
+     * a remote terminal that is still connecting. Calls for one client must come in order, from one thread.
+     */
+    public void input(String idOrPrefix, String data) {
+        RunningJob job = interactiveJob(idOrPrefix);
+        TerminalProcess terminal = awaitTerminal(job);
+        try {
+            terminal.write(data.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new VmoException(ErrorCode.JOB_ENDED, "job " + job.id() + " no longer takes input: "
+                    + e.getMessage());
+        }
+        job.markInput();
+    }
+
+    /** Resizes an interactive job's terminal; its program gets SIGWINCH. */
+    public void resize(String idOrPrefix, TerminalSize size) {
+        resize(interactiveJob(idOrPrefix), size);
+    }
+
+    private void resize(RunningJob job, TerminalSize size) {
+        // A terminal still connecting is resized once it is there (its initial size came with the request).
+        job.terminal().thenAccept(terminal -> {
+            try {
+                terminal.resize(size);
+            } catch (IOException | RuntimeException e) {
+                log.debug("job {}: resize to {} failed: {}", job.id(), size, e.toString()); // it is ending
+            }
+        });
+    }
+
+    private RunningJob interactiveJob(String idOrPrefix) {
+        UUID id = resolve(idOrPrefix);
+        RunningJob job = running.get(id);
+        boolean interactive = job != null ? job.interactive() : store.find(id).orElseThrow(() -> unknown(id))
+                .interactive();
+        if (!interactive) {
+            throw new VmoException(ErrorCode.NOT_INTERACTIVE, "job " + id + " is not interactive: it has no"
+                    + " terminal to type into (run it with -i, or mark its target interactive in config.yml)");
+        }
+        if (job == null || job.ended()) {
+            throw new VmoException(ErrorCode.JOB_ENDED, "job " + id + " has ended; it takes no more input");
+        }
+        return job;
+    }
+
+    private TerminalProcess awaitTerminal(RunningJob job) {
+        try {
+            return job.terminal().get(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new VmoException(ErrorCode.JOB_ENDED, "job " + job.id() + " is still connecting after "
+                    + CONNECT_WAIT.toSeconds() + " s; try again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmoException(ErrorCode.INTERNAL, "interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+            throw new VmoException(ErrorCode.JOB_ENDED, "job " + job.id() + " has ended; it takes no more input");
         }
     }
 
@@ -348,5 +469,6 @@ public final class JobManager implements AutoCloseable {
             log.warn("some jobs had not ended when the daemon stopped: {}", running.keySet());
         }
         threads.shutdownNow();
+        terminalReaders.shutdownNow();
     }
 }

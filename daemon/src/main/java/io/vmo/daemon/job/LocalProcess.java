@@ -6,16 +6,12 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A local process started in a session and process group of its own ({@code setsid}), so that cancelling it
  * reaches every process it forked: Java can only signal one pid, and a make target's children would survive.
  */
 final class LocalProcess implements JobProcess {
-
-    private static final Logger log = LoggerFactory.getLogger(LocalProcess.class);
 
     enum Signal { TERM, KILL }
 
@@ -67,18 +63,7 @@ final class LocalProcess implements JobProcess {
         signalGroup(Signal.KILL);
     }
 
-    /** Signals the whole process group; a group that is already gone is fine. */
     private void signalGroup(Signal signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal.name(), "--", "-" + pid())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            kill.waitFor();
-        } catch (IOException e) {
-            log.warn("cannot signal process group {}: {}", pid(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ProcessGroup.signal(pid(), signal.name());
     }
 }

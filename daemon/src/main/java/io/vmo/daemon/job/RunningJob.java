@@ -27,9 +27,13 @@ final class RunningJob {
     private final Clock clock;
     private final Map<Subscriber, Subscription> subscriptions = new LinkedHashMap<>();
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
+    /** An interactive job's terminal, once its process has started (a remote one connects first). */
+    private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
     private long lastSeq;
     private Response.JobDone done;
     private boolean cancelRequested;
+    /** When the last {@code input} marker was recorded: at most one a second, however fast the typing. */
+    private Instant lastInputMark;
 
     RunningJob(JobRecord record, EventWriter writer, Clock clock) {
         this.record = record;
@@ -50,6 +54,23 @@ final class RunningJob {
         }
     }
 
+    /** Records that someone typed into the job, never what: at most one empty {@code input} event a second. */
+    synchronized void markInput() {
+        Instant now = now();
+        if (lastInputMark == null || !now.isBefore(lastInputMark.plusSeconds(1))) {
+            lastInputMark = now;
+            emit(LogStream.INPUT, new byte[0]);
+        }
+    }
+
+    boolean interactive() {
+        return record.interactive();
+    }
+
+    CompletableFuture<TerminalProcess> terminal() {
+        return terminal;
+    }
+
     /** A line of vmo's own about this job, recorded and streamed like its output. */
     void note(String text) {
         emit(LogStream.SYSTEM, ("vmo: " + text + "\n").getBytes(StandardCharsets.UTF_8));
@@ -62,6 +83,7 @@ final class RunningJob {
     synchronized void end(JobStatus status, Integer exitCode, Runnable persisted) {
         Instant now = now();
         Response.JobDone end = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
+        terminal.cancel(false); // no-op once it started; else whoever waits to type learns it never will
         done = end; // from now on, new subscribers replay from the store and are handed the end at once
         List<Subscription> waiting = List.copyOf(subscriptions.values());
         subscriptions.clear();
@@ -79,6 +101,10 @@ final class RunningJob {
         }
         cancelRequested = true;
         return true;
+    }
+
+    synchronized boolean ended() {
+        return done != null;
     }
 
     synchronized boolean cancelRequested() {
@@ -110,7 +136,7 @@ final class RunningJob {
         return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
                 record.vm(), record.command(), done == null ? JobStatus.RUNNING : done.status(),
                 done == null ? null : done.exitCode(), record.startedAt(), done == null ? null : done.finishedAt(),
-                lastSeq);
+                lastSeq, record.interactive());
     }
 
     /** Microseconds, as PostgreSQL keeps them: a replayed event carries the same ts as the live one did. */

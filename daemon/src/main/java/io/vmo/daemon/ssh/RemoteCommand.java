@@ -18,6 +18,23 @@ final class RemoteCommand {
                 + argv.stream().map(RemoteCommand::quote).collect(Collectors.joining(" "));
     }
 
+    /**
+     * The user's login shell, behind the same pid-printing wrapper. sshd makes a PTY session's command a session
+     * leader, so the printed pid is also the session id of everything the shell starts.
+     */
+    static String loginShell() {
+        return "exec sh -c 'echo $$; exec \"${SHELL:-/bin/sh}\" -l' vmo";
+    }
+
+    /**
+     * Signals a PTY session: its process group, and with {@code pkill -s} (where there is one) the groups an
+     * interactive shell made for its jobs.
+     */
+    static String signalSession(long sid, String signal) {
+        return "kill -" + signal + " -- -" + sid + " 2>/dev/null; pkill -" + signal + " -s " + sid
+                + " 2>/dev/null; true";
+    }
+
     /** POSIX single quotes: everything literal; a quote itself as {@code '\''}. */
     static String quote(String arg) {
         return "'" + arg.replace("'", "'\\''") + "'";

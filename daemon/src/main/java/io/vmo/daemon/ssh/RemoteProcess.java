@@ -42,7 +42,7 @@ final class RemoteProcess implements JobProcess {
     }
 
     /** The wrapper's first line: its pid, which is also the process group of the whole command. */
-    private static long readPgid(InputStream stdout) throws IOException {
+    static long readPgid(InputStream stdout) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int b; (b = stdout.read()) != -1 && b != '\n' && line.length() < 20; ) {
             line.append((char) b);
@@ -104,7 +104,7 @@ final class RemoteProcess implements JobProcess {
         lease.close();
     }
 
-    private static void closeQuietly(Session session) {
+    static void closeQuietly(Session session) {
         if (session != null) {
             try {
                 session.close();

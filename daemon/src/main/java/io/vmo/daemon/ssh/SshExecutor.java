@@ -3,6 +3,8 @@ package io.vmo.daemon.ssh;
 import io.vmo.daemon.Settings;
 import io.vmo.daemon.job.JobProcess;
 import io.vmo.daemon.job.RemoteLauncher;
+import io.vmo.daemon.job.TerminalProcess;
+import io.vmo.daemon.job.TerminalSize;
 import io.vmo.protocol.VmInfo;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +30,16 @@ public final class SshExecutor implements RemoteLauncher, AutoCloseable {
 
     @Override
     public JobProcess start(VmInfo vm, List<String> argv) {
-        SshTarget target = new SshConfigResolver(settings.get().sshConfig(), home).resolve(vm.sshHost(), vm.user());
-        return RemoteProcess.start(connections.acquire(target), argv);
+        return RemoteProcess.start(connections.acquire(target(vm)), argv);
+    }
+
+    @Override
+    public TerminalProcess startTerminal(VmInfo vm, List<String> argv, TerminalSize size) {
+        return RemoteTerminal.start(connections.acquire(target(vm)), argv, size);
+    }
+
+    private SshTarget target(VmInfo vm) {
+        return new SshConfigResolver(settings.get().sshConfig(), home).resolve(vm.sshHost(), vm.user());
     }
 
     @Override

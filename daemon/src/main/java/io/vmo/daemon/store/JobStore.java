@@ -28,7 +28,7 @@ public final class JobStore {
 
     private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f-]{1,36}");
     private static final String JOB_COLUMNS = """
-            id, kind, project, target, args, vm, command, status, exit_code, started_at, finished_at,
+            id, kind, project, target, args, vm, command, status, exit_code, started_at, finished_at, interactive,
             coalesce((select max(seq) from job_events e where e.job_id = jobs.id), 0) as last_seq
             """;
 
@@ -40,9 +40,10 @@ public final class JobStore {
 
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid, started_at)
+                        insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid, started_at,
+                                          interactive)
                         values (:id, :kind, :project, :target, :args, :vm, :command, :cwd, 'running', :pid,
-                                :startedAt)
+                                :startedAt, :interactive)
                         """)
                 .bind("id", job.id())
                 .bind("kind", job.kind())
@@ -54,6 +55,7 @@ public final class JobStore {
                 .bind("cwd", job.cwd() == null ? null : job.cwd().toString())
                 .bind("pid", job.pid())
                 .bind("startedAt", utc(job.startedAt()))
+                .bind("interactive", job.interactive())
                 .execute());
     }
 
@@ -154,6 +156,35 @@ public final class JobStore {
         return ids.getFirst();
     }
 
+    /**
+     * Where to replay from so that the stored events after it, up to {@code upToSeq}, hold at least
+     * {@code bytes} of output (or all of it): the seq to pass as {@code afterSeq}. Reads the events newest first
+     * and only their sizes, so a long history costs no more than the tail it returns.
+     */
+    public long recentStart(UUID jobId, long upToSeq, long bytes) {
+        return jdbi.inTransaction(h -> { // a transaction, so the fetch size makes a cursor
+            long total = 0;
+            try (var sizes = h.createQuery("""
+                            select seq, octet_length(data) as size from job_events
+                            where job_id = :job and seq <= :upTo order by seq desc
+                            """)
+                    .bind("job", jobId)
+                    .bind("upTo", upToSeq)
+                    .setFetchSize(256)
+                    .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("size")})
+                    .stream()) {
+                for (var it = sizes.iterator(); it.hasNext(); ) {
+                    long[] event = it.next();
+                    total += event[1];
+                    if (total >= bytes) {
+                        return event[0] - 1;
+                    }
+                }
+            }
+            return 0L;
+        });
+    }
+
     /** Streams the stored events with {@code afterSeq < seq <= upToSeq}, in order, without loading them all. */
     public void events(UUID jobId, long afterSeq, long upToSeq, Consumer<Chunk> sink) {
         jdbi.useTransaction(h -> {
@@ -191,7 +222,8 @@ public final class JobStore {
                 (Integer) rs.getObject("exit_code"),
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(),
                 finished == null ? null : finished.toInstant(),
-                rs.getLong("last_seq"));
+                rs.getLong("last_seq"),
+                rs.getBoolean("interactive"));
     }
 
     private static List<String> strings(Array array) throws SQLException {

@@ -3,6 +3,7 @@ package io.vmo.daemon.web;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
+import io.vmo.daemon.job.TerminalSize;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
@@ -30,6 +31,12 @@ final class RequestHandler {
                 case Request.ExecuteCommand r -> client.send(new Response.JobStarted(r.id(), jobs.execute(r)));
                 case Request.JoinJob r -> jobs.join(r.jobId(), r.sinceSeq(), client,
                         job -> client.send(new Response.JobJoined(r.id(), job)));
+                case Request.AttachJob r -> jobs.attach(r.jobId(),
+                        r.cols() == null ? null : new TerminalSize(r.cols(), r.rows()), client,
+                        job -> client.send(new Response.JobJoined(r.id(), job)));
+                // No reply on success: a reply per keystroke would double the traffic of typing.
+                case Request.Stdin r -> jobs.input(r.jobId(), r.data());
+                case Request.Resize r -> jobs.resize(r.jobId(), new TerminalSize(r.cols(), r.rows()));
                 case Request.LeaveJob r -> {
                     jobs.leave(r.jobId(), client);
                     client.send(new Response.Ack(r.id()));

@@ -16,6 +16,7 @@ import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One client connection: decodes its messages, hands requests to the {@link RequestHandler} on virtual threads,
@@ -31,6 +32,12 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     private final JobManager jobs;
     private final ExecutorService executor;
     private final Object writability = new Object();
+    /**
+     * Typing and resizing of this connection, handled one at a time in arrival order (other requests each get a
+     * thread of their own, which could reorder keystrokes). Writing to a terminal may block while its program
+     * does not read; then only this connection's input waits.
+     */
+    private final ExecutorService inputLane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private volatile Channel channel;
 
     WebSocketSession(Codec codec, RequestHandler handler, JobManager jobs, ExecutorService executor) {
@@ -62,7 +69,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
                     send(new Response.ErrorReply(null, e.code(), e.getMessage()));
                     return;
                 }
-                executor.execute(() -> handler.handle(request, this));
+                if (request instanceof Request.Stdin || request instanceof Request.Resize) {
+                    inputLane.execute(() -> handler.handle(request, this));
+                } else {
+                    executor.execute(() -> handler.handle(request, this));
+                }
             }
         }
     }
@@ -109,6 +120,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         jobs.forget(this);
+        inputLane.shutdownNow();
         synchronized (writability) {
             writability.notifyAll();
         }

@@ -1,0 +1,83 @@
+package io.vmo.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "attach", mixinStandardHelpOptions = true,
+        description = "Attach this terminal to an interactive job: redraw its recent output, then type into it"
+                + " like a local program. " + TerminalSession.DETACH_HINT + " (the job keeps running). Exits with"
+                + " the job's exit code once it ends.",
+        footer = {"Example: vmo attach 3f2a9c1e", "         vmo attach --new-window 3f2a9c1e"})
+final class AttachCommand implements Callable<Integer> {
+
+    @Mixin
+    DaemonOptions daemon;
+
+    @Parameters(index = "0", paramLabel = "JOB", description = "Job id, or a unique prefix of one.")
+    String job;
+
+    @Option(names = "--new-window", description = "Open a new terminal window attached to the job and return:"
+            + " $VMO_TERMINAL (a command; the attach command is appended), else the platform's terminal.")
+    boolean newWindow;
+
+    @Override
+    public Integer call() {
+        Console console = new Console();
+        if (newWindow) {
+            return openWindow(console);
+        }
+        try (DaemonClient client = daemon.connect()) {
+            return new TerminalSession(client, console).attach(job);
+        }
+    }
+
+    /** Leaves this terminal alone: the new window runs {@code vmo attach JOB} by itself. */
+    private int openWindow(Console console) {
+        List<String> command = new ArrayList<>(terminalCommand());
+        command.addAll(List.of(self(), "attach", "--daemon", daemon.address, job));
+        try {
+            new ProcessBuilder(command).inheritIO().start();
+        } catch (IOException e) {
+            throw new CliException("cannot open a terminal window with " + command.getFirst() + ": " + e.getMessage()
+                    + "; set VMO_TERMINAL to your terminal's command that runs a program, e.g. \"kitty\" or"
+                    + " \"gnome-terminal --\"");
+        }
+        console.note("opened a window attached to job " + job);
+        return 0;
+    }
+
+    /** $VMO_TERMINAL split on spaces, else what the platform offers. */
+    private static List<String> terminalCommand() {
+        String configured = System.getenv("VMO_TERMINAL");
+        if (configured != null && !configured.isBlank()) {
+            return Arrays.asList(configured.trim().split("\\s+"));
+        }
+        for (String candidate : List.of("x-terminal-emulator", "gnome-terminal", "konsole", "xterm")) {
+            if (onPath(candidate)) {
+                return candidate.equals("gnome-terminal") ? List.of(candidate, "--") : List.of(candidate, "-e");
+            }
+        }
+        throw new CliException("no terminal emulator found; set VMO_TERMINAL to one's command that runs a"
+                + " program, e.g. \"kitty\" or \"gnome-terminal --\"");
+    }
+
+    private static boolean onPath(String name) {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, name)));
+    }
+
+    /** This vmo: the launcher sets VMO_LAUNCHER; else `vmo` on the PATH. */
+    private static String self() {
+        String launcher = System.getenv("VMO_LAUNCHER");
+        return launcher != null && !launcher.isBlank() ? launcher : "vmo";
+    }
+}
