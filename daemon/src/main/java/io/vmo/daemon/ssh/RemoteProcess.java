@@ -66,6 +66,14 @@ final class RemoteProcess implements JobProcess {
 
     @Override
     public Integer waitFor() throws IOException {
+        return exitStatus(command, lease);
+    }
+
+    /**
+     * Waits for a remote command's end: its exit status, or null when a signal ended it; a connection that closed
+     * with neither is an error (the job fails naming it, rather than passing for a command that ended).
+     */
+    static Integer exitStatus(Session.Command command, SshConnections.Lease lease) throws IOException {
         command.join();
         Integer status = command.getExitStatus();
         if (status == null && command.getExitSignal() == null && !lease.client.isConnected()) {

@@ -61,12 +61,7 @@ final class RemoteTerminal implements TerminalProcess {
 
     @Override
     public Integer waitFor() throws IOException {
-        command.join();
-        Integer status = command.getExitStatus();
-        if (status == null && command.getExitSignal() == null && !lease.client.isConnected()) {
-            throw new IOException("the SSH connection closed before the command ended");
-        }
-        return status;
+        return RemoteProcess.exitStatus(command, lease);
     }
 
     @Override
