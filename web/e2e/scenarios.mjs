@@ -1,0 +1,200 @@
+// The web UI's end-to-end scenarios; each is one run of a fresh Chromium. See harness.mjs.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { connected, jobIdFromUrl, logRows, screenshot, url, waitForStatus, withBrowser } from './harness.mjs';
+
+const PROJECT = process.env.VMO_PROJECT ?? 'e2e';
+const target = (page, name) => page.locator(`[data-project=${PROJECT}] [data-target=${name}]`);
+
+function expectSequence(texts, prefix, count) {
+  const got = texts.filter((t) => t.startsWith(prefix + ' '));
+  assert.deepEqual(got, Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`),
+    `${prefix} lines in order, each once`);
+}
+
+const scenarios = {
+  /** Click a target: its lines stream in, in order, stderr told apart by label and colour. */
+  async stream({ page }) {
+    await target(page, 'stream').click();
+    await page.waitForURL(/#\/jobs\//);
+    await waitForStatus(page, 'success');
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'done' }).waitFor();
+    const rows = await logRows(page);
+    const texts = rows.map((r) => r.text);
+    expectSequence(texts, 'out', 20);
+    expectSequence(texts, 'err', 20);
+    assert.equal(texts.at(-1), 'done');
+    const out = rows.find((r) => r.text === 'out 1');
+    const err = rows.find((r) => r.text === 'err 1');
+    assert.equal(out.stream, 'stdout');
+    assert.equal(err.stream, 'stderr');
+    assert.equal(err.label, 'err', 'stderr has a text label, not only a colour');
+    assert.notEqual(err.color, out.color, 'stderr has its own colour');
+    // ANSI colours are rendered, not printed
+    const colored = page.locator('[data-testid=log] .line-text span', { hasText: 'colored' });
+    assert.equal(await colored.evaluate((e) => getComputedStyle(e).color), 'rgb(95, 211, 141)');
+    assert.ok(!texts.some((t) => t.includes('[32m')), 'no raw escape codes shown');
+    // timestamps on demand
+    assert.equal(await page.locator('[data-testid=ts]').count(), 0);
+    await page.getByTestId('timestamps').check();
+    assert.ok(await page.locator('[data-testid=ts]').count() > 0);
+    // search
+    await page.getByTestId('log-search').fill('err 1');
+    await page.getByTestId('log-search').press('Enter');
+    await page.getByTestId('search-count').filter({ hasText: '1 of 11' }).waitFor(); // err 1, err 10-19
+  },
+
+  /** Reload mid-job: the whole log comes back, then live, with no line missing or twice. */
+  async reload({ page }) {
+    await target(page, 'slow').click();
+    await page.waitForURL(/#\/jobs\//);
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 5' }).waitFor();
+    await page.reload();
+    await connected(page);
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 6' }).waitFor();
+    await waitForStatus(page, 'running').catch(() => {}); // may already have ended on a slow machine
+    await waitForStatus(page, 'success');
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 40' }).waitFor();
+    expectSequence((await logRows(page)).map((r) => r.text), 'tick', 40);
+  },
+
+  /** Cancel from the UI; the target's button is disabled while its job runs; history shows it canceled. */
+  async cancel({ page }) {
+    await target(page, 'forever').click();
+    await page.waitForURL(/#\/jobs\//);
+    const id = jobIdFromUrl(page);
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'started' }).waitFor();
+    await page.goto(url + '/#/');
+    await connected(page);
+    await page.waitForFunction((sel) => document.querySelector(sel)?.disabled === true,
+      `[data-project=${PROJECT}] [data-target=forever]`);
+    await page.goto(`${url}/#/jobs/${id}`);
+    await page.getByTestId('cancel').click();
+    await waitForStatus(page, 'canceled');
+    const system = page.locator('[data-testid=log] [data-stream=system]', { hasText: 'canceled on request' });
+    await system.waitFor();
+    assert.equal(await system.locator('span').first().textContent(), 'vmo');
+    await page.goto(url + '/#/jobs');
+    const row = page.locator(`tr[data-job="${id}"]`);
+    await row.locator('[data-status=canceled]').waitFor();
+    assert.match(await row.locator('[data-status]').textContent(), /⊘\s*canceled/);
+    await page.goto(url + '/#/');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.disabled === false,
+      `[data-project=${PROJECT}] [data-target=forever]`);
+  },
+
+  /** History: a job started elsewhere appears and ends live (no 30 s poll needed); filters and badges. */
+  async history({ page, context }) {
+    await page.goto(url + '/#/jobs');
+    await page.getByText(/jobs · live updates/).waitFor();
+    const other = await context.newPage();
+    await other.goto(url + '/#/');
+    await connected(other);
+    await target(other, 'fail').click();
+    await other.waitForURL(/#\/jobs\//);
+    const id = jobIdFromUrl(other);
+    const row = page.locator(`tr[data-job="${id}"]`);
+    await row.locator('[data-status=failed]').waitFor({ timeout: 10_000 });
+    assert.match(await row.locator('[data-status]').textContent(), /✕\s*failed\s*\(2\)/);
+    await page.getByTestId('filter-status').selectOption('success');
+    await row.waitFor({ state: 'detached' });
+    await page.getByTestId('filter-status').selectOption('failed');
+    await row.waitFor();
+    await page.getByTestId('refresh').click();
+    await row.waitFor();
+  },
+
+  /** The backend URL override lives in localStorage: it survives reloads until reset. */
+  async settings({ page }) {
+    await page.getByTestId('settings').click();
+    await page.getByLabel('Backend URL').fill('127.0.0.1:9');
+    await page.getByRole('button', { name: 'Save and reload' }).click();
+    await page.waitForLoadState('load');
+    await page.getByTestId('connection').filter({ hasText: '127.0.0.1:9' }).waitFor();
+    await page.reload();
+    await page.getByTestId('connection').filter({ hasText: '127.0.0.1:9' }).waitFor();
+    assert.notEqual(await page.locator('[data-testid=connection] [data-state]').getAttribute('data-state'), 'connected');
+    assert.equal(await page.evaluate(() => localStorage.getItem('vmo.backendUrl')), 'http://127.0.0.1:9');
+    await page.keyboard.press('Control+,');
+    assert.equal(await page.getByLabel('Backend URL').inputValue(), 'http://127.0.0.1:9');
+    await page.getByRole('button', { name: 'Use this daemon' }).click();
+    await page.waitForLoadState('load');
+    await connected(page);
+    assert.equal(await page.evaluate(() => localStorage.getItem('vmo.backendUrl')), null);
+  },
+
+  /** A page of another origin, in the same signed-in browser, cannot open the daemon's WebSocket or read its API. */
+  async origin({ page }) {
+    const daemon = new URL(url);
+    const server = createServer((_, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<script>
+        window.result = new Promise((resolve) => {
+          const ws = new WebSocket('ws://${daemon.host}/ws');
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+        });
+        window.api = fetch('${url}/api/jobs', { credentials: 'include' }).then((r) => 'read ' + r.status, () => 'blocked');
+      </script>`);
+    });
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      // same site as the daemon (127.0.0.1), other port: the Strict cookie is even sent; the Origin check refuses
+      await page.goto(`http://127.0.0.1:${server.address().port}/`);
+      assert.equal(await page.evaluate(() => window.result), 'refused');
+      assert.equal(await page.evaluate(() => window.api), 'blocked');
+      // the daemon's own page, in the same browser, still connects
+      await page.goto(url + '/#/');
+      await connected(page);
+    } finally {
+      server.close();
+    }
+  },
+
+  /** A PTY job in xterm.js: attach, see its prompt, type into it. Needs the terminal branch's daemon side. */
+  async pty({ page }) {
+    await page.locator(`[data-project=${PROJECT}] [data-terminal=ask]`).click();
+    await page.waitForURL(/#\/terminal\//);
+    const rows = page.locator('[data-testid=terminal] .xterm-rows');
+    await rows.filter({ hasText: 'name?' }).waitFor();
+    await page.locator('[data-testid=terminal] textarea').focus();
+    await page.keyboard.type('vmo\r');
+    await rows.filter({ hasText: 'hello vmo' }).waitFor();
+    await waitForStatus(page, 'success');
+    await screenshot(page, 'terminal');
+  },
+
+  /** Each page, for the README (docs/screenshots). */
+  async screenshots({ page }) {
+    await page.locator(`[data-project=${PROJECT}]`).waitFor();
+    await screenshot(page, 'dashboard');
+    await target(page, 'stream').click();
+    await waitForStatus(page, 'success');
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'done' }).waitFor();
+    await page.getByTestId('timestamps').check();
+    await screenshot(page, 'log-viewer');
+    await page.goto(url + '/#/jobs');
+    await page.locator('tr[data-job]').first().waitFor();
+    await screenshot(page, 'history');
+    await page.goto(url + '/#/vms');
+    await page.locator('[data-vm]').first().waitFor();
+    await screenshot(page, 'vms');
+    await page.getByTestId('settings').click();
+    await page.getByLabel('Backend URL').waitFor();
+    await screenshot(page, 'settings');
+  },
+};
+
+const name = process.argv[2];
+if (!scenarios[name]) {
+  console.error(`no scenario "${name}"; one of: ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+const viewport = name === 'screenshots' || name === 'pty' ? { width: 1280, height: 800 } : undefined;
+try {
+  await withBrowser(scenarios[name], viewport);
+  console.log(`scenario ${name}: passed`);
+} catch (e) {
+  console.error(`scenario ${name}: FAILED\n${e.stack ?? e}`);
+  process.exit(1);
+}
