@@ -1,5 +1,6 @@
 // The web UI's end-to-end scenarios; each is one run of a fresh Chromium. See harness.mjs.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { connected, jobIdFromUrl, logRows, screenshot, url, waitForStatus, withBrowser } from './harness.mjs';
 
@@ -42,6 +43,12 @@ const scenarios = {
     await page.getByTestId('log-search').fill('err 1');
     await page.getByTestId('log-search').press('Enter');
     await page.getByTestId('search-count').filter({ hasText: '1 of 11' }).waitFor(); // err 1, err 10-19
+    // the raw log, exactly as the job wrote it (escape codes kept), as a file
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+    const raw = await readFile(await download.path(), 'utf8');
+    assert.match(download.suggestedFilename(), /^vmo-[0-9a-f]{8}\.log$/);
+    assert.ok(raw.includes('out 1\n') && raw.includes('err 20\n'), raw);
+    assert.ok(raw.endsWith('\x1b[32mcolored\x1b[0m line\ndone\n'), JSON.stringify(raw.slice(-40)));
   },
 
   /** Reload mid-job: the whole log comes back, then live, with no line missing or twice. */
@@ -52,7 +59,15 @@ const scenarios = {
     await page.reload();
     await connected(page);
     await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 6' }).waitFor();
-    await waitForStatus(page, 'running').catch(() => {}); // may already have ended on a slow machine
+    // pause following: new lines are counted, not scrolled to; the counter resumes following
+    if (await page.locator('main [data-status=running]').count()) {
+      await page.getByTestId('follow-toggle').click();
+      const counter = page.getByTestId('new-lines');
+      await counter.filter({ hasText: /^\s*\d+ new lines? ↓\s*$/ }).waitFor();
+      await counter.click();
+      await counter.waitFor({ state: 'detached' });
+      assert.match(await page.getByTestId('follow-toggle').textContent(), /Pause/);
+    }
     await waitForStatus(page, 'success');
     await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 40' }).waitFor();
     expectSequence((await logRows(page)).map((r) => r.text), 'tick', 40);
@@ -162,6 +177,21 @@ const scenarios = {
     await rows.filter({ hasText: 'hello vmo' }).waitFor();
     await waitForStatus(page, 'success');
     await screenshot(page, 'terminal');
+  },
+
+  /**
+   * The terminal page on an ended job: xterm.js renders and either replays the output (a daemon with PTY jobs:
+   * attach-job works on any job) or says plainly that this daemon has no PTY jobs yet.
+   */
+  async terminal({ page }) {
+    await target(page, 'stream').click();
+    await page.waitForURL(/#\/jobs\//);
+    await waitForStatus(page, 'success');
+    await page.goto(`${url}/#/terminal/${jobIdFromUrl(page)}`);
+    await page.locator('[data-testid=terminal] .xterm').waitFor();
+    const rows = page.locator('[data-testid=terminal] .xterm-rows');
+    const notYet = page.getByTestId('terminal-error').filter({ hasText: 'does not run interactive (PTY) jobs yet' });
+    await Promise.race([rows.filter({ hasText: 'out 1' }).waitFor(), notYet.waitFor()]);
   },
 
   /** Each page, for the README (docs/screenshots). */

@@ -63,12 +63,12 @@ class WebUiIT {
     }
 
     @Test
-    void clickATargetAndSeeItsLinesStreamInOrderWithStderrDistinct() throws Exception {
+    void clickATargetAndSeeItsLinesStreamInOrderWithStderrDistinctThenSearchAndDownload() throws Exception {
         scenario("stream");
     }
 
     @Test
-    void reloadMidJobShowsTheWholeLogWithNoDuplicate() throws Exception {
+    void reloadMidJobShowsTheWholeLogWithNoDuplicateAndPauseCountsNewLines() throws Exception {
         scenario("reload");
     }
 
@@ -102,6 +102,11 @@ class WebUiIT {
                     "this daemon has no PTY jobs yet (attach-job unknown): the scenario runs once they are merged");
         }
         scenario("pty");
+    }
+
+    @Test
+    void theTerminalPageRendersXtermOnAJob() throws Exception {
+        scenario("terminal");
     }
 
     @Test
