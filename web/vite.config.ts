@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import tailwindcss from '@tailwindcss/vite';
 
-// `make dev-web`: Vite on :5173 proxies the daemon's paths to `make run`'s daemon on :7777. The daemon accepts
-// only its own Origin, so the proxy presents the daemon's.
+// `make dev-web`: Vite on :5173 proxies the daemon's paths to `make run`'s daemon on :7777. The Host header is
+// kept (localhost:5173), so the daemon sees the page's own origin and names the session cookie by port 5173.
 const daemon = process.env.VMO_DAEMON_URL ?? 'http://127.0.0.1:7777';
 
 export default defineConfig({
@@ -11,8 +11,8 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1000 },
   server: {
     proxy: {
-      '/ws': { target: daemon, ws: true, headers: { origin: daemon } },
-      '/api': { target: daemon, headers: { origin: daemon } },
+      '/ws': { target: daemon, ws: true },
+      '/api': { target: daemon },
       '/login': { target: daemon },
     },
   },

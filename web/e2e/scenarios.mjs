@@ -73,6 +73,29 @@ const scenarios = {
     expectSequence((await logRows(page)).map((r) => r.text), 'tick', 40);
   },
 
+  /**
+   * The connection drops mid-job (the socket closed on both sides, through Playwright's WebSocket route): the page
+   * reconnects by itself and resumes after the last seq it had — every tick once, in order.
+   */
+  async reconnect({ page }) {
+    const sockets = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      sockets.push({ ws, server: ws.connectToServer() });
+    });
+    await page.reload();
+    await connected(page);
+    await target(page, 'slow').click();
+    await page.waitForURL(/#\/jobs\//);
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 5' }).waitFor();
+    const first = sockets[0];
+    await first.server.close({ code: 1000, reason: 'test: connection dropped' });
+    await first.ws.close({ code: 4000, reason: 'test: connection dropped' });
+    await waitForStatus(page, 'success');
+    await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 40' }).waitFor();
+    expectSequence((await logRows(page)).map((r) => r.text), 'tick', 40);
+    assert.ok(sockets.length >= 2, `the page reconnected (${sockets.length} sockets)`);
+  },
+
   /** Cancel from the UI; the target's button is disabled while its job runs; history shows it canceled. */
   async cancel({ page }) {
     await target(page, 'forever').click();

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import { ProtocolError, type Reply, type ServerMessage } from './protocol';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'signed-out';
@@ -154,10 +155,13 @@ export class VmoClient {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs now if connected, and again after every reconnect. */
+  /**
+   * Runs now if connected, and again after every reconnect. Reads the state untracked: an effect that registers
+   * here must not re-run (and start over, e.g. a job's feed from seq 0) whenever the connection state changes.
+   */
   onOpen(handler: () => void): () => void {
     this.openHandlers.add(handler);
-    if (this.state === 'connected') handler();
+    if (untrack(() => this.state) === 'connected') handler();
     return () => this.openHandlers.delete(handler);
   }
 }

@@ -73,6 +73,11 @@ class WebUiIT {
     }
 
     @Test
+    void aDroppedConnectionResumesAfterTheLastSeqWithNoGapOrDuplicate() throws Exception {
+        scenario("reconnect");
+    }
+
+    @Test
     void cancelFromTheUiWhileTheTargetsButtonIsDisabled() throws Exception {
         scenario("cancel");
     }
