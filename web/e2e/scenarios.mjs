@@ -96,6 +96,42 @@ const scenarios = {
     assert.ok(sockets.length >= 2, `the page reconnected (${sockets.length} sockets)`);
   },
 
+  /** A million lines: all arrive, the DOM holds only the rows in view, and jumping around and searching stay quick. */
+  async million({ page }) {
+    await target(page, 'million').click();
+    await page.waitForURL(/#\/jobs\//);
+    await waitForStatus(page, 'success');
+    const log = page.getByTestId('log');
+    await page.waitForFunction(() => document.querySelector('[data-testid=log]')?.getAttribute('data-lines') === '1000000',
+      null, { timeout: 60_000 });
+    const rendered = await log.locator('[data-stream]').count();
+    assert.ok(rendered > 10 && rendered < 200, `${rendered} rows in the DOM`);
+    await log.locator('[data-stream]', { hasText: /^out\s*1000000$/ }).waitFor(); // followed to the end
+    // jump to the top and to the middle: each lands within a frame or two
+    const timings = await page.evaluate(async () => {
+      const view = document.querySelector('[data-testid=log]');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const out = [];
+      for (const top of [0, view.scrollHeight / 2, view.scrollHeight / 4, 0]) {
+        const t = performance.now();
+        view.scrollTop = top;
+        await frame();
+        out.push(performance.now() - t);
+      }
+      return out;
+    });
+    await log.locator('[data-stream]', { hasText: /^out\s*1$/ }).waitFor();
+    assert.ok(Math.max(...timings) < 1000, `scrolling took ${timings.map((t) => t.toFixed(0)).join(', ')} ms`);
+    const started = Date.now();
+    await page.getByTestId('log-search').fill('654321');
+    await page.getByTestId('log-search').press('Enter');
+    await page.getByTestId('search-count').filter({ hasText: '1 of 1' }).waitFor();
+    await log.locator('[data-stream]', { hasText: '654321' }).waitFor();
+    const searched = Date.now() - started;
+    assert.ok(searched < 10_000, `search took ${searched} ms`);
+    console.log(`million: ${rendered} rows in the DOM; scroll jumps ${timings.map((t) => t.toFixed(0)).join('/')} ms; search ${searched} ms`);
+  },
+
   /** Cancel from the UI; the target's button is disabled while its job runs; history shows it canceled. */
   async cancel({ page }) {
     await target(page, 'forever').click();

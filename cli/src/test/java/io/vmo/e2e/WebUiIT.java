@@ -46,6 +46,8 @@ class WebUiIT {
                 \t@echo started; sleep 31342
                 fail: ## Fails (make exits 2)
                 \t@echo "about to fail" >&2; exit 3
+                million: ## A million lines
+                	@seq 1 1000000
                 ask: ## Asks for a name (run it in a terminal)
                 \t@printf 'name? '; read n; echo "hello $$n"
                 """);
@@ -75,6 +77,11 @@ class WebUiIT {
     @Test
     void aDroppedConnectionResumesAfterTheLastSeqWithNoGapOrDuplicate() throws Exception {
         scenario("reconnect");
+    }
+
+    @Test
+    void aMillionLinesStayQuick() throws Exception {
+        scenario("million");
     }
 
     @Test
