@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { connected, jobIdFromUrl, logRows, screenshot, url, waitForStatus, withBrowser } from './harness.mjs';
 
 const PROJECT = process.env.VMO_PROJECT ?? 'e2e';
@@ -253,17 +254,62 @@ const scenarios = {
     await Promise.race([rows.filter({ hasText: 'out 1' }).waitFor(), notYet.waitFor()]);
   },
 
-  /** Each page, for the README (docs/screenshots). */
-  async screenshots({ page }) {
+  /**
+   * Accessibility: axe-core's WCAG 2 A/AA rules (contrast, labels, names, landmarks…) on every page, and a target
+   * started from the keyboard alone.
+   */
+  async a11y({ page }) {
+    // evaluated through DevTools: the daemon's CSP rightly refuses an injected <script>
+    const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const audit = async (name) => {
+      await page.evaluate(axe);
+      const result = await page.evaluate(() => window.axe.run(document, {
+        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      }));
+      const problems = result.violations.map((v) => `${name}: ${v.id} (${v.impact}): ${v.help} — ` +
+        v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+      assert.deepEqual(problems, [], problems.join('\n'));
+    };
     await page.locator(`[data-project=${PROJECT}]`).waitFor();
-    await screenshot(page, 'dashboard');
+    await audit('projects');
+    // keyboard only: tab to the target's button, Enter starts it
+    const button = target(page, 'stream');
+    for (let i = 0; i < 40 && !(await button.evaluate((b) => b === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    assert.ok(await button.evaluate((b) => b === document.activeElement), 'the target button is reachable by Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/jobs\//);
+    await waitForStatus(page, 'success');
+    await audit('job');
+    await page.goto(url + '/#/jobs');
+    await page.locator('tr[data-job]').first().waitFor();
+    await audit('history');
+    await page.goto(url + '/#/vms');
+    await page.locator('[data-vm]').first().waitFor();
+    await audit('vms');
+    await page.keyboard.press('Control+,');
+    await page.getByLabel('Backend URL').waitFor();
+    await audit('settings');
+  },
+
+  /** Each page, for the README (docs/screenshots); a job left running shows what that looks like. */
+  async screenshots({ page }) {
     await target(page, 'stream').click();
     await waitForStatus(page, 'success');
     await page.locator('[data-testid=log] [data-stream]', { hasText: 'done' }).waitFor();
     await page.getByTestId('timestamps').check();
     await screenshot(page, 'log-viewer');
+    await page.goto(url + '/#/');
+    await target(page, 'deploy').click();
+    await page.waitForURL(/#\/jobs\//);
+    const running = jobIdFromUrl(page);
+    await page.goto(url + '/#/');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.disabled === true,
+      `[data-project=${PROJECT}] [data-target=deploy]`);
+    await screenshot(page, 'dashboard');
     await page.goto(url + '/#/jobs');
-    await page.locator('tr[data-job]').first().waitFor();
+    await page.locator(`tr[data-job="${running}"]`).waitFor();
     await screenshot(page, 'history');
     await page.goto(url + '/#/vms');
     await page.locator('[data-vm]').first().waitFor();
@@ -271,6 +317,11 @@ const scenarios = {
     await page.getByTestId('settings').click();
     await page.getByLabel('Backend URL').waitFor();
     await screenshot(page, 'settings');
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Backend URL').waitFor({ state: 'detached' });
+    await page.goto(`${url}/#/jobs/${running}`);
+    await page.getByTestId('cancel').click();
+    await waitForStatus(page, 'canceled');
   },
 };
 

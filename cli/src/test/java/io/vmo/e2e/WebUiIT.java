@@ -44,10 +44,12 @@ class WebUiIT {
                 \t@for i in $$(seq 1 40); do echo "tick $$i"; sleep 0.1; done
                 forever: ## Runs until canceled
                 \t@echo started; sleep 31342
+                deploy: ## Pretends to deploy for a while (the screenshots show it running)
+                \t@echo "deploying…"; sleep 31342
                 fail: ## Fails (make exits 2)
                 \t@echo "about to fail" >&2; exit 3
                 million: ## A million lines
-                	@seq 1 1000000
+                \t@seq 1 1000000
                 ask: ## Asks for a name (run it in a terminal)
                 \t@printf 'name? '; read n; echo "hello $$n"
                 """);
@@ -119,6 +121,11 @@ class WebUiIT {
     @Test
     void theTerminalPageRendersXtermOnAJob() throws Exception {
         scenario("terminal");
+    }
+
+    @Test
+    void everyPagePassesAxeWcagChecksAndWorksByKeyboard() throws Exception {
+        scenario("a11y");
     }
 
     @Test
