@@ -46,8 +46,9 @@ run: build
 test: test-deps test-web $(WEB_DIST)
 	$(MVN) verify
 
+## test-web: the web UI's type check (svelte-check) and its unit and component tests (Vitest, jsdom)
 test-web: $(NPM_INSTALLED)
-	cd web && npx vitest run
+	cd web && npm run -s check && npx vitest run
 
 ## test-deps: what the tests need from the system, installed when missing: OpenSSH's sshd, which the SSH tests
 ## start themselves on loopback, and Debian's Chromium, which the web UI's end-to-end tests drive (playwright-core
