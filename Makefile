@@ -10,49 +10,68 @@ MVN := mvn -B -ntp
 
 SOURCES := pom.xml $(wildcard */pom.xml) $(shell find protocol daemon cli sql -type f -not -path '*/target/*' 2>/dev/null)
 JAR := cli/target/vmo.jar
+# The web UI (web/): built by Vite into web/dist, which Maven packs into the daemon's jar (daemon/pom.xml).
+WEB_SOURCES := $(shell find web -type f -not -path 'web/node_modules/*' -not -path 'web/dist/*' -not -path 'web/e2e/*' 2>/dev/null)
+WEB_DIST := web/dist/index.html
+# npm ci (a clean install from the committed lockfile) only when node_modules is missing or the lockfile changed.
+NPM_INSTALLED := web/node_modules/.vmo-npm-ci
 
-.PHONY: build run test bench clean
+.PHONY: build run test test-web bench clean dev-web
 
 build: $(JAR)
 
-$(JAR): $(SOURCES)
+$(JAR): $(SOURCES) $(WEB_DIST)
 	$(MVN) -q -DskipTests package
 	@touch $@
+
+$(NPM_INSTALLED): web/package-lock.json
+	@command -v npm >/dev/null || { echo "building the web UI needs Node.js (20.19+) and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_DIST): $(NPM_INSTALLED) $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
+
+## dev-web: Vite's dev server on :5173 with hot reload, proxying /ws, /api and /login to a daemon on :7777 (`make run`)
+dev-web: $(NPM_INSTALLED)
+	cd web && npm run dev
 
 ## run: build if needed, then the daemon in the foreground (its own PostgreSQL unless VMO_DATABASE_URL is set)
 run: build
 	bin/vmo daemon
 
-## test: the whole suite: unit tests, then end-to-end tests against a real daemon, PostgreSQL and CLI
-test: test-deps
+## test: the whole suite: the web UI's unit and component tests (Vitest), then the Java unit tests, then end-to-end
+## tests against a real daemon, PostgreSQL, CLI and (WebUiIT) Debian's Chromium driven by playwright-core
+test: test-deps test-web $(WEB_DIST)
 	$(MVN) verify
 
+## test-web: the web UI's type check (svelte-check) and its unit and component tests (Vitest, jsdom)
+test-web: $(NPM_INSTALLED)
+	cd web && npm run -s check && npx vitest run
+
 ## test-deps: what the tests need from the system, installed when missing: OpenSSH's sshd, which the SSH tests
-## start themselves on loopback, and tmux, the real terminal the interactive CLI tests type into. /etc/ssh/sshd_not_to_be_run keeps the package from also starting a system sshd
-## on port 22 (its init script, ssh.service and ssh.socket all honour it), now and at boot. The lock timeout waits
-## out a fresh machine's own apt runs (unattended-upgrades, cloud-init) instead of failing.
+## start themselves on loopback; tmux, the real terminal the interactive CLI tests type into; and Debian's
+## Chromium, which the web UI's end-to-end tests drive (playwright-core cannot download a browser here).
+## /etc/ssh/sshd_not_to_be_run keeps the openssh-server package from also starting a system sshd on port 22 (its
+## init script, ssh.service and ssh.socket all honour it), now and at boot. The lock timeout waits out a fresh
+## machine's own apt runs (unattended-upgrades, cloud-init) instead of failing.
 .PHONY: test-deps
 test-deps:
-	@if [ ! -x /usr/sbin/sshd ]; then \
+	@missing=""; \
+	[ -x /usr/sbin/sshd ] || missing="$$missing openssh-server"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v tmux >/dev/null || missing="$$missing tmux"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" != 0 ]; then \
-			echo "the tests need OpenSSH's server, /usr/sbin/sshd: install it as root (Debian: apt-get install openssh-server)" >&2; \
+			echo "the tests need$$missing (/usr/sbin/sshd, /usr/bin/chromium, tmux): install as root (Debian: apt-get install$$missing)" >&2; \
 			exit 1; \
 		fi; \
-		echo "installing openssh-server for the tests (its system service stays off: /etc/ssh/sshd_not_to_be_run)"; \
+		echo "installing$$missing for the tests (a system sshd stays off: /etc/ssh/sshd_not_to_be_run)"; \
 		mkdir -p /etc/ssh && touch /etc/ssh/sshd_not_to_be_run && \
 		export DEBIAN_FRONTEND=noninteractive && \
 		apt-get update -qq -o DPkg::Lock::Timeout=300 && \
-		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 openssh-server >/dev/null; \
-	fi
-	@if ! command -v tmux >/dev/null; then \
-		if [ "$$(id -u)" != 0 ]; then \
-			echo "the tests need tmux: install it as root (Debian: apt-get install tmux)" >&2; \
-			exit 1; \
-		fi; \
-		echo "installing tmux for the tests"; \
-		export DEBIAN_FRONTEND=noninteractive && \
-		apt-get update -qq -o DPkg::Lock::Timeout=300 && \
-		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 tmux >/dev/null; \
+		apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 $$missing >/dev/null; \
 	fi
 
 ## bench: measure latency, throughput and memory against a real daemon and PostgreSQL; writes docs/benchmarks.md
@@ -69,3 +88,4 @@ bench: build
 
 clean:
 	$(MVN) -q clean
+	rm -rf web/dist

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Run make targets through the vmo daemon, watch them live, stop them, and find what ran.",
         subcommands = {RunCommand.class, AttachCommand.class, TailCommand.class, JobsCommand.class, CancelCommand.class,
             ProjectsCommand.class, TargetsCommand.class, VmsCommand.class, SshCommand.class, LogsCommand.class,
+            UiCommand.class,
             DaemonCommand.class})
 public final class Vmo {
 

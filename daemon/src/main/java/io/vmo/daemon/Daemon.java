@@ -12,6 +12,7 @@ import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobStore;
 import io.vmo.daemon.terminal.PtyLauncher;
 import io.vmo.daemon.web.AuthToken;
+import io.vmo.daemon.web.BrowserSessions;
 import io.vmo.daemon.web.HttpServer;
 import io.vmo.protocol.Codec;
 import java.io.IOException;
@@ -45,8 +46,11 @@ public final class Daemon implements AutoCloseable {
     private final SshExecutor ssh;
     private final JobManager jobs;
     private final HttpServer server;
+    private final BrowserSessions browsers;
 
-    private Daemon(Database database, EventWriter writer, SshExecutor ssh, JobManager jobs, HttpServer server) {
+    private Daemon(Database database, EventWriter writer, SshExecutor ssh, JobManager jobs, HttpServer server,
+            BrowserSessions browsers) {
+        this.browsers = browsers;
         this.database = database;
         this.writer = writer;
         this.ssh = ssh;
@@ -80,8 +84,9 @@ public final class Daemon implements AutoCloseable {
             Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
                     new CatalogStore(database.jdbi()), clock, settings);
             catalog.sync();
-            HttpServer server = HttpServer.start(config.listen(), token, jobs, catalog, new Codec());
-            return new Daemon(database, writer, ssh, jobs, server);
+            BrowserSessions browsers = new BrowserSessions(clock);
+            HttpServer server = HttpServer.start(config.listen(), token, browsers, jobs, catalog, new Codec());
+            return new Daemon(database, writer, ssh, jobs, server, browsers);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
@@ -99,6 +104,11 @@ public final class Daemon implements AutoCloseable {
 
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /** A one-time token for {@code /login?token=…}: how a browser signs in. */
+    public String newLoginToken() {
+        return browsers.newLoginToken();
     }
 
     @Override

@@ -70,6 +70,9 @@ public final class DaemonCommand implements Callable<Integer> {
         // Tests and scripts read this line to find the port when --listen asked for port 0.
         System.out.println("vmo daemon listening on http://" + bound.getHostString() + ":" + bound.getPort()
                 + " (token in " + locations.tokenFile() + ")");
+        // Like Jupyter: a link that signs a browser in once. The daemon's token itself never reaches a page.
+        System.out.println("web UI: http://" + bound.getHostString() + ":" + bound.getPort() + "/login?token="
+                + daemon.newLoginToken() + " (works once; `vmo ui` prints a new one)");
         System.out.flush();
         stopped.await();
         return 0;

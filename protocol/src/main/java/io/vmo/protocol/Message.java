@@ -23,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Request.ListProjects.class, name = "list-projects"),
     @JsonSubTypes.Type(value = Request.ListTargets.class, name = "list-targets"),
     @JsonSubTypes.Type(value = Request.ListVms.class, name = "list-vms"),
+    @JsonSubTypes.Type(value = Request.WatchJobs.class, name = "watch-jobs"),
     @JsonSubTypes.Type(value = Response.JobStarted.class, name = "job:started"),
     @JsonSubTypes.Type(value = Response.JobJoined.class, name = "job:joined"),
     @JsonSubTypes.Type(value = Response.JobLog.class, name = "job:log"),
@@ -31,6 +32,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Response.ProjectList.class, name = "project:list"),
     @JsonSubTypes.Type(value = Response.TargetList.class, name = "target:list"),
     @JsonSubTypes.Type(value = Response.VmList.class, name = "vm:list"),
+    @JsonSubTypes.Type(value = Response.JobUpdate.class, name = "job:update"),
     @JsonSubTypes.Type(value = Response.Ack.class, name = "ack"),
     @JsonSubTypes.Type(value = Response.ErrorReply.class, name = "error"),
 })

@@ -139,4 +139,10 @@ public sealed interface Request extends Message {
             Fields.required(project, "project", "list-targets");
         }
     }
+
+    /**
+     * Be told of every job's start and end from now on, as {@code job:update} events (until the connection
+     * closes); replied to with {@code ack}. Lets a job list stay current without polling.
+     */
+    record WatchJobs(String id) implements Request {}
 }

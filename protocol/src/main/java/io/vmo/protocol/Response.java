@@ -29,6 +29,9 @@ public sealed interface Response extends Message {
 
     record VmList(String id, List<VmInfo> vms) implements Response {}
 
+    /** Pushed to {@code watch-jobs} clients when any job starts or ends: the job as it now is. */
+    record JobUpdate(JobInfo job) implements Response {}
+
     record Ack(String id) implements Response {}
 
     /** Something the client asked for could not be done; the connection stays usable. */

@@ -73,6 +73,8 @@ public final class JobManager implements AutoCloseable {
      */
     private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
+    /** Clients that asked (watch-jobs) to hear of every job's start and end. */
+    private final java.util.Set<Subscriber> watchers = ConcurrentHashMap.newKeySet();
 
     public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, TerminalLauncher terminals,
             Supplier<Settings> settings, JobStore store, EventWriter writer, Clock clock, Duration cancelGrace) {
@@ -148,6 +150,7 @@ public final class JobManager implements AutoCloseable {
         }
         RunningJob job = new RunningJob(record, writer, clock);
         running.put(record.id(), job);
+        announce(job.info());
         threads.execute(() -> supervise(job, process));
         log.info("job {} started: {}{}", record.id(), record.vm() == null ? "" : record.vm() + ": ", record.command());
         return job.info();
@@ -216,7 +219,10 @@ public final class JobManager implements AutoCloseable {
         JobStatus status = job.cancelRequested() ? JobStatus.CANCELED
                 : !broken && exitCode != null && exitCode == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
         processes.remove(id);
-        job.end(status, exitCode, () -> running.remove(id));
+        job.end(status, exitCode, () -> {
+            running.remove(id);
+            announce(job.info()); // after the end is stored: a watcher that lists jobs now sees it ended
+        });
         log.info("job {} ended: {} (exit code {})", id, status.wireName(), exitCode);
     }
 
@@ -411,8 +417,19 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
+    /** From now on the subscriber is sent a {@code job:update} whenever a job starts or ends. */
+    public void watch(Subscriber subscriber) {
+        watchers.add(subscriber);
+    }
+
+    private void announce(JobInfo info) {
+        var update = new Response.JobUpdate(info);
+        watchers.forEach(w -> w.send(update));
+    }
+
     /** The subscriber has gone (its connection closed). */
     public void forget(Subscriber subscriber) {
+        watchers.remove(subscriber);
         running.values().forEach(job -> job.unsubscribe(subscriber));
     }
 

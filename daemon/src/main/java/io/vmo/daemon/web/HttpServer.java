@@ -29,7 +29,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The daemon's one port. Each connection's pipeline:
- * HTTP codec → aggregator → {@link RequestGuard} → WebSocket upgrade at /ws → {@link RestHandler} (other paths)
+ * HTTP codec → aggregator → {@link RequestGuard} → WebSocket upgrade at /ws → {@link WebUi} (the UI's files,
+ * /login) → {@link RestHandler} (/api, /healthz)
  * → {@link MessageAssembler} → {@link WebSocketSession}.
  */
 public final class HttpServer implements AutoCloseable {
@@ -48,15 +49,16 @@ public final class HttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static HttpServer start(InetSocketAddress listen, AuthToken token, JobManager jobs, Catalog catalog,
-            Codec codec)
+    public static HttpServer start(InetSocketAddress listen, AuthToken token, BrowserSessions sessions,
+            JobManager jobs, Catalog catalog, Codec codec)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
         RequestHandler requests = new RequestHandler(jobs, catalog);
-        RequestGuard guard = new RequestGuard(token, ownHosts(listen), responses);
-        RestHandler rest = new RestHandler(jobs, catalog, codec, responses, executor);
+        RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses);
+        WebUi ui = new WebUi(sessions);
+        RestHandler rest = new RestHandler(jobs, catalog, sessions, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
                 .checkStartsWith(false)
@@ -76,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
                                     new HttpObjectAggregator(MAX_HTTP_BODY_BYTES),
                                     guard,
                                     new WebSocketServerProtocolHandler(webSocket),
+                                    ui,
                                     rest,
                                     new MessageAssembler(),
                                     new WebSocketSession(codec, requests, jobs, executor));

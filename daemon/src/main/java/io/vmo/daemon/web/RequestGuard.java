@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vmo.protocol.ErrorCode;
 import java.util.Set;
 
@@ -15,7 +17,9 @@ import java.util.Set;
  * <li>{@code Host} must name this daemon (loopback or its listen address): a page on another site whose name was
  *     pointed at 127.0.0.1 (DNS rebinding) is refused;</li>
  * <li>{@code Origin}, when a browser sends one, must be the daemon's own: another site's page cannot drive it;</li>
- * <li>{@code Authorization: Bearer <token>} must match, except for {@code /healthz}.</li>
+ * <li>{@code /ws} and {@code /api/…} need {@code Authorization: Bearer <token>} (the CLI, scripts) or a browser
+ *     session cookie from {@link BrowserSessions} (the web UI; for the socket only with an {@code Origin}, which
+ *     every browser sends). {@code /healthz} and the UI's own files need neither: they hold no secret.</li>
  * </ul>
  */
 @io.netty.channel.ChannelHandler.Sharable
@@ -24,10 +28,12 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final AuthToken token;
     private final Set<String> ownHosts;
     private final HttpResponses responses;
+    private final BrowserSessions sessions;
 
-    RequestGuard(AuthToken token, Set<String> ownHosts, HttpResponses responses) {
+    RequestGuard(AuthToken token, BrowserSessions sessions, Set<String> ownHosts, HttpResponses responses) {
         super(false); // passes the request on untouched when it is allowed
         this.token = token;
+        this.sessions = sessions;
         this.ownHosts = ownHosts;
         this.responses = responses;
     }
@@ -47,13 +53,52 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
-        if (!path.equals("/healthz") && !token.matches(bearer(request))) {
-            refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
-                    "missing or wrong \"Authorization: Bearer <token>\"; the token is in the daemon user's"
-                            + " $XDG_CONFIG_HOME/vmo/token (default ~/.config/vmo/token)");
+        if (path.equals("/healthz") || WebUi.isUiPath(path) || token.matches(bearer(request))) {
+            ctx.fireChannelRead(request);
             return;
         }
-        ctx.fireChannelRead(request);
+        boolean browser = sessions.isSession(sessionCookie(request));
+        if (browser && path.equals(LOGIN_LINKS)) {
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
+                    "login links are made for the token's owner only: run `vmo ui` on the daemon's machine");
+            return;
+        }
+        if (browser && (origin != null || !path.equals("/ws"))) {
+            ctx.fireChannelRead(request);
+            return;
+        }
+        refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
+                "missing or wrong \"Authorization: Bearer <token>\"; the token is in the daemon user's"
+                        + " $XDG_CONFIG_HOME/vmo/token (default ~/.config/vmo/token). In a browser: open the"
+                        + " login link that `vmo daemon` printed, or a new one from `vmo ui`");
+    }
+
+    /** The only REST call a browser session may not make: minting login links is the token owner's. */
+    static final String LOGIN_LINKS = "/api/login-links";
+
+    /**
+     * Cookies do not tell ports apart: each daemon on a host names its cookie by its port, so two daemons
+     * (7777 and 7778) do not overwrite each other's session.
+     */
+    static String sessionCookieName(FullHttpRequest request) {
+        String host = request.headers().get(HttpHeaderNames.HOST, "");
+        int colon = host.lastIndexOf(':');
+        String port = colon > host.lastIndexOf(']') ? host.substring(colon + 1) : "80";
+        return "vmo-session-" + (port.matches("[0-9]{1,5}") ? port : "80");
+    }
+
+    private static String sessionCookie(FullHttpRequest request) {
+        String header = request.headers().get(HttpHeaderNames.COOKIE);
+        if (header == null) {
+            return null;
+        }
+        String name = sessionCookieName(request);
+        for (Cookie cookie : ServerCookieDecoder.STRICT.decodeAll(header)) {
+            if (cookie.name().equals(name)) {
+                return cookie.value();
+            }
+        }
+        return null;
     }
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ErrorCode code,

@@ -47,6 +47,10 @@ final class RequestHandler {
                 case Request.ListProjects r -> client.send(new Response.ProjectList(r.id(), catalog.projects()));
                 case Request.ListTargets r -> client.send(catalog.targets(r.id(), r.project()));
                 case Request.ListVms r -> client.send(new Response.VmList(r.id(), catalog.vms()));
+                case Request.WatchJobs r -> {
+                    jobs.watch(client);
+                    client.send(new Response.Ack(r.id()));
+                }
             }
         } catch (VmoException e) {
             client.send(new Response.ErrorReply(request.id(), e.code(), e.getMessage()));

@@ -41,6 +41,11 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     record Vms(List<io.vmo.protocol.VmInfo> vms) {}
 
+    /** A one-time browser login, relative to the daemon's address as the client reached it. */
+    record LoginLink(String path) {}
+
+    record Session(boolean authenticated) {}
+
     private static final Pattern JOB = Pattern.compile("/api/jobs/([^/]+)");
     private static final Pattern JOB_EVENTS = Pattern.compile("/api/jobs/([^/]+)/events");
     private static final Pattern TARGETS = Pattern.compile("/api/projects/([^/]+)/targets");
@@ -48,13 +53,16 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final JobManager jobs;
     private final Catalog catalog;
+    private final BrowserSessions sessions;
     private final Codec codec;
     private final HttpResponses responses;
     private final ExecutorService executor;
 
-    RestHandler(JobManager jobs, Catalog catalog, Codec codec, HttpResponses responses, ExecutorService executor) {
+    RestHandler(JobManager jobs, Catalog catalog, BrowserSessions sessions, Codec codec, HttpResponses responses,
+            ExecutorService executor) {
         this.jobs = jobs;
         this.catalog = catalog;
+        this.sessions = sessions;
         this.codec = codec;
         this.responses = responses;
         this.executor = executor;
@@ -88,6 +96,12 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (method.equals(HttpMethod.GET) && path.equals("/healthz")) {
             return new Health("ok");
         }
+        if (method.equals(HttpMethod.GET) && path.equals("/api/session")) {
+            return new Session(true); // the guard let it through: the caller is signed in
+        }
+        if (method.equals(HttpMethod.POST) && path.equals(RequestGuard.LOGIN_LINKS)) {
+            return new LoginLink("/login?token=" + sessions.newLoginToken());
+        }
         if (method.equals(HttpMethod.GET) && path.equals("/api/jobs")) {
             return new Jobs(jobs.recent(new Request.ListJobs(null, intParam(query, "limit", null)).limit()));
         }
@@ -115,7 +129,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         throw new VmoException(ErrorCode.NOT_FOUND, method + " " + path + " is not part of the API; see"
                 + " docs/protocol.md (GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/events?since=SEQ,"
-                + " POST /api/jobs/cancel, GET /api/projects, GET /api/projects/{alias}/targets, GET /api/vms)");
+                + " POST /api/jobs/cancel, GET /api/projects, GET /api/projects/{alias}/targets, GET /api/vms,"
+                + " GET /api/session, POST /api/login-links)");
     }
 
     /** A page of stored events after {@code since}; page on with {@code since} = the last seq received. */
