@@ -85,6 +85,12 @@ public sealed interface Request extends Message {
                 throw new IllegalArgumentException("stdin: \"data\" is required");
             }
         }
+
+        /** Without the typed text: it may be a password, and a failed request is logged. */
+        @Override
+        public String toString() {
+            return "Stdin[id=" + id + ", jobId=" + jobId + ", data=(not shown)]";
+        }
     }
 
     /** The new size of an interactive job's terminal; no reply unless it fails. */

@@ -30,6 +30,8 @@ class CodecTest {
                 + "\"rows\":24}")).isEqualTo(new Request.AttachJob("2", "3f2a", 80, 24));
         assertThat(codec.decode("{\"v\":1,\"type\":\"stdin\",\"jobId\":\"3f2a\",\"data\":\"yes\\r\"}"))
                 .isEqualTo(new Request.Stdin(null, "3f2a", "yes\r"));
+        assertThat(new Request.Stdin("7", "3f2a", "hunter2\r").toString()).as("what a failed request logs")
+                .contains("3f2a").doesNotContain("hunter2");
         assertThat(codec.decode("{\"v\":1,\"type\":\"resize\",\"jobId\":\"3f2a\",\"cols\":100,\"rows\":30}"))
                 .isEqualTo(new Request.Resize(null, "3f2a", 100, 30));
         assertThat(codec.encode(new Response.JobLog("j", 9, LogStream.INPUT, "", Instant.EPOCH)))
