@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.fusesource.jansi.internal.CLibrary;
 
 /**
- * vmo's stdout and stderr. Job output is written as the exact bytes of its text (its own ANSI codes included);
+ * vmo's stdout and stderr. Job output is written as the exact bytes the job wrote (its own ANSI codes included);
  * vmo adds colour only around it, only on a terminal and only without {@code NO_COLOR}.
  */
 final class Console {
@@ -49,6 +49,17 @@ final class Console {
 
     String styleErr(Style style, String text) {
         return colourErr ? style.code + text + RESET : text;
+    }
+
+    /** Job output on stderr: its exact bytes, in the style's colour where colour is on. */
+    void writeErr(Style style, byte[] data) {
+        if (colourErr) {
+            err.print(style.code);
+            err.write(data, 0, data.length);
+            err.print(RESET);
+        } else {
+            err.write(data, 0, data.length);
+        }
     }
 
     /** A note of vmo's own on stderr: one line, dim on a terminal. */

@@ -2,16 +2,19 @@ package io.vmo.cli;
 
 import io.vmo.daemon.web.AuthToken;
 import io.vmo.protocol.Codec;
+import io.vmo.protocol.LogFrame;
 import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,6 +66,7 @@ public final class DaemonClient implements AutoCloseable {
             client.socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .newWebSocketBuilder()
                     .header("Authorization", "Bearer " + token)
+                    .subprotocols(LogFrame.SUBPROTOCOL) // output as bytes, exactly as the job wrote them
                     .buildAsync(URI.create("ws://" + address + "/ws"), client.new Listener())
                     .join();
         } catch (CompletionException | IllegalArgumentException e) {
@@ -136,6 +140,7 @@ public final class DaemonClient implements AutoCloseable {
     private final class Listener implements WebSocket.Listener {
 
         private final StringBuilder text = new StringBuilder();
+        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
         @Override
         public void onOpen(WebSocket webSocket) {
@@ -164,6 +169,28 @@ public final class DaemonClient implements AutoCloseable {
                     incoming.add(new Closed("the daemon sent a message this vmo cannot read: " + e.getMessage()));
                 }
                 text.setLength(0);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            // Output arrives as binary job:log frames, in parts when large; a one-part frame needs no gathering.
+            ByteBuffer frame = data;
+            if (!last || binary.size() > 0) {
+                byte[] part = new byte[data.remaining()];
+                data.get(part);
+                binary.writeBytes(part);
+                if (!last) {
+                    return null;
+                }
+                frame = ByteBuffer.wrap(binary.toByteArray());
+                binary.reset();
+            }
+            try {
+                incoming.add(LogFrame.decode(frame));
+            } catch (VmoException e) {
+                incoming.add(new Closed("the daemon sent a frame this vmo cannot read: " + e.getMessage()));
             }
             return null;
         }

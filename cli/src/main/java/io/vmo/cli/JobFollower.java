@@ -131,10 +131,10 @@ final class JobFollower {
 
     private void print(Response.JobLog log) {
         switch (log.stream()) {
-            case STDOUT, PTY -> console.out.print(log.chunk());
+            case STDOUT, PTY -> console.out.write(log.data(), 0, log.data().length);
             case INPUT -> { } // someone typed into an interactive job
-            case STDERR -> console.err.print(console.styleErr(Console.Style.RED, log.chunk()));
-            case SYSTEM -> console.err.print(console.styleErr(Console.Style.DIM, log.chunk()));
+            case STDERR -> console.writeErr(Console.Style.RED, log.data());
+            case SYSTEM -> console.writeErr(Console.Style.DIM, log.data());
         }
     }
 

@@ -127,7 +127,7 @@ final class TerminalSession {
             switch (response) {
                 case Response.JobLog log -> {
                     switch (log.stream()) {
-                        case PTY -> out.write(log.chunk().getBytes(StandardCharsets.UTF_8));
+                        case PTY -> out.write(log.data());
                         // Output processing is off in raw mode: line ends must carry their own \r.
                         case STDOUT, STDERR, SYSTEM -> out.write(log.chunk().replace("\n", "\r\n")
                                 .getBytes(StandardCharsets.UTF_8));

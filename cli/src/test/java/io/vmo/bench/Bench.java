@@ -32,7 +32,7 @@ public final class Bench {
             long floodBytes, long warmupBytes, int warmupFloods, int concurrentJobs, int concurrentRate, double concurrentSeconds,
             int idleJobs) {
 
-        static final Plan FULL = new Plan(5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 20, 50, 1_000_000, 15, 100);
+        static final Plan FULL = new Plan(5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 60, 50, 1_000_000, 15, 100);
         static final Plan QUICK = new Plan(5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20);
     }
 
@@ -146,9 +146,10 @@ public final class Bench {
             progress("warming up the daemon's JIT (" + plan.warmupFloods() + " jobs of " + plan.warmupBytes() / 1_000_000
                     + " MB, short paced jobs)");
             phase("warm-up", () -> {
-                // C2 compiles a method after some 10,000 calls, and a flood is read in 64 KB chunks: one 32 MB job
-                // left the per-chunk path half-compiled, and the compiler took a third of the daemon's CPU during
-                // the measured run (perf). Twenty such jobs make ~10,000 chunks, as a daemon that has run for a while.
+                // C2 compiles a method after some 15,000 calls, and a flood is read in 64 KB chunks: with twenty
+                // 32 MB jobs (~10,000 chunks) C2 still compiled the per-chunk path (RunningJob.emit, the event
+                // writer, pgjdbc's bind) during the measured run and took 40% of the daemon's CPU (perf, JFR). Sixty
+                // make ~30,000 chunks, as a daemon that has run for a while.
                 for (int i = 0; i < plan.warmupFloods(); i++) {
                     try (Watched w = Watched.start(daemon, "flood", List.of("FILE=" + warm), (log, at) -> { })) {
                         w.awaitDone(300);

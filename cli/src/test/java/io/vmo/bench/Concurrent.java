@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Phase 3: {@code jobs} jobs at once, each writing {@code rate} bytes/s for {@code seconds} with a client of its own
  * joined. Each process reports what it wrote (count and SHA-256, computed by itself); the store must hold exactly
- * that, and each client must have received exactly the stored text.
+ * that, and each client must have received exactly what was stored (the text it decodes to, for a JSON client).
  */
 final class Concurrent {
 
@@ -126,8 +126,8 @@ final class Concurrent {
                 }
                 Throughput.check(problems, "stored stdout vs what the process wrote", stored.bytes(LogStream.STDOUT),
                         wrote);
-                Throughput.check(problems, "client stdout vs stored text", w.received(LogStream.STDOUT),
-                        stored.text(LogStream.STDOUT));
+                Throughput.check(problems, "client stdout vs stored", w.received(LogStream.STDOUT),
+                        client.expected(stored, LogStream.STDOUT));
                 for (LogStream other : List.of(LogStream.STDERR, LogStream.SYSTEM)) {
                     Throughput.check(problems, "stored " + other.wireName(), stored.bytes(other), Digest.Result.EMPTY);
                 }

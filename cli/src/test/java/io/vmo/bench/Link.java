@@ -11,15 +11,26 @@ import java.io.UncheckedIOException;
 interface Link extends AutoCloseable {
 
     enum Kind {
-        /** {@code io.vmo.cli.DaemonClient}: the CLI's own client (java.net.http WebSocket, a queue, a reader). */
-        CLI("the CLI's DaemonClient"),
+        /**
+         * {@code io.vmo.cli.DaemonClient}: the CLI's own client (java.net.http WebSocket, a queue, a reader), sent
+         * output as binary frames.
+         */
+        CLI("the CLI's DaemonClient", true),
         /** {@link WireClient}: a minimal blocking-socket WebSocket client, timing each frame as it completes. */
-        WIRE("a minimal blocking-socket client");
+        WIRE("a minimal blocking-socket client", false);
 
         final String description;
+        /** Whether it is sent output as its exact bytes (binary frames), or as JSON text. */
+        final boolean exactBytes;
 
-        Kind(String description) {
+        Kind(String description, boolean exactBytes) {
             this.description = description;
+            this.exactBytes = exactBytes;
+        }
+
+        /** What this client must have received of a stream: the stored bytes, or the text they decode to. */
+        Digest.Result expected(StoredDigest stored, io.vmo.protocol.LogStream stream) {
+            return exactBytes ? stored.bytes(stream) : stored.text(stream);
         }
     }
 

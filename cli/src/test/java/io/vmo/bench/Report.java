@@ -217,7 +217,7 @@ final class Report {
         md.append(f("- %d events stored (%.1f KB per event on average).%n", t.events(),
                 t.bytes() / 1024.0 / Math.max(1, t.events())));
         md.append("- Byte-exactness: ").append(t.exact()
-                ? "stored stdout has the file's length, SHA-256 and CRC32C; the client's text has the stored text's length and CRC32C; no"
+                ? "stored stdout has the file's length, SHA-256 and CRC32C; the client's bytes have the stored bytes' length and CRC32C; no"
                         + " stderr or system events; seqs 1..n with no gap, the client saw every one."
                 : "**FAILED**: " + String.join("; ", t.problems())).append('\n');
         md.append(f("- PostgreSQL keeps the %.0f MB of output in %.0f MB of `data` values; `job_events.data` storage: %s.%n",
@@ -344,7 +344,7 @@ final class Report {
                   clients are used: `io.vmo.cli.DaemonClient` (the CLI's own: java.net.http WebSocket, messages handed
                   to the reader through a queue), and a minimal blocking-socket WebSocket client (`WireClient`, no
                   extra threads), to tell the daemon's share from the client's. Before measuring, the daemon is warmed
-                  up with twenty 32 MB flood jobs (~10,000 chunks, enough for the JIT's top tier to compile the per-chunk
+                  up with sixty 32 MB flood jobs (~30,000 chunks, enough for the JIT's top tier to compile the per-chunk
                   path) and short paced jobs, as a long-running daemon would be.
                 - **1. Latency.** Each job runs a Python loop that, on an absolute schedule, takes `time.time_ns()` and
                   writes one line starting with it in a single write(2). The client takes the wall clock
@@ -361,8 +361,8 @@ final class Report {
                   both `job:done` has reached the client and the job's row is no longer `running` in PostgreSQL (polled
                   every 2 ms; the daemon stores the end only after all of the job's events). Then the stored
                   `job_events` are read back with JDBC (a cursor) and hashed per stream: stored bytes must equal the
-                  file (length, SHA-256, CRC32C), and the text the client received (re-encoded as UTF-8) must equal
-                  the stored text (length, CRC32C). The baseline
+                  file (length, SHA-256, CRC32C), and the bytes the client received (binary `job:log` frames) must
+                  equal the stored bytes (length, CRC32C). The baseline
                   reads the same command's stdout from a plain pipe in the benchmark JVM, only counting bytes. CPU
                   seconds come from /proc/PID/stat (PostgreSQL: all server processes of the benchmark's data directory)
                   and /proc/stat for the whole machine.

@@ -77,7 +77,7 @@ final class Watched implements AutoCloseable {
                         lastSeq = log.seq();
                         lastLogAt = at;
                         received.computeIfAbsent(log.stream(), s -> Digest.fast())
-                                .update(log.chunk().getBytes(StandardCharsets.UTF_8));
+                                .update(log.data());
                         sink.log(log, at);
                     }
                     case Response.JobDone d when d.jobId().equals(job.id()) -> {
@@ -111,7 +111,7 @@ final class Watched implements AutoCloseable {
         return doneNanoTime;
     }
 
-    /** What the client received of a stream (text re-encoded as UTF-8); call after job:done. */
+    /** What the client received of a stream (JSON text re-encoded as UTF-8); call after job:done. */
     synchronized Digest.Result received(LogStream stream) {
         return finished.computeIfAbsent(stream, s -> {
             Digest digest = received.get(s);

@@ -106,26 +106,27 @@ class RunIT {
         // The store keeps the exact bytes...
         assertThat(stored.bytes("stdout")).isEqualTo(expectedOut);
         assertThat(stored.bytes("stderr")).startsWith(Files.readAllBytes(project.resolve("err.bin")));
-        // ...and the CLI printed exactly the text the store decodes to (invalid bytes as U+FFFD)...
-        assertThat(cli.out()).isEqualTo(stored.text("stdout"));
-        assertThat(cli.out()).isEqualTo(new String(expectedOut, StandardCharsets.UTF_8));
-        assertThat(cli.err()).startsWith(stored.text("stderr"));
+        // ...the CLI printed exactly those bytes (its output comes as binary frames)...
+        assertThat(cli.stdout()).isEqualTo(expectedOut);
+        assertThat(cli.stderr()).startsWith(stored.bytes("stderr"));
         assertThat(cli.err().substring(stored.text("stderr").length()))
                 .matches("vmo: job " + jobId + " failed \\(exit code 2\\)\n");
-        // ...as does a protocol client replaying it.
-        try (DaemonClient client = daemon.connect()) {
-            client.send(new Request.JoinJob("1", jobId, 0));
+        // ...and a JSON client replaying it gets the text they decode to (invalid bytes as U+FFFD).
+        var codec = new io.vmo.protocol.Codec();
+        try (RawSocket json = RawSocket.connect(daemon)) {
+            json.send(codec.encode(new Request.JoinJob("1", jobId, 0)));
             StringBuilder replayed = new StringBuilder();
             long expectedSeq = 1;
-            for (Response r = client.next(); !(r instanceof Response.JobDone); r = client.next()) {
-                if (r instanceof Response.JobLog log) {
+            for (var m = codec.decode(json.next()); !(m instanceof Response.JobDone); m = codec.decode(json.next())) {
+                if (m instanceof Response.JobLog log) {
                     assertThat(log.seq()).isEqualTo(expectedSeq++);
                     if (log.stream() == io.vmo.protocol.LogStream.STDOUT) {
                         replayed.append(log.chunk());
                     }
                 }
             }
-            assertThat(replayed.toString()).isEqualTo(cli.out());
+            assertThat(replayed.toString()).isEqualTo(stored.text("stdout"))
+                    .isEqualTo(new String(expectedOut, StandardCharsets.UTF_8));
         }
     }
 

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /**
  * One WebSocket text frame: {@code {"v":1,"type":"…", …}}. The whole vocabulary is {@link Request} (client to
  * daemon) and {@link Response} (daemon to client, replies and pushed events alike); this list maps each record
- * to its wire {@code type}.
+ * to its wire {@code type}. The one other encoding is {@link LogFrame}: {@code job:log} as a binary frame, for
+ * clients that ask for it.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({

@@ -1,7 +1,14 @@
 package io.vmo.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** Daemon to client: replies (carrying the request's {@code id}) and events pushed to joined clients. */
 public sealed interface Response extends Message {
@@ -11,10 +18,44 @@ public sealed interface Response extends Message {
     record JobJoined(String id, JobInfo job) implements Response {}
 
     /**
-     * A piece of a job's output. {@code seq} counts from 1 per job, across all its streams; {@code chunk} is text
-     * that never ends inside a UTF-8 character (bytes that are not UTF-8 arrive as U+FFFD).
+     * A piece of a job's output: {@code data}, the bytes the process wrote, never ending inside a UTF-8 character.
+     * {@code seq} counts from 1 per job, across all its streams. As JSON it carries {@code chunk}, the bytes as
+     * text (bytes that are not UTF-8 become U+FFFD); as a binary frame ({@link LogFrame}), the bytes themselves.
+     * {@code data} is shared, not copied: nobody may change it.
      */
-    record JobLog(String jobId, long seq, LogStream stream, String chunk, Instant ts) implements Response {}
+    @JsonPropertyOrder({"jobId", "seq", "stream", "chunk", "ts"})
+    record JobLog(String jobId, long seq, LogStream stream, @JsonIgnore byte[] data, Instant ts) implements Response {
+
+        /** From JSON, or any text: its UTF-8 bytes. */
+        @JsonCreator
+        public JobLog(@JsonProperty("jobId") String jobId, @JsonProperty("seq") long seq,
+                @JsonProperty("stream") LogStream stream, @JsonProperty("chunk") String chunk,
+                @JsonProperty("ts") Instant ts) {
+            this(jobId, seq, stream, chunk == null ? new byte[0] : chunk.getBytes(StandardCharsets.UTF_8), ts);
+        }
+
+        @JsonProperty("chunk")
+        public String chunk() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof JobLog l && seq == l.seq && Objects.equals(jobId, l.jobId) && stream == l.stream
+                    && Arrays.equals(data, l.data) && Objects.equals(ts, l.ts);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(jobId, seq, stream, Arrays.hashCode(data), ts);
+        }
+
+        @Override
+        public String toString() {
+            return "JobLog[jobId=" + jobId + ", seq=" + seq + ", stream=" + stream + ", " + data.length + " bytes, ts="
+                    + ts + "]";
+        }
+    }
 
     /** The job has ended; the last event a joined client receives for it. {@code exitCode} is null when none. */
     record JobDone(String id, String jobId, JobStatus status, Integer exitCode, Instant finishedAt)

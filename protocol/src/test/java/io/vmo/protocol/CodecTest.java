@@ -3,6 +3,7 @@ package io.vmo.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,37 @@ class CodecTest {
         var log = new Response.JobLog("j", 7, LogStream.STDERR, "a\u0000b\u001b[31m\uFFFD\n",
                 Instant.parse("2026-11-23T10:00:00.123456Z"));
         String json = codec.encode(log);
-        assertThat(json).contains("\"stream\":\"stderr\"").contains("\\u0000");
+        assertThat(json).contains("\"stream\":\"stderr\"").contains("\\u0000").doesNotContain("\"data\"")
+                .contains("\"jobId\":\"j\",\"seq\":7,\"stream\":\"stderr\",\"chunk\":");
         assertThat(codec.decode(json)).isEqualTo(log);
+    }
+
+    @Test
+    void aBinaryLogFrameCarriesTheExactBytes() {
+        byte[] data = {'a', 0, (byte) 0xff, (byte) 0xc3, '\n'};
+        var log = new Response.JobLog("3f2a0c1e-5b7d-4e8f-9a10-112233445566", 1L << 40, LogStream.PTY, data,
+                Instant.parse("2026-11-23T10:00:00.123456Z"));
+        ByteBuffer frame = LogFrame.encode(log);
+        assertThat(frame.remaining()).isEqualTo(LogFrame.HEADER_BYTES + data.length);
+        assertThat(frame.get(0)).isEqualTo(LogFrame.KIND_JOB_LOG);
+        assertThat(frame.get(25)).as("pty's stream code").isEqualTo((byte) 4);
+        Response.JobLog decoded = LogFrame.decode(frame);
+        assertThat(decoded).isEqualTo(log);
+        assertThat(decoded.data()).isEqualTo(data).isNotSameAs(data);
+        assertThat(decoded.chunk()).isEqualTo("a\u0000\uFFFD\uFFFD\n");
+    }
+
+    @Test
+    void aBrokenBinaryFrameIsAClearError() {
+        assertThatThrownBy(() -> LogFrame.decode(ByteBuffer.wrap(new byte[10])))
+                .isInstanceOfSatisfying(VmoException.class, e -> assertThat(e).hasMessageContaining("34-byte"));
+        ByteBuffer unknownKind = LogFrame.encode(new Response.JobLog(java.util.UUID.randomUUID().toString(), 1,
+                LogStream.STDOUT, "x", Instant.EPOCH)).put(0, (byte) 9);
+        assertThatThrownBy(() -> LogFrame.decode(unknownKind)).isInstanceOfSatisfying(VmoException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TYPE));
+        ByteBuffer unknownStream = LogFrame.encode(new Response.JobLog(java.util.UUID.randomUUID().toString(), 1,
+                LogStream.STDOUT, "x", Instant.EPOCH)).put(25, (byte) 0);
+        assertThatThrownBy(() -> LogFrame.decode(unknownStream)).hasMessageContaining("stream 0");
     }
 
     @Test

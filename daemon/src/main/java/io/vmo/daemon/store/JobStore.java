@@ -59,39 +59,59 @@ public final class JobStore {
                 .execute());
     }
 
-    /** Writes events and job endings in one transaction: all of them or none, so a retry never half-writes. */
-    void write(List<Chunk> chunks, List<EventWriter.Ending> endings) throws SQLException {
-        jdbi.<SQLException>useTransaction(h -> {
-            if (!chunks.isEmpty()) {
-                // Plain JDBC: Jdbi's named-parameter batch cost three quarters of the throughput here (bench).
-                // "do nothing" makes a retry after a commit whose acknowledgement was lost harmless.
-                try (PreparedStatement insert = h.getConnection().prepareStatement("""
-                        insert into job_events (job_id, seq, ts, stream, data) values (?, ?, ?, ?, ?)
-                        on conflict (job_id, seq) do nothing
-                        """)) {
-                    for (Chunk c : chunks) {
-                        insert.setObject(1, c.jobId());
-                        insert.setLong(2, c.seq());
-                        insert.setObject(3, utc(c.ts()));
-                        insert.setString(4, c.stream().wireName());
-                        insert.setBytes(5, c.data());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-            }
-            for (EventWriter.Ending e : endings) {
-                h.createUpdate("""
-                                update jobs set status = :status, exit_code = :exitCode, finished_at = :finishedAt
-                                where id = :id
-                                """)
-                        .bind("id", e.jobId())
-                        .bind("status", e.status().wireName())
-                        .bind("exitCode", e.exitCode())
-                        .bind("finishedAt", utc(e.finishedAt()))
-                        .execute();
-            }
+    /**
+     * Writes events and job endings in one transaction: all of them or none, so a retry never half-writes. See
+     * {@link EventWriter.Sink#write} for {@code durable}.
+     */
+    EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> endings, boolean durable)
+            throws SQLException {
+        return jdbi.<EventWriter.Written, SQLException>withHandle(h -> {
+            h.<SQLException>useTransaction(t -> writeEvents(t, chunks, endings, durable));
+            // Read after the commit, so the insert position is at or after its record.
+            return h.createQuery("select pg_current_wal_insert_lsn() - '0/0', pg_current_wal_flush_lsn() - '0/0'")
+                    .map((rs, ctx) -> new EventWriter.Written(rs.getLong(1), rs.getLong(2)))
+                    .one();
         });
+    }
+
+    private static void writeEvents(Handle h, List<Chunk> chunks, List<EventWriter.Ending> endings, boolean durable)
+            throws SQLException {
+        if (!durable) {
+            h.execute("set local synchronous_commit = off");
+        } else if (chunks.isEmpty() && endings.isEmpty()) {
+            // A transaction without an id commits without a WAL record, so without waiting for the flush;
+            // taking an id makes its commit wait for the WAL to be flushed up to here.
+            h.createQuery("select pg_current_xact_id()").mapTo(String.class).one();
+        }
+        if (!chunks.isEmpty()) {
+            // Plain JDBC: Jdbi's named-parameter batch cost three quarters of the throughput here (bench).
+            // "do nothing" makes a retry after a commit whose acknowledgement was lost harmless.
+            try (PreparedStatement insert = h.getConnection().prepareStatement("""
+                    insert into job_events (job_id, seq, ts, stream, data) values (?, ?, ?, ?, ?)
+                    on conflict (job_id, seq) do nothing
+                    """)) {
+                for (Chunk c : chunks) {
+                    insert.setObject(1, c.jobId());
+                    insert.setLong(2, c.seq());
+                    insert.setObject(3, utc(c.ts()));
+                    insert.setString(4, c.stream().wireName());
+                    insert.setBytes(5, c.data());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        for (EventWriter.Ending e : endings) {
+            h.createUpdate("""
+                            update jobs set status = :status, exit_code = :exitCode, finished_at = :finishedAt
+                            where id = :id
+                            """)
+                    .bind("id", e.jobId())
+                    .bind("status", e.status().wireName())
+                    .bind("exitCode", e.exitCode())
+                    .bind("finishedAt", utc(e.finishedAt()))
+                    .execute();
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.protocol.Codec;
+import io.vmo.protocol.LogFrame;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -62,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
                 .checkStartsWith(false)
+                .subprotocols(LogFrame.SUBPROTOCOL)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)
                 .build();
         try {

@@ -4,13 +4,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
+import io.vmo.protocol.LogFrame;
 import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
@@ -39,6 +42,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
      */
     private final ExecutorService inputLane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private volatile Channel channel;
+    /** Whether the client opened the connection with {@link LogFrame#SUBPROTOCOL}: output as binary frames. */
+    private volatile boolean binaryOutput;
 
     WebSocketSession(Codec codec, RequestHandler handler, JobManager jobs, ExecutorService executor) {
         this.codec = codec;
@@ -50,6 +55,14 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            binaryOutput = LogFrame.SUBPROTOCOL.equals(handshake.selectedSubprotocol());
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
@@ -92,7 +105,13 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
             ch.close();
             return;
         }
-        ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBytes(message))));
+        if (binaryOutput && message instanceof Response.JobLog log) {
+            // The output's bytes go out as they are, behind a small header: no decoding, escaping or copying.
+            ch.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
+                    Unpooled.wrappedBuffer(LogFrame.header(log)), Unpooled.wrappedBuffer(log.data()))));
+        } else {
+            ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBytes(message))));
+        }
     }
 
     @Override

@@ -30,13 +30,15 @@ class EventWriterTest {
         }
 
         @Override
-        public synchronized void write(List<Chunk> chunks, List<EventWriter.Ending> ends) throws Exception {
+        public synchronized EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> ends,
+                boolean durable) throws Exception {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new java.sql.SQLException("connection refused");
             }
             batches++;
             stored.addAll(chunks);
             endings.addAll(ends);
+            return new EventWriter.Written(batches, batches); // flushed at once
         }
     }
 
@@ -63,6 +65,61 @@ class EventWriterTest {
             writer.barrier().get(10, TimeUnit.SECONDS);
             synchronized (store) {
                 assertThat(store.stored).extracting(Chunk::seq).containsExactly(1L);
+            }
+        }
+    }
+
+    /**
+     * A store that keeps what was committed without a flush apart, and loses it when it "crashes" (its third write
+     * fails), as PostgreSQL may; rows already stored are skipped, as the real insert does. Its log is flushed only
+     * by durable writes.
+     */
+    private static final class CrashingStore implements EventWriter.Sink {
+        final List<Chunk> flushed = new ArrayList<>();
+        final List<Chunk> unflushed = new ArrayList<>();
+        final List<EventWriter.Ending> endings = new ArrayList<>();
+        int writes;
+        int lostInCrash;
+
+        @Override
+        public synchronized EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> ends,
+                boolean durable) throws Exception {
+            if (++writes == 1) {
+                Thread.sleep(200); // output queues up behind the first batch, so the next ones do not wait
+            }
+            if (writes == 3) {
+                lostInCrash = unflushed.size();
+                unflushed.clear();
+                throw new java.sql.SQLException("server closed the connection unexpectedly");
+            }
+            for (Chunk c : chunks) {
+                if (flushed.stream().noneMatch(f -> f.seq() == c.seq()) && unflushed.stream().noneMatch(f -> f.seq() == c.seq())) {
+                    unflushed.add(c);
+                }
+            }
+            endings.addAll(ends);
+            if (durable) {
+                flushed.addAll(unflushed);
+                unflushed.clear();
+            }
+            return new EventWriter.Written(writes, unflushed.isEmpty() ? writes : 0);
+        }
+    }
+
+    @Test
+    void outputCommittedWithoutAFlushIsWrittenAgainWhenTheStoreLosesIt() throws Exception {
+        CrashingStore store = new CrashingStore();
+        try (EventWriter writer = new EventWriter(store, Duration.ofMillis(1))) {
+            for (int seq = 1; seq <= 5000; seq++) {
+                writer.append(chunk(seq));
+            }
+            writer.end(new EventWriter.Ending(job, JobStatus.SUCCESS, 0, Instant.now())).get(10, TimeUnit.SECONDS);
+            synchronized (store) {
+                assertThat(store.lostInCrash).as("the crash lost unflushed output").isPositive();
+                assertThat(store.unflushed).as("the end waits for the flush").isEmpty();
+                assertThat(store.flushed).extracting(Chunk::seq)
+                        .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 5000).boxed().toList());
+                assertThat(store.endings).hasSize(1);
             }
         }
     }
