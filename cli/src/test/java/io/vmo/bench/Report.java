@@ -350,7 +350,7 @@ final class Report {
                   writes one line starting with it in a single write(2). The client takes the wall clock
                   (`Instant.now()`, the same CLOCK_REALTIME) as soon as a message is complete (minimal client) or
                   `DaemonClient.next()` returns it (CLI client); the difference per line is the latency: pipe → make →
-                  daemon's read → live fan-out → JSON → WebSocket → client. The event's `ts` (the daemon's clock when its
+                  daemon's read → live fan-out → WebSocket (a binary frame to the CLI client, JSON to the minimal one) → client. The event's `ts` (the daemon's clock when its
                   pump had read the chunk) splits it into two legs. The first line comes a second after start, so every
                   line takes the live path (not the store replay of a join). The baseline runs the same argv (`setsid
                   make … lines …`) with `ProcessBuilder` in the benchmark JVM and timestamps each `read()` of the pipe.
@@ -370,8 +370,8 @@ final class Report {
                   given rate on an absolute schedule (a writer held back by a full pipe falls behind, and its rate shows
                   it). Each writer hashes what it wrote and reports count, SHA-256, start/end time, the time its
                   write(2)s spent blocked and its own CPU time to a side file, so what the process wrote is known
-                  independently of vmo. A job is byte-exact when stored stdout == written, the client's text == stored
-                  text, no other stream, seqs contiguous. The per-job rate is what the writer sustained (bytes / its own
+                  independently of vmo. A job is byte-exact when stored stdout == written, what the client got == what was stored
+                  (bytes; for the JSON client, the text they decode to), no other stream, seqs contiguous. The per-job rate is what the writer sustained (bytes / its own
                   write span). The target counts as met when every job is byte-exact and the writers kept, on average,
                   at least 95 % of the rate.
                 - **4. Memory.** Heap in use after `jcmd PID GC.run` (twice) from `jcmd PID GC.heap_info`, RSS and

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Joins fragmented text frames into one message string. A message over {@link #MAX_MESSAGE_BYTES} is read and
  * dropped, and answered with a {@code frame-too-large} error instead of closing the connection (Netty's own
- * aggregator would close it). Binary frames are answered the same way: the protocol is JSON text.
+ * aggregator would close it). Binary frames are answered the same way: clients send JSON text (only the daemon
+ * sends binary frames, output to clients that ask for it).
  */
 final class MessageAssembler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
