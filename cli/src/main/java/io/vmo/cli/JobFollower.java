@@ -118,7 +118,7 @@ final class JobFollower {
                 }
                 case Response.JobDone done -> {
                     console.flush();
-                    return exitCode(done);
+                    return exitCode(done, console);
                 }
                 case Response.ErrorReply error -> throw new CliException(error.message());
                 default -> { }
@@ -138,7 +138,8 @@ final class JobFollower {
         }
     }
 
-    private int exitCode(Response.JobDone done) {
+    /** The exit code vmo ends with for a job that ended so, with a note on stderr unless it succeeded. */
+    static int exitCode(Response.JobDone done, Console console) {
         if (done.status() == JobStatus.SUCCESS) {
             return 0;
         }

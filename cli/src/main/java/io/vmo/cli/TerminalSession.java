@@ -1,6 +1,5 @@
 package io.vmo.cli;
 
-import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.io.IOException;
@@ -101,7 +100,7 @@ final class TerminalSession {
                         + "` to return");
                 return 0;
             }
-            return exitCode(done);
+            return JobFollower.exitCode(done, console);
         } finally {
             restore(terminal, original);
         }
@@ -220,18 +219,5 @@ final class TerminalSession {
         } catch (RuntimeException ignored) {
             // the terminal has gone
         }
-    }
-
-    private int exitCode(Response.JobDone done) {
-        if (done.status() == JobStatus.SUCCESS) {
-            return 0;
-        }
-        String code = done.exitCode() == null ? "" : " (exit code " + done.exitCode() + ")";
-        console.note("job " + done.jobId() + " " + done.status().wireName() + code);
-        return switch (done.status()) {
-            case CANCELED -> JobFollower.EXIT_CANCELED;
-            case FAILED -> done.exitCode() != null && done.exitCode() != 0 ? done.exitCode() : 1;
-            default -> 1;
-        };
     }
 }

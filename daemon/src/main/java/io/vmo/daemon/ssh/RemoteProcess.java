@@ -93,16 +93,26 @@ final class RemoteProcess implements JobProcess {
         closeQuietly(session);
     }
 
-    /** Over a second channel of the same connection: `kill -SIG -- -pgid`. */
+    /** `kill -SIG -- -pgid`, over a second channel of the same connection. */
     private void signal(String name) {
-        if (pgid <= 0 || !lease.client.isConnected()) {
+        if (pgid > 0) {
+            sendSignal(lease, RemoteCommand.signalGroup(pgid, name), "SIG" + name + " to remote process group " + pgid);
+        }
+    }
+
+    /**
+     * Runs {@code killCommand} (one of {@link RemoteCommand}'s) over a second channel of the lease's connection; a
+     * failure is logged ({@code what} says what was sent), as the job is ending either way.
+     */
+    static void sendSignal(SshConnections.Lease lease, String killCommand, String what) {
+        if (!lease.client.isConnected()) {
             return;
         }
         try (Session control = lease.client.startSession()) {
-            Session.Command kill = control.exec(RemoteCommand.signalGroup(pgid, name));
+            Session.Command kill = control.exec(killCommand);
             kill.join(5, TimeUnit.SECONDS);
         } catch (IOException | IllegalStateException e) { // IllegalState: the connection dropped meanwhile
-            log.warn("cannot send SIG{} to remote process group {}: {}", name, pgid, e.toString());
+            log.warn("cannot send {}: {}", what, e.toString());
         }
     }
 

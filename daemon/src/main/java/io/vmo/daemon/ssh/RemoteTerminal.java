@@ -9,10 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A command, or the user's login shell, in a pseudo-terminal on a VM: a session channel with a PTY, on a shared
@@ -21,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RemoteTerminal implements TerminalProcess {
 
-    private static final Logger log = LoggerFactory.getLogger(RemoteTerminal.class);
     private static final String TERM = "xterm-256color";
 
     private final SshConnections.Lease lease;
@@ -92,14 +88,9 @@ final class RemoteTerminal implements TerminalProcess {
     }
 
     private void signal(String name) {
-        if (sid <= 0 || !lease.client.isConnected()) {
-            return;
-        }
-        try (Session control = lease.client.startSession()) {
-            Session.Command kill = control.exec(RemoteCommand.signalSession(sid, name));
-            kill.join(5, TimeUnit.SECONDS);
-        } catch (IOException | IllegalStateException e) {
-            log.warn("cannot send SIG{} to remote session {}: {}", name, sid, e.toString());
+        if (sid > 0) {
+            RemoteProcess.sendSignal(lease, RemoteCommand.signalSession(sid, name), "SIG" + name + " to remote session "
+                    + sid);
         }
     }
 
