@@ -5,11 +5,13 @@ import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.TargetCatalog;
 import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.job.OrphanReaper;
 import io.vmo.daemon.ssh.SshExecutor;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobStore;
+import io.vmo.daemon.store.StoreHealth;
 import io.vmo.daemon.terminal.PtyLauncher;
 import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.BrowserSessions;
@@ -21,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,31 +62,38 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Config config) throws IOException, InterruptedException {
         Locations locations = config.locations();
         AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
-        Database database = Database.open(config.databaseUrl(), locations.stateDir());
+        Clock clock = Clock.systemUTC();
+        StoreHealth health = new StoreHealth(clock);
+        Database database = Database.open(config.databaseUrl(), locations.stateDir(), health);
         EventWriter writer = null;
         SshExecutor ssh = null;
         JobManager jobs = null;
-        Clock clock = Clock.systemUTC();
         try {
             JobStore store = new JobStore(database.jdbi());
-            List<UUID> lost = store.markLost(clock.instant());
-            if (!lost.isEmpty()) {
-                log.warn("{} job(s) were running when the daemon last stopped and are now marked lost: {}",
-                        lost.size(), lost);
+            health.probeWith(() -> {
+                database.keepClaim();
+                store.probe();
+            });
+            var orphans = store.orphans();
+            if (!orphans.isEmpty()) {
+                log.warn("{} job(s) were running when the daemon last stopped; marking them lost",
+                        orphans.size());
+                store.markLost(new OrphanReaper(config.cancelGrace()).reap(orphans), clock.instant());
             }
-            writer = new EventWriter(store);
+            writer = database.newEventWriter(health);
             Registry registry = new Registry(locations.registry(), locations.home());
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
             var vms = new VmCatalog(settings, locations.home());
             ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
             var terminals = new PtyLauncher(locations.stateDir().resolve("pty4j"));
-            jobs = new JobManager(registry, vms, ssh, terminals, settings, store, writer, clock,
+            jobs = new JobManager(registry, vms, ssh, terminals, settings, store, health, writer, clock,
                     config.cancelGrace());
             Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
                     new CatalogStore(database.jdbi()), clock, settings);
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock);
-            HttpServer server = HttpServer.start(config.listen(), token, browsers, jobs, catalog, new Codec());
+            HttpServer server = HttpServer.start(config.listen(), token, browsers, jobs, catalog, health,
+                    new Codec());
             return new Daemon(database, writer, ssh, jobs, server, browsers);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {

@@ -7,6 +7,7 @@ import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobRecord;
 import io.vmo.daemon.store.JobStore;
+import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +54,10 @@ public final class JobManager implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(2);
     /** How much stored output {@code attach-job} replays first: enough to redraw a screen, even a full one. */
     static final long ATTACH_REPLAY_BYTES = 64 * 1024;
+    /** Events per page when history is replayed: at most 4 MiB at 64 KiB a chunk. */
+    static final int REPLAY_PAGE = 64;
+    /** How long a REST read of stored events waits for the writer to store what the job has printed. */
+    private static final Duration STORED_WAIT = Duration.ofSeconds(2);
     /** How long typed input waits for a remote terminal that is still connecting. */
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(30);
 
@@ -61,6 +67,7 @@ public final class JobManager implements AutoCloseable {
     private final TerminalLauncher terminals;
     private final Supplier<Settings> settings;
     private final JobStore store;
+    private final StoreHealth health;
     private final EventWriter writer;
     private final Clock clock;
     private final Duration cancelGrace;
@@ -77,13 +84,15 @@ public final class JobManager implements AutoCloseable {
     private final java.util.Set<Subscriber> watchers = ConcurrentHashMap.newKeySet();
 
     public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, TerminalLauncher terminals,
-            Supplier<Settings> settings, JobStore store, EventWriter writer, Clock clock, Duration cancelGrace) {
+            Supplier<Settings> settings, JobStore store, StoreHealth health, EventWriter writer, Clock clock,
+            Duration cancelGrace) {
         this.registry = registry;
         this.vms = vms;
         this.remote = remote;
         this.terminals = terminals;
         this.settings = settings;
         this.store = store;
+        this.health = health;
         this.writer = writer;
         this.clock = clock;
         this.cancelGrace = cancelGrace;
@@ -99,16 +108,20 @@ public final class JobManager implements AutoCloseable {
         MakeCommand command = new MakeCommand(project, request.target(), request.args());
         boolean interactive = request.wantsTerminal()
                 || settings.get().isInteractive(project.alias(), request.target());
+        failIfStoreDown();
+        UUID id = UUID.randomUUID();
+        // Marks every process of the job, so that a daemon starting after a crash can tell them (OrphanReaper).
+        Map<String, String> env = Map.of(OrphanReaper.JOB_ID_VARIABLE, id.toString());
         JobProcess process;
         Long pid;
         try {
             if (interactive) {
                 TerminalProcess terminal = terminals.start(command.argv(), project.dir(),
-                        TerminalSize.of(request.cols(), request.rows()));
+                        TerminalSize.of(request.cols(), request.rows()), env);
                 process = terminal;
                 pid = terminal.localPid();
             } else {
-                LocalProcess local = LocalProcess.start(command.argv(), project.dir());
+                LocalProcess local = LocalProcess.start(command.argv(), project.dir(), env);
                 process = local;
                 pid = local.pid();
             }
@@ -116,8 +129,8 @@ public final class JobManager implements AutoCloseable {
             throw new VmoException(ErrorCode.SPAWN_FAILED, "cannot start make in " + project.dir() + ": "
                     + e.getMessage() + "; check that make is installed and on the daemon's PATH");
         }
-        var record = new JobRecord(UUID.randomUUID(), "make", project.alias(), request.target(), command.args(),
-                null, command.argv(), project.dir(), pid, now(), interactive);
+        var record = new JobRecord(id, "make", project.alias(), request.target(), command.args(), null,
+                command.argv(), project.dir(), pid, ProcessStamp.of(pid).orElse(null), now(), interactive);
         return launch(record, () -> process, process);
     }
 
@@ -129,8 +142,9 @@ public final class JobManager implements AutoCloseable {
                     + " program can receive; remove it");
         }
         boolean interactive = request.wantsTerminal();
+        failIfStoreDown();
         var record = new JobRecord(UUID.randomUUID(), "ssh", null, null, List.of(), vm.name(), request.command(),
-                null, null, now(), interactive);
+                null, null, null, now(), interactive);
         TerminalSize size = TerminalSize.of(request.cols(), request.rows());
         return launch(record, interactive
                 ? () -> remote.startTerminal(vm, request.command(), size)
@@ -239,7 +253,10 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
-    /** Copies a stream into the job as chunks that never split a UTF-8 character. */
+    /**
+     * Copies a stream into the job as chunks that never split a UTF-8 character. While the store cannot keep up
+     * (or is down) {@link RunningJob#output} waits, this stops reading, and the process blocks on its full pipe.
+     */
     private static void pump(InputStream in, LogStream stream, RunningJob job) {
         byte[] buf = new byte[MIN_READ_BUFFER];
         int carried = 0;
@@ -249,18 +266,20 @@ public final class JobManager implements AutoCloseable {
                 int length = carried + n;
                 int cut = Utf8Boundary.completePrefix(buf, length);
                 if (cut > 0) {
-                    job.emit(stream, Arrays.copyOf(buf, cut));
+                    job.output(stream, Arrays.copyOf(buf, cut));
                 }
                 carried = length - cut;
                 byte[] next = length == buf.length && buf.length < MAX_READ_BUFFER ? new byte[buf.length * 2] : buf;
                 System.arraycopy(buf, cut, next, 0, carried);
                 buf = next;
             }
+            if (carried > 0) {
+                job.output(stream, Arrays.copyOf(buf, carried)); // a character cut off by the end: U+FFFD
+            }
         } catch (IOException e) {
             job.note("reading " + stream.wireName() + " failed: " + e.getMessage());
-        }
-        if (carried > 0) {
-            job.emit(stream, Arrays.copyOf(buf, carried)); // a character cut off by the end: U+FFFD
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the daemon is stopping
         }
     }
 
@@ -394,20 +413,51 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
+    /** Sends stored events page by page: between pages no connection is held while the subscriber catches up. */
     private void replay(UUID id, long afterSeq, long upToSeq, Subscriber subscriber) {
-        if (afterSeq < upToSeq) {
-            store.events(id, afterSeq, upToSeq, chunk -> {
+        long after = afterSeq;
+        while (after < upToSeq) {
+            List<Chunk> page = store.events(id, after, upToSeq, REPLAY_PAGE);
+            if (page.isEmpty()) {
+                return;
+            }
+            for (Chunk chunk : page) {
                 subscriber.awaitCapacity();
                 subscriber.send(chunk.toMessage());
-            });
+            }
+            after = page.getLast().seq();
         }
     }
 
-    /** Up to {@code limit} stored events after {@code afterSeq} (seqs are contiguous from 1), for paging. */
-    public void storedEvents(String jobId, long afterSeq, int limit, Consumer<Chunk> sink) {
+    /**
+     * Up to {@code limit} stored events after {@code afterSeq} (seqs are contiguous from 1), for paging. Fails
+     * within a few seconds, saying why, when the store is down or cannot catch up.
+     */
+    public List<Chunk> storedEvents(String jobId, long afterSeq, int limit) {
         UUID id = UUID.fromString(jobId);
-        writer.barrier().join();
-        store.events(id, afterSeq, afterSeq + limit, sink);
+        failIfStoreDown();
+        try {
+            writer.barrier().get(STORED_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            throw storeUnavailable("the job's latest output is not stored yet (" + health.status().problem() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmoException(ErrorCode.INTERNAL, "interrupted");
+        }
+        return store.events(id, afterSeq, afterSeq + limit, limit);
+    }
+
+    /** Reads that need the store fail at once while it is known to be down, instead of waiting on it. */
+    private void failIfStoreDown() {
+        health.problem().ifPresent(problem -> {
+            throw storeUnavailable(problem);
+        });
+    }
+
+    private VmoException storeUnavailable(String problem) {
+        return new VmoException(ErrorCode.STORE_UNAVAILABLE, "the job store is unavailable: " + problem
+                + (running.isEmpty() ? "" : "; " + running.size() + " job(s) still run and keep their output")
+                + "; vmo retries by itself, so try again shortly (GET /healthz tells when it is back)");
     }
 
     public void leave(String idOrPrefix, Subscriber subscriber) {
@@ -434,6 +484,7 @@ public final class JobManager implements AutoCloseable {
     }
 
     public List<JobInfo> recent(int limit) {
+        failIfStoreDown();
         // Running jobs answer from memory: their lastSeq may be ahead of the store.
         return store.recent(limit).stream()
                 .map(info -> {
@@ -446,9 +497,14 @@ public final class JobManager implements AutoCloseable {
     public JobInfo find(String idOrPrefix) {
         UUID id = resolve(idOrPrefix);
         RunningJob job = running.get(id);
-        return job != null ? job.info() : store.find(id).orElseThrow(() -> unknown(id));
+        if (job != null) {
+            return job.info();
+        }
+        failIfStoreDown();
+        return store.find(id).orElseThrow(() -> unknown(id));
     }
 
+    /** A full id or unique prefix to a job: running jobs from memory (also while the store is down), else the store. */
     private UUID resolve(String idOrPrefix) {
         try {
             UUID id = UUID.fromString(idOrPrefix);
@@ -457,6 +513,14 @@ public final class JobManager implements AutoCloseable {
             }
         } catch (IllegalArgumentException notAFullId) {
             // a prefix: the store knows every job
+        }
+        if (health.problem().isPresent()) {
+            String prefix = idOrPrefix.trim().toLowerCase(java.util.Locale.ROOT);
+            List<UUID> matches = running.keySet().stream().filter(id -> id.toString().startsWith(prefix)).toList();
+            if (matches.size() == 1 && !prefix.isEmpty()) {
+                return matches.getFirst(); // the store cannot say whether a finished job shares the prefix
+            }
+            failIfStoreDown();
         }
         return store.resolve(idOrPrefix);
     }

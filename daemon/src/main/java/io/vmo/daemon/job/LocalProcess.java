@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A local process started in a session and process group of its own ({@code setsid}), so that cancelling it
@@ -21,13 +22,18 @@ final class LocalProcess implements JobProcess {
         this.process = process;
     }
 
-    /** Runs argv (no shell) in dir, with stdin from /dev/null so nothing waits for input no one can give. */
-    static LocalProcess start(List<String> argv, Path dir) throws IOException {
+    /**
+     * Runs argv (no shell) in dir, with {@code env} added to the daemon's environment and stdin from /dev/null
+     * so nothing waits for input no one can give.
+     */
+    static LocalProcess start(List<String> argv, Path dir, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>(argv.size() + 1);
         // The JVM's child is never a group leader, so setsid execs the command in place: pid == pgid.
         command.add("setsid");
         command.addAll(argv);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process process = builder
                 .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();

@@ -10,27 +10,31 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A job the daemon is running. Its lock orders everything that happens to it: each chunk gets the next seq, goes
  * to the event writer and to every subscriber under the lock, so the store and every client see the same order.
+ * Nothing under the lock waits: output waits for room in the writer's queue before taking it ({@link #output}),
+ * and subscribers leave without it, so a store outage never holds up readers of the job or connection clean-up.
  */
 final class RunningJob {
 
     private final JobRecord record;
     private final EventWriter writer;
     private final Clock clock;
-    private final Map<Subscriber, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<Subscriber, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
     private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
     private long lastSeq;
     private Response.JobDone done;
+    /** Whether {@link #done} is in the store: until then the job shows as the store has it, running. */
+    private boolean endStored;
     private boolean cancelRequested;
     /** When the last {@code input} marker was recorded: at most one a second, however fast the typing. */
     private Instant lastInputMark;
@@ -45,7 +49,17 @@ final class RunningJob {
         return record.id();
     }
 
-    synchronized void emit(LogStream stream, byte[] data) {
+    /**
+     * The job's own output: waits (holding no lock) while the writer's queue is full — the store is down or
+     * behind — so the process is paused by its full pipe rather than anything being dropped.
+     */
+    void output(LogStream stream, byte[] data) throws InterruptedException {
+        writer.awaitRoom();
+        emit(stream, data);
+    }
+
+    /** Records and streams an event at once: for vmo's own notes and markers, which are small and few. */
+    private synchronized void emit(LogStream stream, byte[] data) {
         Chunk chunk = new Chunk(record.id(), ++lastSeq, stream, now(), data);
         writer.append(chunk);
         if (!subscriptions.isEmpty()) {
@@ -88,6 +102,9 @@ final class RunningJob {
         List<Subscription> waiting = List.copyOf(subscriptions.values());
         subscriptions.clear();
         writer.end(new EventWriter.Ending(record.id(), status, exitCode, now)).thenRun(() -> {
+            synchronized (this) {
+                endStored = true;
+            }
             waiting.forEach(s -> s.deliver(end));
             finished.complete(end);
             persisted.run();
@@ -117,14 +134,15 @@ final class RunningJob {
      */
     synchronized long subscribe(Subscriber subscriber, Subscription subscription) {
         if (done != null) {
-            subscription.deliver(done);
+            finished.thenAccept(subscription::deliver); // once stored, as for everyone
         } else {
             subscriptions.put(subscriber, subscription);
         }
         return lastSeq;
     }
 
-    synchronized void unsubscribe(Subscriber subscriber) {
+    /** Takes no lock: connection clean-up runs on network threads, which must never wait for a job. */
+    void unsubscribe(Subscriber subscriber) {
         subscriptions.remove(subscriber);
     }
 
@@ -132,10 +150,12 @@ final class RunningJob {
         return finished;
     }
 
+    /** As clients see it: an end shows once it is stored; until then the job is running, as its row says. */
     synchronized JobInfo info() {
+        Response.JobDone end = endStored ? done : null;
         return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
-                record.vm(), record.command(), done == null ? JobStatus.RUNNING : done.status(),
-                done == null ? null : done.exitCode(), record.startedAt(), done == null ? null : done.finishedAt(),
+                record.vm(), record.command(), end == null ? JobStatus.RUNNING : end.status(),
+                end == null ? null : end.exitCode(), record.startedAt(), end == null ? null : end.finishedAt(),
                 lastSeq, record.interactive());
     }
 

@@ -21,23 +21,36 @@ public final class Database implements AutoCloseable {
     /** Any constant: the advisory lock that marks a database as one daemon's. */
     private static final long DAEMON_LOCK = 0x766d6f; // "vmo"
 
+    /**
+     * How long a pooled read or write waits for a connection: a store that is down answers "unavailable" within
+     * a second instead of after the pool's default half minute (the event writer retries on its own anyway).
+     */
+    private static final long CONNECTION_TIMEOUT_MS = 1_000;
+    /** A query that takes longer than this is given up (a stalled server must not hold a request forever). */
+    private static final int SOCKET_TIMEOUT_S = 60;
+
     private final HikariDataSource pool;
     private final EmbeddedPostgres embedded;
-    private final Connection lockHolder;
+    private final PostgresSupervisor supervisor;
+    private final String jdbcUrl;
     private final Jdbi jdbi;
+    private volatile Connection lockHolder;
 
-    private Database(HikariDataSource pool, EmbeddedPostgres embedded, Connection lockHolder) {
+    private Database(HikariDataSource pool, EmbeddedPostgres embedded, PostgresSupervisor supervisor,
+            String jdbcUrl, Connection lockHolder) {
         this.pool = pool;
         this.embedded = embedded;
+        this.supervisor = supervisor;
+        this.jdbcUrl = jdbcUrl;
         this.lockHolder = lockHolder;
         this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
     }
 
     /**
      * Connects to {@code url} (JDBC or libpq form), or with none starts the daemon's own PostgreSQL under
-     * {@code stateDir}; then applies the migrations.
+     * {@code stateDir} and watches it (restarting it when it dies); then applies the migrations.
      */
-    public static Database open(String url, Path stateDir) {
+    public static Database open(String url, Path stateDir, StoreHealth health) {
         EmbeddedPostgres embedded = null;
         String jdbcUrl;
         if (url == null || url.isBlank()) {
@@ -46,16 +59,26 @@ public final class Database implements AutoCloseable {
         } else {
             jdbcUrl = toJdbcUrl(url);
         }
+        HikariDataSource pool = null;
         try {
-            HikariDataSource pool = connect(jdbcUrl);
-            Connection lockHolder = claim(pool, jdbcUrl);
+            pool = connect(jdbcUrl);
+            Connection lockHolder = claim(pool.getConnection(), jdbcUrl);
+            if (lockHolder == null) {
+                throw new StoreException("another vmo daemon is already using the database at " + redact(jdbcUrl)
+                        + "; stop it first, or give this daemon a database of its own");
+            }
             migrate(pool, jdbcUrl);
-            return new Database(pool, embedded, lockHolder);
-        } catch (RuntimeException e) {
+            PostgresSupervisor supervisor = embedded == null ? null : new PostgresSupervisor(embedded, health);
+            return new Database(pool, embedded, supervisor, jdbcUrl, lockHolder);
+        } catch (SQLException | RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
             if (embedded != null) {
                 embedded.close();
             }
-            throw e;
+            throw e instanceof RuntimeException r ? r
+                    : new StoreException("cannot use the database at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
     }
 
@@ -63,10 +86,10 @@ public final class Database implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("vmo");
-        config.setMaximumPoolSize(6);
-        config.setConnectionTimeout(10_000);
-        // Lets pgjdbc send a batch of event rows as multi-row INSERTs: one round trip for many chunks.
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.setMaximumPoolSize(8); // one of them holds the daemon lock
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+        config.setInitializationFailTimeout(10_000); // at start, a server that is just coming up gets longer
+        config.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
@@ -79,25 +102,57 @@ public final class Database implements AutoCloseable {
     /**
      * One daemon per database: a second one would mark the first one's running jobs lost. The session-level
      * advisory lock is held by one connection for the daemon's life and freed by PostgreSQL if the daemon dies.
+     * Returns the connection holding it, or null (closed) when another daemon holds it.
      */
-    private static Connection claim(HikariDataSource pool, String jdbcUrl) {
-        try {
-            Connection connection = pool.getConnection();
-            try (var statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
-                statement.setLong(1, DAEMON_LOCK);
-                var rs = statement.executeQuery();
-                if (rs.next() && rs.getBoolean(1)) {
-                    return connection;
-                }
+    private static Connection claim(Connection connection, String jdbcUrl) throws SQLException {
+        try (var statement = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+            statement.setLong(1, DAEMON_LOCK);
+            var rs = statement.executeQuery();
+            if (rs.next() && rs.getBoolean(1)) {
+                return connection;
             }
-            connection.close();
-            pool.close();
-            throw new StoreException("another vmo daemon is already using the database at " + redact(jdbcUrl)
-                    + "; stop it first, or give this daemon a database of its own");
         } catch (SQLException e) {
-            pool.close();
-            throw new StoreException("cannot use the database at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+            connection.close();
+            throw e;
         }
+        connection.close();
+        return null;
+    }
+
+    /**
+     * A server restart ends the session that held the lock: take it again once the server is back. Called now and
+     * then by the store's health checks; cheap while the lock is held.
+     */
+    public void keepClaim() {
+        try {
+            if (lockHolder.isValid(1)) {
+                return;
+            }
+            lockHolder.close();
+            Connection again = claim(pool.getConnection(), jdbcUrl);
+            if (again == null) {
+                log.error("another vmo daemon took the database at {} while it was unreachable; stop one of them",
+                        redact(jdbcUrl));
+                return;
+            }
+            lockHolder = again;
+            log.info("holding the database's daemon lock again");
+        } catch (SQLException e) {
+            log.debug("cannot take the daemon lock again yet: {}", e.toString());
+        }
+    }
+
+    /**
+     * A connection of its own, outside the pool, for the event writer: what it committed without a flush belongs
+     * to one server session, and it must notice when that session ends (see {@link EventSink}).
+     */
+    Connection openSession() throws SQLException {
+        var properties = new java.util.Properties();
+        // Lets pgjdbc send a batch of event rows as multi-row INSERTs: one round trip for many chunks.
+        properties.setProperty("reWriteBatchedInserts", "true");
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
+        return java.sql.DriverManager.getConnection(jdbcUrl, properties);
     }
 
     private static void migrate(HikariDataSource pool, String jdbcUrl) {
@@ -152,12 +207,20 @@ public final class Database implements AutoCloseable {
         return t.getMessage();
     }
 
+    /** The event writer, on a session of its own with this database. */
+    public EventWriter newEventWriter(StoreHealth health) {
+        return new EventWriter(new EventSink(this::openSession), health, java.time.Duration.ofMillis(100));
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
 
     @Override
     public void close() {
+        if (supervisor != null) {
+            supervisor.close(); // before the server is stopped on purpose
+        }
         try {
             lockHolder.close();
         } catch (SQLException e) {

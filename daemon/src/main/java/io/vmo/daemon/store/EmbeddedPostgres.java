@@ -42,17 +42,30 @@ public final class EmbeddedPostgres implements AutoCloseable {
     // Long enough for crash recovery after a SIGKILL; zonky only polls, so a failed start also takes this long.
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
+    /** How long a restart may take: crash recovery replays the WAL since the last checkpoint. */
+    private static final Duration RESTART_WAIT = Duration.ofSeconds(60);
+
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
     private final FileChannel lock;
     private final String jdbcUrl;
+    private final Path data;
+    private final Path logFile;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The running postmaster, as last started: pid and start time (a pid alone could be reused). */
+    private volatile ProcessHandle postmaster;
+    /** Where the server's log stood when it last started: what it wrote since explains its end. */
+    private volatile long logOffset;
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, FileChannel lock,
-            String password) {
+            String password, Path data, Path logFile, long logOffset) throws IOException {
         this.server = server;
         this.lock = lock;
+        this.data = data;
+        this.logFile = logFile;
+        this.logOffset = logOffset;
         this.jdbcUrl = "jdbc:postgresql://" + HOST + ":" + server.getPort() + "/" + DATABASE + "?user=" + USER
                 + "&password=" + password;
+        this.postmaster = findPostmaster();
     }
 
     /** Starts (initialising on first use) a private PG 16 whose data lives in dataDir; reused across restarts. */
@@ -72,6 +85,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
             // zonky runs initdb only when postgresql.conf is missing; initdb then needs the directory empty.
             fresh = !Files.exists(data.resolve("postgresql.conf"));
+            long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
             String password = fresh ? newPassword() : readPassword(data);
             var output = ProcessBuilder.Redirect.appendTo(logFile.toFile());
             var builder = newBuilder(runtime.resolve("zonky"))
@@ -100,7 +114,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
             server = builder.start();
             createDatabase(server);
-            return new EmbeddedPostgres(server, lock, password);
+            return new EmbeddedPostgres(server, lock, password, data, logFile, logOffset);
         } catch (Exception | ExceptionInInitializerError e) { // zonky reports a failed unpack as that Error
             closeQuietly(server);
             closeQuietly(lock);
@@ -129,6 +143,84 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** jdbc:postgresql://127.0.0.1:PORT/vmo?user=postgres&amp;password=... for a database "vmo" that exists. */
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /** Whether the server this started (or last restarted) still runs. */
+    public boolean running() {
+        ProcessHandle p = postmaster;
+        return p != null && p.isAlive();
+    }
+
+    /**
+     * Starts the server again after it died (SIGKILL, or a PANIC it did not recover from): stops what is left of
+     * it, then {@code pg_ctl restart}, which starts it with the options it last ran with ({@code postmaster.opts}:
+     * the same port, so the pool's URL stays right) and waits until it accepts connections, recovery included.
+     */
+    public void restart() throws StoreException {
+        try {
+            stopLeftoverServer(data);
+            logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            String opts = Files.readString(data.resolve("postmaster.opts")).strip();
+            Path bin = Path.of(opts.substring(0, opts.indexOf(' ') > 0 ? opts.indexOf(' ') : opts.length()))
+                    .getParent();
+            List<String> command = new java.util.ArrayList<>();
+            if (io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
+                command.addAll(List.of("unshare", "-U")); // as zonky does: PostgreSQL refuses to run as root
+            }
+            command.addAll(List.of(bin.resolve("pg_ctl").toString(), "restart", "-D", data.toString(), "-w", "-t",
+                    Long.toString(RESTART_WAIT.toSeconds())));
+            Process pgCtl = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            if (!pgCtl.waitFor(RESTART_WAIT.toSeconds() + 10, java.util.concurrent.TimeUnit.SECONDS)) {
+                pgCtl.destroyForcibly();
+            }
+            postmaster = findPostmaster();
+            if (pgCtl.exitValue() != 0 || !running()) {
+                throw new StoreException("PostgreSQL did not start again: " + problem());
+            }
+        } catch (IOException e) {
+            throw new StoreException("PostgreSQL could not be restarted: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while restarting PostgreSQL");
+        }
+    }
+
+    /**
+     * Why the server stopped or would not start, in PostgreSQL's own words where its log has some since it last
+     * started (a PANIC or FATAL line, e.g. "could not write to file …: No space left on device").
+     */
+    public String problem() {
+        String said = null;
+        try (var in = Files.newInputStream(logFile)) {
+            in.skipNBytes(Math.min(logOffset, Files.size(logFile)));
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                boolean fatal = line.contains("FATAL:") && !line.contains("unexpected postmaster exit");
+                if (line.contains("PANIC:") || fatal && (said == null || !said.contains("PANIC:"))) {
+                    said = line.strip();
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // no log to read: say what we know
+        }
+        return said != null ? "the embedded PostgreSQL stopped: " + said + " (log: " + logFile + ")"
+                : "the embedded PostgreSQL stopped without a reason in its log (killed?); see " + logFile;
+    }
+
+    /** The postmaster of this data directory, from the first line of its {@code postmaster.pid}. */
+    private ProcessHandle findPostmaster() throws IOException {
+        Path pidFile = data.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return null;
+        }
+        String pid = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).orElse(null);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Stops the server (pg_ctl stop -m fast); idempotent. */

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * Persists job output in batches: one thread takes everything queued since its last write and stores it in one
  * transaction (many chunks per round trip). A failed write is retried with back-off until it succeeds, so output
  * is never dropped; while the store is down the queue holds the output, up to {@link #MAX_QUEUED_BYTES}, after
- * which producers wait (the job's pipe fills and the process pauses) instead of anything being lost.
+ * which producers wait in {@link #awaitRoom} (the job's pipe fills and the process pauses).
+ *
+ * <p>Durability is observed, never assumed: output leaves the writer's memory only once the store reports its WAL
+ * flushed past the commit that wrote it ({@link Written#flushedTo} &ge; {@link Written#committedAt}), and a job's
+ * end is announced only then. A write that fails may mean the server lost what it had not flushed, so the retry
+ * writes all of that again.
  */
 public final class EventWriter implements AutoCloseable {
 
@@ -28,9 +34,10 @@ public final class EventWriter implements AutoCloseable {
     static final int MAX_QUEUED_BYTES = 64 << 20;
     private static final int MAX_BATCH_BYTES = 8 << 20;
     private static final int MAX_BATCH_OPS = 2_000;
-    /** Beyond this much unconfirmed output, a write waits for the flush. */
-    private static final int MAX_UNCONFIRMED_BYTES = 64 << 20;
+    /** Beyond this much output not yet seen flushed, a write waits for the flush. */
+    static final int MAX_UNCONFIRMED_BYTES = 64 << 20;
     private static final Duration CONFIRM_WHEN_IDLE = Duration.ofMillis(50);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
     /** The end of a job, written after all of its events. */
     public record Ending(UUID jobId, JobStatus status, Integer exitCode, Instant finishedAt) {}
@@ -39,19 +46,19 @@ public final class EventWriter implements AutoCloseable {
 
     private record Append(Chunk chunk) implements Op {}
 
-    private record End(Ending ending, CompletableFuture<Void> persisted) implements Op {}
+    private record End(Ending ending, CompletableFuture<Void> durable) implements Op {}
 
     private record Barrier(CompletableFuture<Void> reached) implements Op {}
 
     private record Stop() implements Op {}
 
-    /** What the writer needs of the store; {@link JobStore} in production, fakes in unit tests. */
+    /** What the writer needs of the store; {@link EventSink} in production, fakes in unit tests. */
     @FunctionalInterface
     public interface Sink {
         /**
          * Writes in one transaction; a chunk already stored is skipped. Unless {@code durable}, the commit may
-         * return before it is flushed to disk; a durable one makes all earlier commits durable too, even when it
-         * has nothing to write.
+         * return before it is flushed to disk; a durable one asks the store to flush it (and so everything before
+         * it) now. If the store may have lost commits it reported (a crash, a new session), this call throws.
          */
         Written write(List<Chunk> chunks, List<Ending> endings, boolean durable) throws Exception;
     }
@@ -62,47 +69,52 @@ public final class EventWriter implements AutoCloseable {
      */
     public record Written(long committedAt, long flushedTo) {}
 
-    /** Output whose commit may not be on disk yet, up to {@code committedAt}. */
-    private record Unconfirmed(long committedAt, List<Chunk> chunks, long bytes) {}
+    /** Written, but not yet seen flushed: kept, to be written again if the store loses it. */
+    private record Unconfirmed(long committedAt, List<Chunk> chunks, List<End> endings, long bytes) {}
 
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     /**
-     * Output committed without waiting for the WAL flush, which a PostgreSQL crash could still lose: kept until
-     * the log is flushed past its commit, up to {@link #MAX_UNCONFIRMED_BYTES}. Not counted in the budget: the
-     * flush lags the commits by a few hundred milliseconds, and holding the pumps back for it cost a fifth of the
-     * throughput (bench). Only the writer thread uses these.
+     * Not counted in the budget: the flush lags the commits by a few hundred milliseconds, and holding the pumps
+     * back for it cost a fifth of the throughput (bench). Bounded by {@link #MAX_UNCONFIRMED_BYTES}. Only the
+     * writer thread uses these.
      */
     private final ArrayDeque<Unconfirmed> unconfirmed = new ArrayDeque<>();
     private long unconfirmedBytes;
-    private final Semaphore budget = new Semaphore(MAX_QUEUED_BYTES);
+    private final Budget budget = new Budget(MAX_QUEUED_BYTES);
     private final Sink sink;
+    private final StoreHealth health;
     private final Duration firstRetryDelay;
     private final Thread thread;
 
-    public EventWriter(JobStore store) {
-        this(store::write, Duration.ofMillis(100));
-    }
-
-    public EventWriter(Sink sink, Duration firstRetryDelay) {
+    public EventWriter(Sink sink, StoreHealth health, Duration firstRetryDelay) {
         this.sink = sink;
+        this.health = health;
         this.firstRetryDelay = firstRetryDelay;
         this.thread = Thread.ofPlatform().name("vmo-event-writer").daemon().start(this::run);
     }
 
-    /** Queues a chunk; blocks only while {@link #MAX_QUEUED_BYTES} are already waiting for the store. */
+    /**
+     * Waits while {@link #MAX_QUEUED_BYTES} are already waiting for the store. Producers of output call it before
+     * taking any lock that others need, then {@link #append}.
+     */
+    public void awaitRoom() throws InterruptedException {
+        budget.awaitRoom();
+    }
+
+    /** Queues a chunk; never blocks (it may take the queue one chunk past its limit: see {@link #awaitRoom}). */
     public void append(Chunk chunk) {
-        budget.acquireUninterruptibly(Math.min(chunk.data().length, MAX_QUEUED_BYTES));
+        budget.take(chunk.data().length);
         queue.add(new Append(chunk));
     }
 
-    /** Queues the end of a job; the future completes once it (and so all its events) is stored. */
+    /** Queues the end of a job; the future completes once it, and so every event before it, is on disk. */
     public CompletableFuture<Void> end(Ending ending) {
-        var persisted = new CompletableFuture<Void>();
-        queue.add(new End(ending, persisted));
-        return persisted;
+        var durable = new CompletableFuture<Void>();
+        queue.add(new End(ending, durable));
+        return durable;
     }
 
-    /** Completes once everything queued before this call is stored. */
+    /** Completes once everything queued before this call is committed: visible to readers of the store. */
     public CompletableFuture<Void> barrier() {
         var reached = new CompletableFuture<Void>();
         queue.add(new Barrier(reached));
@@ -115,88 +127,99 @@ public final class EventWriter implements AutoCloseable {
             try {
                 Op first = unconfirmed.isEmpty() ? queue.take() : queue.poll(CONFIRM_WHEN_IDLE.toMillis(),
                         TimeUnit.MILLISECONDS);
-                if (first == null) { // quiet for a moment: make what is unconfirmed durable
-                    writeWithRetry(List.of(), true);
-                    continue;
+                if (first != null) { // else: quiet for a moment; an empty batch makes what is unconfirmed durable
+                    batch.add(first);
+                    int bytes = 0;
+                    Op next;
+                    while (batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
+                        batch.add(next);
+                        if (next instanceof Append a) {
+                            bytes += a.chunk().data().length;
+                        }
+                    }
                 }
-                batch.add(first);
             } catch (InterruptedException e) {
                 return;
             }
-            int bytes = 0;
-            Op next;
-            while (batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
-                batch.add(next);
-                if (next instanceof Append a) {
-                    bytes += a.chunk().data().length;
-                }
-            }
-            boolean stop = writeWithRetry(batch, false);
+            boolean stop = write(batch);
             batch.clear();
             if (stop) {
+                for (int i = 0; i < 20 && !unconfirmed.isEmpty(); i++) {
+                    write(List.of());
+                }
                 return;
             }
         }
     }
 
     /**
-     * Writes one batch; returns whether a {@link Stop} was among it. Output is committed without waiting for the
-     * WAL flush: that wait, once per batch, cost a sixth of one job's throughput (bench), and PostgreSQL's WAL
-     * writer flushes in the background anyway. Such output stays {@link #unconfirmed} until a later write reports
-     * the log flushed past it; a job's end, and a moment without new output, wait for the flush (which covers
-     * everything before: the log is one sequence). A failed write may mean PostgreSQL crashed and lost unflushed
-     * commits, so the retry writes them again, and waits for the flush.
+     * Writes one batch until it succeeds; returns whether a {@link Stop} was among it. Output is committed without
+     * waiting for the WAL flush: that wait, once per batch, cost a sixth of one job's throughput (bench), and
+     * PostgreSQL's WAL writer flushes in the background anyway. A job's end, a quiet moment (an empty batch) and
+     * too much unconfirmed output ask for the flush.
      */
-    private boolean writeWithRetry(List<Op> batch, boolean confirm) {
-        List<Chunk> fresh = new ArrayList<>();
-        List<Ending> endings = new ArrayList<>();
+    private boolean write(List<Op> batch) {
+        List<Chunk> chunks = new ArrayList<>();
+        List<End> endings = new ArrayList<>();
         boolean stop = false;
         for (Op op : batch) {
             switch (op) {
-                case Append a -> fresh.add(a.chunk());
-                case End e -> endings.add(e.ending());
+                case Append a -> chunks.add(a.chunk());
+                case End e -> endings.add(e);
                 case Barrier b -> { }
                 case Stop s -> stop = true;
             }
         }
-        long freshBytes = fresh.stream().mapToLong(c -> c.data().length).sum();
-        boolean durable = confirm || stop || !endings.isEmpty()
-                || unconfirmedBytes + freshBytes > MAX_UNCONFIRMED_BYTES;
-        if (!fresh.isEmpty() || !endings.isEmpty() || (durable && !unconfirmed.isEmpty())) {
-            List<Chunk> chunks = fresh;
-            Duration delay = firstRetryDelay;
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    Written written = sink.write(chunks, endings, durable);
-                    if (attempt > 1) {
-                        log.info("stored {} event(s) after {} attempts", chunks.size(), attempt);
-                    }
-                    unconfirmed.add(new Unconfirmed(written.committedAt(), fresh, freshBytes));
-                    unconfirmedBytes += freshBytes;
-                    confirmUpTo(durable ? Long.MAX_VALUE : written.flushedTo());
-                    break;
-                } catch (Exception e) {
-                    log.warn("storing {} event(s) failed (attempt {}), retrying in {} ms: {}", chunks.size(), attempt,
-                            delay.toMillis(), e.toString());
-                    sleep(delay);
-                    delay = delay.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                            ? Duration.ofSeconds(5) : delay.multipliedBy(2);
-                    if (attempt == 1 && !unconfirmed.isEmpty()) {
-                        chunks = new ArrayList<>(); // rows already there are skipped
-                        for (Unconfirmed u : unconfirmed) {
-                            chunks.addAll(u.chunks());
-                        }
-                        chunks.addAll(fresh);
-                    }
-                    durable = true;
+        long bytes = bytes(chunks);
+        boolean durable = batch.isEmpty() || stop || !endings.isEmpty()
+                || unconfirmedBytes + bytes > MAX_UNCONFIRMED_BYTES;
+        boolean rewrite = false;
+        Duration delay = firstRetryDelay;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Written written = sink.write(chunks, endings.stream().map(End::ending).toList(), durable);
+                health.writeSucceeded();
+                if (attempt > 1) {
+                    log.info("stored {} event(s) after {} attempts", chunks.size(), attempt);
                 }
+                if (rewrite) { // everything unconfirmed was in this write: its commit now stands for all of it
+                    unconfirmed.clear();
+                    unconfirmedBytes = 0;
+                }
+                if (!chunks.isEmpty() || !endings.isEmpty()) {
+                    unconfirmed.add(new Unconfirmed(written.committedAt(), chunks, endings, bytes));
+                    unconfirmedBytes += bytes;
+                }
+                confirmUpTo(written.flushedTo());
+                break;
+            } catch (Exception e) {
+                health.writeFailed(e);
+                log.warn("storing {} event(s) failed (attempt {}), retrying in {} ms: {}", chunks.size(), attempt,
+                        delay.toMillis(), e.toString());
+                sleep(delay);
+                delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+                if (!rewrite) { // the store may have lost whatever it had not flushed: write all of it again
+                    rewrite = true;
+                    List<Chunk> allChunks = new ArrayList<>();
+                    List<End> allEndings = new ArrayList<>();
+                    for (Unconfirmed u : unconfirmed) {
+                        allChunks.addAll(u.chunks());
+                        allEndings.addAll(u.endings());
+                    }
+                    allChunks.addAll(chunks);
+                    allEndings.addAll(endings);
+                    chunks = allChunks;
+                    endings = allEndings;
+                    bytes = bytes(chunks);
+                }
+                durable = true;
             }
         }
         for (Op op : batch) {
             switch (op) {
-                case Append a -> budget.release(Math.min(a.chunk().data().length, MAX_QUEUED_BYTES));
-                case End e -> e.persisted().complete(null);
+                case Append a -> budget.give(a.chunk().data().length);
                 case Barrier b -> b.reached().complete(null); // committed is enough: it is for readers
+                case End e -> { } // completed when confirmed
                 case Stop s -> { }
             }
         }
@@ -206,8 +229,18 @@ public final class EventWriter implements AutoCloseable {
     /** Output committed before {@code flushedTo} is on disk: no need to keep it any more. */
     private void confirmUpTo(long flushedTo) {
         while (!unconfirmed.isEmpty() && unconfirmed.peek().committedAt() <= flushedTo) {
-            unconfirmedBytes -= unconfirmed.poll().bytes();
+            Unconfirmed u = unconfirmed.poll();
+            unconfirmedBytes -= u.bytes();
+            u.endings().forEach(e -> e.durable().complete(null));
         }
+    }
+
+    private static long bytes(List<Chunk> chunks) {
+        long bytes = 0;
+        for (Chunk c : chunks) {
+            bytes += c.data().length;
+        }
+        return bytes;
     }
 
     private static void sleep(Duration delay) {
@@ -218,7 +251,7 @@ public final class EventWriter implements AutoCloseable {
         }
     }
 
-    /** Stores what is queued, then stops. */
+    /** Stores what is queued, then stops (and ends the sink's session, if it has one). */
     @Override
     public void close() {
         queue.add(new Stop());
@@ -226,6 +259,58 @@ public final class EventWriter implements AutoCloseable {
             thread.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (sink instanceof AutoCloseable session) {
+            try {
+                session.close();
+            } catch (Exception e) {
+                log.debug("closing the writer's session: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * Bytes queued for the store. Waiting for room is separate from taking it, so that a producer waits before it
+     * takes the job's lock, and vmo's own small notes never wait at all.
+     */
+    private static final class Budget {
+        private final long limit;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition room = lock.newCondition();
+        private long used;
+
+        Budget(long limit) {
+            this.limit = limit;
+        }
+
+        void awaitRoom() throws InterruptedException {
+            lock.lock();
+            try {
+                while (used >= limit) {
+                    room.await();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void take(long bytes) {
+            lock.lock();
+            try {
+                used += bytes;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void give(long bytes) {
+            lock.lock();
+            try {
+                used -= bytes;
+                room.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

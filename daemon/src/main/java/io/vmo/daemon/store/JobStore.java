@@ -1,6 +1,8 @@
 package io.vmo.daemon.store;
 
 import io.vmo.daemon.job.Chunk;
+import io.vmo.daemon.job.OrphanReaper;
+import io.vmo.daemon.job.ProcessStamp;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
@@ -8,7 +10,6 @@ import io.vmo.protocol.LogStream;
 import io.vmo.protocol.VmoException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,12 +17,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 
 /** Every read and write of the {@code jobs} and {@code job_events} tables. */
 public final class JobStore {
@@ -38,12 +40,22 @@ public final class JobStore {
         this.jdbi = jdbi;
     }
 
+    /** Runs a statement; a store that cannot answer becomes a {@link StoreException} saying why. */
+    private <T> T with(HandleCallback<T, RuntimeException> callback) {
+        try {
+            return jdbi.withHandle(callback);
+        } catch (JdbiException e) {
+            throw new StoreException("the job store is unavailable: " + StoreProblem.describe(e)
+                    + "; vmo retries by itself, so try again shortly", e);
+        }
+    }
+
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid, started_at,
-                                          interactive)
+                        insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid,
+                                          pid_boot_id, pid_start_ticks, started_at, interactive)
                         values (:id, :kind, :project, :target, :args, :vm, :command, :cwd, 'running', :pid,
-                                :startedAt, :interactive)
+                                :bootId, :startTicks, :startedAt, :interactive)
                         """)
                 .bind("id", job.id())
                 .bind("kind", job.kind())
@@ -54,91 +66,74 @@ public final class JobStore {
                 .bind("command", job.command().toArray(String[]::new))
                 .bind("cwd", job.cwd() == null ? null : job.cwd().toString())
                 .bind("pid", job.pid())
+                .bind("bootId", job.stamp() == null ? null : job.stamp().bootId())
+                .bind("startTicks", job.stamp() == null ? null : job.stamp().startTicks())
                 .bind("startedAt", utc(job.startedAt()))
                 .bind("interactive", job.interactive())
                 .execute());
     }
 
-    /**
-     * Writes events and job endings in one transaction: all of them or none, so a retry never half-writes. See
-     * {@link EventWriter.Sink#write} for {@code durable}.
-     */
-    EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> endings, boolean durable)
-            throws SQLException {
-        return jdbi.<EventWriter.Written, SQLException>withHandle(h -> {
-            h.<SQLException>useTransaction(t -> writeEvents(t, chunks, endings, durable));
-            // Read after the commit, so the insert position is at or after its record.
-            return h.createQuery("select pg_current_wal_insert_lsn() - '0/0', pg_current_wal_flush_lsn() - '0/0'")
-                    .map((rs, ctx) -> new EventWriter.Written(rs.getLong(1), rs.getLong(2)))
-                    .one();
-        });
-    }
-
-    private static void writeEvents(Handle h, List<Chunk> chunks, List<EventWriter.Ending> endings, boolean durable)
-            throws SQLException {
-        if (!durable) {
-            h.execute("set local synchronous_commit = off");
-        } else if (chunks.isEmpty() && endings.isEmpty()) {
-            // A transaction without an id commits without a WAL record, so without waiting for the flush;
-            // taking an id makes its commit wait for the WAL to be flushed up to here.
-            h.createQuery("select pg_current_xact_id()").mapTo(String.class).one();
-        }
-        if (!chunks.isEmpty()) {
-            // Plain JDBC: Jdbi's named-parameter batch cost three quarters of the throughput here (bench).
-            // "do nothing" makes a retry after a commit whose acknowledgement was lost harmless.
-            try (PreparedStatement insert = h.getConnection().prepareStatement("""
-                    insert into job_events (job_id, seq, ts, stream, data) values (?, ?, ?, ?, ?)
-                    on conflict (job_id, seq) do nothing
-                    """)) {
-                for (Chunk c : chunks) {
-                    insert.setObject(1, c.jobId());
-                    insert.setLong(2, c.seq());
-                    insert.setObject(3, utc(c.ts()));
-                    insert.setString(4, c.stream().wireName());
-                    insert.setBytes(5, c.data());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
-        for (EventWriter.Ending e : endings) {
-            h.createUpdate("""
-                            update jobs set status = :status, exit_code = :exitCode, finished_at = :finishedAt
-                            where id = :id
-                            """)
-                    .bind("id", e.jobId())
-                    .bind("status", e.status().wireName())
-                    .bind("exitCode", e.exitCode())
-                    .bind("finishedAt", utc(e.finishedAt()))
-                    .execute();
-        }
-    }
-
-    /**
-     * Jobs a previous daemon left {@code running} can no longer be watched: mark them {@code lost}, each with a
-     * {@code system} event saying so. Returns their ids.
-     */
-    public List<UUID> markLost(Instant now) {
-        byte[] note = ("vmo: the daemon stopped while this job was running; its output up to then is kept."
-                + " Marked lost when the daemon started again at " + now + ".\n").getBytes(StandardCharsets.UTF_8);
-        return jdbi.inTransaction(h -> h.createQuery("""
-                        with lost as (
-                            update jobs set status = 'lost', finished_at = :now where status = 'running' returning id
-                        )
-                        insert into job_events (job_id, seq, ts, stream, data)
-                        select id, coalesce((select max(seq) from job_events e where e.job_id = lost.id), 0) + 1,
-                               :now, 'system', :note
-                        from lost
-                        returning job_id
+    /** Jobs a previous daemon left {@code running}, with the process each recorded (null for none). */
+    public List<OrphanReaper.Orphan> orphans() {
+        return with(h -> h.createQuery("""
+                        select id, pid, pid_boot_id, pid_start_ticks from jobs where status = 'running'
                         """)
-                .bind("now", utc(now))
-                .bind("note", note)
-                .mapTo(UUID.class)
+                .map((rs, ctx) -> {
+                    long pid = rs.getLong("pid");
+                    boolean stamped = !rs.wasNull() && rs.getString("pid_boot_id") != null;
+                    return new OrphanReaper.Orphan(rs.getObject("id", UUID.class), stamped
+                            ? new ProcessStamp(pid, rs.getString("pid_boot_id"), rs.getLong("pid_start_ticks"))
+                            : null);
+                })
                 .list());
     }
 
+    /**
+     * Jobs a previous daemon left {@code running} can no longer be watched: marks each {@code lost}, with a
+     * {@code system} event saying so, what may be missing, and {@code found} (what was found of its processes).
+     */
+    public void markLost(Map<UUID, String> found, Instant now) {
+        jdbi.useTransaction(h -> {
+            for (var job : found.entrySet()) {
+                h.createUpdate("""
+                                with lost as (
+                                    update jobs set status = 'lost', finished_at = :now
+                                    where id = :id and status = 'running' returning id
+                                ), last as (
+                                    select max(seq) as seq, max(ts) as ts from job_events where job_id = :id
+                                )
+                                insert into job_events (job_id, seq, ts, stream, data)
+                                select lost.id, coalesce(last.seq, 0) + 1, :now, 'system',
+                                       convert_to('vmo: the daemon stopped while this job was running (it was'
+                                           || ' killed or crashed); marked lost when it started again at '
+                                           || :nowText || '. Its output is kept up to '
+                                           || coalesce('seq ' || last.seq || ' (' || last.ts || ')', 'its start')
+                                           || '; what it wrote after that may be missing: the daemon may have'
+                                           || ' read it but not stored it yet. ' || :found || E'\n', 'UTF8')
+                                from lost, last
+                                """)
+                        .bind("id", job.getKey())
+                        .bind("now", utc(now))
+                        .bind("nowText", now.toString())
+                        .bind("found", job.getValue())
+                        .execute();
+            }
+        });
+    }
+
+    /** The write a durable batch and a health probe share: it always changes a row, so it always has WAL. */
+    static final String PROBE_WRITE = """
+            insert into store_probe (id, beat) values (1, 1)
+            on conflict (id) do update set beat = store_probe.beat + 1
+            """;
+
+    /** Writes the probe row and waits for its flush: whether the store accepts writes right now. */
+    public void probe() {
+        jdbi.useHandle(h -> h.execute(PROBE_WRITE));
+    }
+
     public Optional<JobInfo> find(UUID id) {
-        return jdbi.withHandle(h -> h.createQuery("select " + JOB_COLUMNS + " from jobs where id = :id")
+        return with(h -> h.createQuery("select " + JOB_COLUMNS + " from jobs where id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> jobInfo(rs))
                 .findOne());
@@ -146,7 +141,7 @@ public final class JobStore {
 
     /** Newest first. */
     public List<JobInfo> recent(int limit) {
-        return jdbi.withHandle(h -> h.createQuery(
+        return with(h -> h.createQuery(
                         "select " + JOB_COLUMNS + " from jobs order by started_at desc, id limit :limit")
                 .bind("limit", limit)
                 .map((rs, ctx) -> jobInfo(rs))
@@ -160,7 +155,7 @@ public final class JobStore {
             throw new VmoException(ErrorCode.UNKNOWN_JOB, "\"" + idOrPrefix + "\" is not a job id (ids look like"
                     + " 3f2a9c1e-…, and any unique prefix of one works); `vmo jobs` lists recent jobs");
         }
-        List<UUID> ids = jdbi.withHandle(h -> h.createQuery(
+        List<UUID> ids = with(h -> h.createQuery(
                         "select id from jobs where id::text like :prefix order by started_at desc limit 5")
                 .bind("prefix", prefix + "%")
                 .mapTo(UUID.class)
@@ -182,7 +177,7 @@ public final class JobStore {
      * and only their sizes, so a long history costs no more than the tail it returns.
      */
     public long recentStart(UUID jobId, long upToSeq, long bytes) {
-        return jdbi.inTransaction(h -> { // a transaction, so the fetch size makes a cursor
+        return with(handle -> handle.inTransaction(h -> { // a transaction, so the fetch size makes a cursor
             long total = 0;
             try (var sizes = h.createQuery("""
                             select seq, octet_length(data) as size from job_events
@@ -202,30 +197,25 @@ public final class JobStore {
                 }
             }
             return 0L;
-        });
+        }));
     }
 
-    /** Streams the stored events with {@code afterSeq < seq <= upToSeq}, in order, without loading them all. */
-    public void events(UUID jobId, long afterSeq, long upToSeq, Consumer<Chunk> sink) {
-        jdbi.useTransaction(h -> {
-            try (var events = eventsQuery(h, jobId, afterSeq, upToSeq)) {
-                events.forEach(sink);
-            }
-        });
-    }
-
-    private static java.util.stream.Stream<Chunk> eventsQuery(Handle h, UUID jobId, long afterSeq, long upToSeq) {
-        return h.createQuery("""
+    /**
+     * The stored events with {@code afterSeq < seq <= upToSeq}, in order, at most {@code limit} of them: a page. A
+     * long history is read page by page, so a slow reader holds no connection while it waits.
+     */
+    public List<Chunk> events(UUID jobId, long afterSeq, long upToSeq, int limit) {
+        return with(h -> h.createQuery("""
                         select seq, ts, stream, data from job_events
-                        where job_id = :job and seq > :after and seq <= :upTo order by seq
+                        where job_id = :job and seq > :after and seq <= :upTo order by seq limit :limit
                         """)
                 .bind("job", jobId)
                 .bind("after", afterSeq)
                 .bind("upTo", upToSeq)
-                .setFetchSize(64) // a cursor: a job's history may be far larger than memory
+                .bind("limit", limit)
                 .map((rs, ctx) -> new Chunk(jobId, rs.getLong("seq"), LogStream.fromWire(rs.getString("stream")),
                         rs.getObject("ts", OffsetDateTime.class).toInstant(), rs.getBytes("data")))
-                .stream();
+                .list());
     }
 
     private static JobInfo jobInfo(ResultSet rs) throws SQLException {

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.LogFrame;
 import java.net.InetAddress;
@@ -51,7 +52,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public static HttpServer start(InetSocketAddress listen, AuthToken token, BrowserSessions sessions,
-            JobManager jobs, Catalog catalog, Codec codec)
+            JobManager jobs, Catalog catalog, StoreHealth health, Codec codec)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -59,7 +60,7 @@ public final class HttpServer implements AutoCloseable {
         RequestHandler requests = new RequestHandler(jobs, catalog);
         RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses);
         WebUi ui = new WebUi(sessions);
-        RestHandler rest = new RestHandler(jobs, catalog, sessions, codec, responses, executor);
+        RestHandler rest = new RestHandler(jobs, catalog, health, sessions, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
                 .checkStartsWith(false)

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
@@ -15,7 +16,6 @@ import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
@@ -29,7 +29,11 @@ import java.util.regex.Pattern;
 final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** Bodies returned by the REST API: named records rather than bare arrays, so fields can be added later. */
-    record Health(String status) {}
+    /**
+     * {@code /healthz}: {@code status} "ok" and {@code store} "ok" (HTTP 200) only while the store accepts writes;
+     * else "unavailable"/"down" with the {@code problem} and since when (HTTP 503).
+     */
+    record Health(String status, String store, String problem, java.time.Instant since) {}
 
     record Jobs(List<JobInfo> jobs) {}
 
@@ -53,15 +57,17 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final JobManager jobs;
     private final Catalog catalog;
+    private final StoreHealth health;
     private final BrowserSessions sessions;
     private final Codec codec;
     private final HttpResponses responses;
     private final ExecutorService executor;
 
-    RestHandler(JobManager jobs, Catalog catalog, BrowserSessions sessions, Codec codec, HttpResponses responses,
-            ExecutorService executor) {
+    RestHandler(JobManager jobs, Catalog catalog, StoreHealth health, BrowserSessions sessions, Codec codec,
+            HttpResponses responses, ExecutorService executor) {
         this.jobs = jobs;
         this.catalog = catalog;
+        this.health = health;
         this.sessions = sessions;
         this.codec = codec;
         this.responses = responses;
@@ -73,6 +79,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         request.retain();
         executor.execute(() -> {
             try {
+                if (request.method().equals(HttpMethod.GET)
+                        && new QueryStringDecoder(request.uri()).path().equals("/healthz")) {
+                    StoreHealth.Status store = health.check();
+                    responses.json(ctx, request, store.ok() ? HttpResponseStatus.OK
+                            : HttpResponseStatus.SERVICE_UNAVAILABLE, store.ok()
+                            ? new Health("ok", "ok", null, null)
+                            : new Health("unavailable", "down", store.problem(), store.since()));
+                    return;
+                }
                 Object body = route(request);
                 responses.json(ctx, request, HttpResponseStatus.OK, body);
             } catch (VmoException e) {
@@ -93,9 +108,6 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = query.path();
         HttpMethod method = request.method();
         Matcher m;
-        if (method.equals(HttpMethod.GET) && path.equals("/healthz")) {
-            return new Health("ok");
-        }
         if (method.equals(HttpMethod.GET) && path.equals("/api/session")) {
             return new Session(true); // the guard let it through: the caller is signed in
         }
@@ -138,9 +150,9 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (limit < 1 || limit > MAX_EVENTS) {
             throw new VmoException(ErrorCode.BAD_REQUEST, "limit must be between 1 and " + MAX_EVENTS);
         }
-        List<Response.JobLog> events = new ArrayList<>();
         JobInfo job = jobs.find(jobId);
-        jobs.storedEvents(job.id(), since, limit, chunk -> events.add(chunk.toMessage()));
+        List<Response.JobLog> events = jobs.storedEvents(job.id(), since, limit).stream()
+                .map(io.vmo.daemon.job.Chunk::toMessage).toList();
         return new Events(job.id(), events, job.lastSeq());
     }
 
