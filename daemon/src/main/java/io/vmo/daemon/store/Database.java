@@ -31,16 +31,14 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final EmbeddedPostgres embedded;
-    private final PostgresSupervisor supervisor;
+    private volatile PostgresSupervisor supervisor;
     private final String jdbcUrl;
     private final Jdbi jdbi;
     private volatile Connection lockHolder;
 
-    private Database(HikariDataSource pool, EmbeddedPostgres embedded, PostgresSupervisor supervisor,
-            String jdbcUrl, Connection lockHolder) {
+    private Database(HikariDataSource pool, EmbeddedPostgres embedded, String jdbcUrl, Connection lockHolder) {
         this.pool = pool;
         this.embedded = embedded;
-        this.supervisor = supervisor;
         this.jdbcUrl = jdbcUrl;
         this.lockHolder = lockHolder;
         this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
@@ -68,8 +66,11 @@ public final class Database implements AutoCloseable {
                         + "; stop it first, or give this daemon a database of its own");
             }
             migrate(pool, jdbcUrl);
-            PostgresSupervisor supervisor = embedded == null ? null : new PostgresSupervisor(embedded, health);
-            return new Database(pool, embedded, supervisor, jdbcUrl, lockHolder);
+            Database database = new Database(pool, embedded, jdbcUrl, lockHolder);
+            if (embedded != null) {
+                database.supervisor = new PostgresSupervisor(embedded, health, database::reconnect);
+            }
+            return database;
         } catch (SQLException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
@@ -140,6 +141,12 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             log.debug("cannot take the daemon lock again yet: {}", e.toString());
         }
+    }
+
+    /** After a server restart: drop the pool's dead connections at once (not one failed check each), take the lock. */
+    private void reconnect() {
+        pool.getHikariPoolMXBean().softEvictConnections();
+        keepClaim();
     }
 
     /**

@@ -19,12 +19,15 @@ final class PostgresSupervisor implements AutoCloseable {
 
     private final EmbeddedPostgres server;
     private final StoreHealth health;
+    private final Runnable restarted;
     private final Thread thread;
     private volatile boolean closed;
 
-    PostgresSupervisor(EmbeddedPostgres server, StoreHealth health) {
+    /** {@code restarted} runs after each restart: the pool's connections to the old server are all dead. */
+    PostgresSupervisor(EmbeddedPostgres server, StoreHealth health, Runnable restarted) {
         this.server = server;
         this.health = health;
+        this.restarted = restarted;
         this.thread = Thread.ofPlatform().name("vmo-postgres-supervisor").daemon().start(this::run);
     }
 
@@ -41,6 +44,7 @@ final class PostgresSupervisor implements AutoCloseable {
             for (int attempt = 1; !closed; attempt++) {
                 try {
                     server.restart();
+                    restarted.run();
                     health.serverUp();
                     log.info("the embedded PostgreSQL runs again (attempt {})", attempt);
                     break;
