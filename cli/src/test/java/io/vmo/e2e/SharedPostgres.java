@@ -65,6 +65,11 @@ public final class SharedPostgres implements ExtensionContext.Store.CloseableRes
         return server.jdbcUrl().replace("/vmo?", "/" + name + "?");
     }
 
+    /** A JDBC URL of the server's own database "vmo", as the superuser: for tests that administer the server. */
+    public String adminUrl() {
+        return server.jdbcUrl();
+    }
+
     @Override
     public void close() {
         server.close();

@@ -4,13 +4,19 @@ import io.vmo.cli.DaemonClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -23,6 +29,8 @@ import java.util.regex.Pattern;
 public final class TestDaemon implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^ ]+)");
+    private static final Pattern POSTMASTER_PORT = Pattern.compile("\"-p\" \"(\\d+)\"");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Path home;
     private final String databaseUrl;
@@ -165,6 +173,105 @@ public final class TestDaemon implements AutoCloseable {
 
     public String log() throws IOException {
         return Files.readString(home.resolve("daemon.log"));
+    }
+
+    /** The last {@code n} lines of the daemon's log, for assertion messages. */
+    public String logTail(int n) throws IOException {
+        return tail(home.resolve("daemon.log"), n);
+    }
+
+    /** Whether the daemon process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A GET of the REST API, with the token, that gives up after {@code timeout}. */
+    public HttpResponse<String> get(String path, Duration timeout) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://" + address + path))
+                .header("Authorization", "Bearer " + token())
+                .timeout(timeout)
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    // The embedded PostgreSQL (no database URL given): its files, its postmaster, a JDBC URL for the tests' reads.
+
+    /** The embedded PostgreSQL's data directory (PGDATA). */
+    public Path postgresData() {
+        return home.resolve(".local/state/vmo/postgres");
+    }
+
+    /** The embedded PostgreSQL's log. */
+    public Path postgresLog() {
+        return home.resolve(".local/state/vmo/pg-runtime/postgres.log");
+    }
+
+    /** The last {@code n} lines of the embedded PostgreSQL's log, for assertion messages. */
+    public String postgresLogTail(int n) throws IOException {
+        return tail(postgresLog(), n);
+    }
+
+    /**
+     * The postmaster's pid as {@code postmaster.pid} names it, or -1 when there is no such file. After a crash the
+     * file may still name a dead process: see {@link #postmaster()}.
+     */
+    public long postmasterPid() throws IOException {
+        try {
+            List<String> lines = Files.readAllLines(postgresData().resolve("postmaster.pid"));
+            return lines.isEmpty() || lines.getFirst().isBlank() ? -1 : Long.parseLong(lines.getFirst().strip());
+        } catch (NoSuchFileException | NumberFormatException e) { // absent, or being written
+            return -1;
+        }
+    }
+
+    /** The live postmaster, if {@code postmaster.pid} names a PostgreSQL process that is running. */
+    public Optional<ProcessHandle> postmaster() throws IOException {
+        long pid = postmasterPid();
+        return pid <= 0 ? Optional.empty()
+                : ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").contains("postgres"));
+    }
+
+    /**
+     * A JDBC URL of the embedded database "vmo" as the superuser, read afresh each time (a restarted server may
+     * listen on another port): the port from {@code postmaster.pid} (4th line) or else {@code postmaster.opts}, the
+     * password from {@code vmo-password}. Timeouts keep a test's read from hanging on a server that is down.
+     */
+    public String embeddedJdbcUrl() throws IOException {
+        Path data = postgresData();
+        String port = null;
+        try {
+            List<String> lines = Files.readAllLines(data.resolve("postmaster.pid"));
+            if (lines.size() >= 4 && lines.get(3).strip().matches("\\d+")) {
+                port = lines.get(3).strip();
+            }
+        } catch (NoSuchFileException e) {
+            // not running: the options it last ran with name the port
+        }
+        if (port == null) {
+            Matcher m = POSTMASTER_PORT.matcher(Files.readString(data.resolve("postmaster.opts")));
+            if (!m.find()) {
+                throw new IllegalStateException("no port in " + data.resolve("postmaster.opts"));
+            }
+            port = m.group(1);
+        }
+        String password = Files.readString(data.resolve("vmo-password")).strip();
+        return "jdbc:postgresql://127.0.0.1:" + port + "/vmo?user=postgres&password=" + password
+                + "&connectTimeout=3&socketTimeout=30";
+    }
+
+    /** Cleanup after a test that crashed the embedded PostgreSQL: SIGKILL a postmaster still running there. */
+    public void killEmbeddedPostgres() throws IOException {
+        postmaster().ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private static String tail(Path file, int n) throws IOException {
+        if (!Files.exists(file)) {
+            return "(no " + file + ")";
+        }
+        // Stack frames say little here and would crowd out the lines that say what happened.
+        List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     /** SIGTERM, as Ctrl-C would: the daemon stops its jobs and its database. */

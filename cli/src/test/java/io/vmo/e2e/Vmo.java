@@ -61,4 +61,31 @@ public final class Vmo {
         int exit = process.waitFor();
         return new Result(exit, stdout, stderr.join());
     }
+
+    /**
+     * As {@link #run(ProcessBuilder)}, but a run that has not ended after {@code timeout} is killed and reported as
+     * an {@link AssertionError} with what it had printed.
+     */
+    public static Result run(ProcessBuilder builder, java.time.Duration timeout) throws IOException, InterruptedException {
+        Process process = builder.start();
+        process.getOutputStream().close();
+        var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor();
+            throw new AssertionError(String.join(" ", builder.command()) + " did not end within " + timeout
+                    + " (killed)\n" + new Result(-1, stdout.join(), stderr.join()));
+        }
+        return new Result(process.exitValue(), stdout.join(), stderr.join());
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
 }
