@@ -98,6 +98,7 @@ class StoreOutageIT {
             // `vmo jobs` needs the store: it says so and exits, rather than hanging.
             try {
                 Vmo.Result jobs = Vmo.run(daemon.cli("jobs"), Duration.ofSeconds(5));
+                System.out.println("during the outage: /healthz " + health + "\nvmo jobs: " + jobs);
                 softly.assertThat(jobs.exitCode()).as("vmo jobs during the outage: %s", jobs).isNotZero();
                 softly.assertThat(jobs.out() + jobs.err()).as("vmo jobs during the outage")
                         .containsPattern("(?i)store|database");
