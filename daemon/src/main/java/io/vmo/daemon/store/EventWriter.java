@@ -174,7 +174,7 @@ public final class EventWriter implements AutoCloseable {
         boolean durable = batch.isEmpty() || stop || !endings.isEmpty()
                 || unconfirmedBytes + bytes > MAX_UNCONFIRMED_BYTES;
         boolean rewrite = false;
-        Duration delay = firstRetryDelay;
+        Backoff backoff = new Backoff(firstRetryDelay, MAX_RETRY_DELAY);
         for (int attempt = 1; ; attempt++) {
             try {
                 Written written = sink.write(chunks, endings.stream().map(End::ending).toList(), durable);
@@ -195,9 +195,8 @@ public final class EventWriter implements AutoCloseable {
             } catch (Exception e) {
                 health.writeFailed(e);
                 log.warn("storing {} event(s) failed (attempt {}), retrying in {} ms: {}", chunks.size(), attempt,
-                        delay.toMillis(), e.toString());
-                sleep(delay);
-                delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+                        backoff.next().toMillis(), e.toString());
+                backoff.pause();
                 if (!rewrite) { // the store may have lost whatever it had not flushed: write all of it again
                     rewrite = true;
                     List<Chunk> allChunks = new ArrayList<>();
@@ -241,14 +240,6 @@ public final class EventWriter implements AutoCloseable {
             bytes += c.data().length;
         }
         return bytes;
-    }
-
-    private static void sleep(Duration delay) {
-        try {
-            Thread.sleep(delay);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Stores what is queued, then stops (and ends the sink's session, if it has one). */

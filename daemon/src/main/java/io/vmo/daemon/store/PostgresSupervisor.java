@@ -33,14 +33,18 @@ final class PostgresSupervisor implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            pause(WATCH);
+            try {
+                Thread.sleep(WATCH);
+            } catch (InterruptedException e) {
+                return; // closed
+            }
             if (closed || server.running()) {
                 continue;
             }
             String reason = server.problem();
             health.serverDown(reason);
             log.error("{}; starting it again", reason);
-            Duration delay = FIRST_RETRY;
+            Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
             for (int attempt = 1; !closed; attempt++) {
                 try {
                     server.restart();
@@ -50,19 +54,10 @@ final class PostgresSupervisor implements AutoCloseable {
                     break;
                 } catch (RuntimeException e) { // a StoreException says why
                     health.serverDown(e.getMessage());
-                    log.error("{}; trying again in {} ms", e.getMessage(), delay.toMillis());
-                    pause(delay);
-                    delay = delay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay.multipliedBy(2);
+                    log.error("{}; trying again in {} ms", e.getMessage(), backoff.next().toMillis());
+                    backoff.pause();
                 }
             }
-        }
-    }
-
-    private static void pause(Duration delay) {
-        try {
-            Thread.sleep(delay);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
