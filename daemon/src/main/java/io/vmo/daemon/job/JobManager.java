@@ -26,15 +26,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.LongUnaryOperator;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,6 @@ public final class JobManager implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(2);
     /** How much stored output {@code attach-job} replays first: enough to redraw a screen, even a full one. */
     static final long ATTACH_REPLAY_BYTES = 64 * 1024;
-    /** Events per page when history is replayed: at most 4 MiB at 64 KiB a chunk. */
-    static final int REPLAY_PAGE = 64;
     /** How long a REST read of stored events waits for the writer to store what the job has printed. */
     private static final Duration STORED_WAIT = Duration.ofSeconds(2);
     /** How long typed input waits for a remote terminal that is still connecting. */
@@ -80,6 +80,13 @@ public final class JobManager implements AutoCloseable {
      */
     private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
+    /** Each subscriber's cursors: to wake when it can take more, to close when it goes. */
+    private final ConcurrentHashMap<Subscriber, Set<Cursor>> viewing = new ConcurrentHashMap<>();
+    /**
+     * Cursors reading the store at once: each holds a page (up to 1 MiB), so this bounds what viewers that fell
+     * behind cost together, however many there are.
+     */
+    private final Semaphore pageReaders = new Semaphore(8);
     /** Clients that asked (watch-jobs) to hear of every job's start and end. */
     private final java.util.Set<Subscriber> watchers = ConcurrentHashMap.newKeySet();
 
@@ -96,6 +103,12 @@ public final class JobManager implements AutoCloseable {
         this.writer = writer;
         this.clock = clock;
         this.cancelGrace = cancelGrace;
+        writer.onDurable((jobId, seq) -> {
+            RunningJob job = running.get(jobId);
+            if (job != null) {
+                job.log().durableUpTo(seq);
+            }
+        });
     }
 
     /** Starts the job the request asks for; it is stored and running when this returns. */
@@ -313,11 +326,11 @@ public final class JobManager implements AutoCloseable {
 
     /**
      * Sends the job's events with {@code seq > sinceSeq} to the subscriber: first {@code joined} with the job, then
-     * the stored history, then live events until {@code job:done}, each seq once and in order. Blocks while
-     * replaying; call it off the network threads.
+     * every later event, each seq once and in order, then {@code job:done} once the end is stored. Returns once
+     * the subscriber's cursor is set up: the events follow as fast as the subscriber takes them.
      */
     public void join(String idOrPrefix, long sinceSeq, Subscriber subscriber, Consumer<JobInfo> joined) {
-        stream(resolve(idOrPrefix), upTo -> sinceSeq, subscriber, joined);
+        stream(resolve(idOrPrefix), log -> sinceSeq, subscriber, joined);
     }
 
     /**
@@ -331,24 +344,53 @@ public final class JobManager implements AutoCloseable {
         if (size != null && job != null && job.interactive()) {
             resize(job, size);
         }
-        stream(id, upTo -> store.recentStart(id, upTo, ATTACH_REPLAY_BYTES), subscriber, joined);
+        stream(id, log -> {
+            long inTail = log.startCovering(ATTACH_REPLAY_BYTES);
+            return inTail >= 0 ? inTail : store.recentStart(id, log.beforeTail(), ATTACH_REPLAY_BYTES);
+        }, subscriber, joined);
     }
 
-    /** Replays from {@code startAfter(the last seq to replay)}, then goes live: one path for join and attach. */
-    private void stream(UUID id, LongUnaryOperator startAfter, Subscriber subscriber, Consumer<JobInfo> joined) {
+    /** One path for join and attach: a cursor from {@code startAfter(the job's log)} on. */
+    private void stream(UUID id, ToLongFunction<JobLog> startAfter, Subscriber subscriber, Consumer<JobInfo> joined) {
         RunningJob job = running.get(id);
+        JobInfo info;
+        JobLog log;
         if (job != null) {
-            Subscription subscription = new Subscription(subscriber);
-            long upTo = job.subscribe(subscriber, subscription);
-            joined.accept(job.info());
-            writer.barrier().join(); // everything up to upTo is in the store after this
-            replay(id, startAfter.applyAsLong(upTo), upTo, subscriber);
-            subscription.release();
+            info = job.info();
+            log = job.log();
         } else {
-            JobInfo info = store.find(id).orElseThrow(() -> unknown(id));
-            joined.accept(info);
-            replay(id, startAfter.applyAsLong(info.lastSeq()), info.lastSeq(), subscriber);
-            subscriber.send(storedEnd(info));
+            failIfStoreDown();
+            info = store.find(id).orElseThrow(() -> unknown(id));
+            log = JobLog.finished(info.lastSeq(), storedEnd(info));
+        }
+        long start = startAfter.applyAsLong(log);
+        joined.accept(info);
+        Cursor cursor = new Cursor(id, log, start, subscriber, store::events, threads, pageReaders, this::finished);
+        viewing.computeIfAbsent(subscriber, s -> ConcurrentHashMap.newKeySet()).add(cursor);
+        if (job != null) {
+            job.watch(cursor);
+        } else {
+            cursor.wake();
+        }
+    }
+
+    /** A cursor has delivered its job's end. */
+    private void finished(Cursor cursor) {
+        RunningJob job = running.get(cursor.jobId());
+        if (job != null) {
+            job.unwatch(cursor);
+        }
+        Set<Cursor> cursors = viewing.get(cursor.subscriber());
+        if (cursors != null) {
+            cursors.remove(cursor);
+        }
+    }
+
+    /** The subscriber can take more again: its cursors go on. Never blocks (called on network threads). */
+    public void resume(Subscriber subscriber) {
+        Set<Cursor> cursors = viewing.get(subscriber);
+        if (cursors != null) {
+            cursors.forEach(Cursor::wake);
         }
     }
 
@@ -413,22 +455,6 @@ public final class JobManager implements AutoCloseable {
         }
     }
 
-    /** Sends stored events page by page: between pages no connection is held while the subscriber catches up. */
-    private void replay(UUID id, long afterSeq, long upToSeq, Subscriber subscriber) {
-        long after = afterSeq;
-        while (after < upToSeq) {
-            List<Chunk> page = store.events(id, after, upToSeq, REPLAY_PAGE);
-            if (page.isEmpty()) {
-                return;
-            }
-            for (Chunk chunk : page) {
-                subscriber.awaitCapacity();
-                subscriber.send(chunk.toMessage());
-            }
-            after = page.getLast().seq();
-        }
-    }
-
     /**
      * Up to {@code limit} stored events after {@code afterSeq} (seqs are contiguous from 1), for paging. Fails
      * within a few seconds, saying why, when the store is down or cannot catch up.
@@ -461,9 +487,13 @@ public final class JobManager implements AutoCloseable {
     }
 
     public void leave(String idOrPrefix, Subscriber subscriber) {
-        RunningJob job = running.get(resolve(idOrPrefix));
-        if (job != null) {
-            job.unsubscribe(subscriber);
+        UUID id = resolve(idOrPrefix);
+        Set<Cursor> cursors = viewing.get(subscriber);
+        if (cursors != null) {
+            cursors.stream().filter(c -> c.jobId().equals(id)).toList().forEach(c -> {
+                c.close();
+                finished(c);
+            });
         }
     }
 
@@ -477,10 +507,19 @@ public final class JobManager implements AutoCloseable {
         watchers.forEach(w -> w.send(update));
     }
 
-    /** The subscriber has gone (its connection closed). */
+    /** The subscriber has gone (its connection closed). Takes no lock: called on network threads. */
     public void forget(Subscriber subscriber) {
         watchers.remove(subscriber);
-        running.values().forEach(job -> job.unsubscribe(subscriber));
+        Set<Cursor> cursors = viewing.remove(subscriber);
+        if (cursors != null) {
+            cursors.forEach(c -> {
+                c.close();
+                RunningJob job = running.get(c.jobId());
+                if (job != null) {
+                    job.unwatch(c);
+                }
+            });
+        }
     }
 
     public List<JobInfo> recent(int limit) {

@@ -10,24 +10,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A job the daemon is running. Its lock orders everything that happens to it: each chunk gets the next seq, goes
- * to the event writer and to every subscriber under the lock, so the store and every client see the same order.
- * Nothing under the lock waits: output waits for room in the writer's queue before taking it ({@link #output}),
- * and subscribers leave without it, so a store outage never holds up readers of the job or connection clean-up.
+ * A job the daemon is running. Its lock orders everything that happens to it: each chunk gets the next seq and
+ * goes to the event writer and to the job's {@link JobLog} under the lock, so the store and every viewer see the
+ * same order. Viewers are {@link Cursor}s, which the job only wakes: it never waits for one. Nothing under the
+ * lock waits: output waits for room in the writer's queue before taking it ({@link #output}), so a store outage
+ * never holds up readers of the job or connection clean-up.
  */
 final class RunningJob {
 
     private final JobRecord record;
     private final EventWriter writer;
     private final Clock clock;
-    private final Map<Subscriber, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final JobLog log = new JobLog(0);
+    private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
     private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
@@ -59,13 +60,17 @@ final class RunningJob {
     }
 
     /** Records and streams an event at once: for vmo's own notes and markers, which are small and few. */
-    private synchronized void emit(LogStream stream, byte[] data) {
-        Chunk chunk = new Chunk(record.id(), ++lastSeq, stream, now(), data);
-        writer.append(chunk);
-        if (!subscriptions.isEmpty()) {
-            Response message = chunk.toMessage();
-            subscriptions.values().forEach(s -> s.deliver(message));
+    private void emit(LogStream stream, byte[] data) {
+        synchronized (this) {
+            Chunk chunk = new Chunk(record.id(), ++lastSeq, stream, now(), data);
+            writer.append(chunk);
+            log.append(chunk);
         }
+        cursors.forEach(Cursor::wake);
+    }
+
+    JobLog log() {
+        return log;
     }
 
     /** Records that someone typed into the job, never what: at most one empty {@code input} event a second. */
@@ -98,14 +103,13 @@ final class RunningJob {
         Instant now = now();
         Response.JobDone end = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
         terminal.cancel(false); // no-op once it started; else whoever waits to type learns it never will
-        done = end; // from now on, new subscribers replay from the store and are handed the end at once
-        List<Subscription> waiting = List.copyOf(subscriptions.values());
-        subscriptions.clear();
+        done = end;
         writer.end(new EventWriter.Ending(record.id(), status, exitCode, now)).thenRun(() -> {
             synchronized (this) {
                 endStored = true;
             }
-            waiting.forEach(s -> s.deliver(end));
+            log.end(end);
+            cursors.forEach(Cursor::wake);
             finished.complete(end);
             persisted.run();
         });
@@ -128,22 +132,15 @@ final class RunningJob {
         return cancelRequested;
     }
 
-    /**
-     * Subscribes and returns the seq up to which the caller must send stored history; everything after it
-     * arrives through the subscription, which holds it until {@link Subscription#release()}.
-     */
-    synchronized long subscribe(Subscriber subscriber, Subscription subscription) {
-        if (done != null) {
-            finished.thenAccept(subscription::deliver); // once stored, as for everyone
-        } else {
-            subscriptions.put(subscriber, subscription);
-        }
-        return lastSeq;
+    /** From now on the cursor is woken whenever the job has more for it, and at its end. */
+    void watch(Cursor cursor) {
+        cursors.add(cursor);
+        cursor.wake();
     }
 
     /** Takes no lock: connection clean-up runs on network threads, which must never wait for a job. */
-    void unsubscribe(Subscriber subscriber) {
-        subscriptions.remove(subscriber);
+    void unwatch(Cursor cursor) {
+        cursors.remove(cursor);
     }
 
     CompletableFuture<Response.JobDone> finished() {

@@ -69,6 +69,12 @@ public final class EventWriter implements AutoCloseable {
      */
     public record Written(long committedAt, long flushedTo) {}
 
+    /** Told, on the writer's thread, how far each job's output is on disk. Must not block. */
+    @FunctionalInterface
+    public interface DurableListener {
+        void durableUpTo(UUID jobId, long seq);
+    }
+
     /** Written, but not yet seen flushed: kept, to be written again if the store loses it. */
     private record Unconfirmed(long committedAt, List<Chunk> chunks, List<End> endings, long bytes) {}
 
@@ -85,12 +91,18 @@ public final class EventWriter implements AutoCloseable {
     private final StoreHealth health;
     private final Duration firstRetryDelay;
     private final Thread thread;
+    private volatile DurableListener durable = (jobId, seq) -> { };
 
     public EventWriter(Sink sink, StoreHealth health, Duration firstRetryDelay) {
         this.sink = sink;
         this.health = health;
         this.firstRetryDelay = firstRetryDelay;
         this.thread = Thread.ofPlatform().name("vmo-event-writer").daemon().start(this::run);
+    }
+
+    /** Who hears how far each job's output is on disk (the jobs' logs: they may then let go of it). */
+    public void onDurable(DurableListener listener) {
+        this.durable = listener;
     }
 
     /**
@@ -227,11 +239,14 @@ public final class EventWriter implements AutoCloseable {
 
     /** Output committed before {@code flushedTo} is on disk: no need to keep it any more. */
     private void confirmUpTo(long flushedTo) {
+        java.util.Map<UUID, Long> upTo = new java.util.HashMap<>();
         while (!unconfirmed.isEmpty() && unconfirmed.peek().committedAt() <= flushedTo) {
             Unconfirmed u = unconfirmed.poll();
             unconfirmedBytes -= u.bytes();
+            u.chunks().forEach(c -> upTo.merge(c.jobId(), c.seq(), Math::max));
             u.endings().forEach(e -> e.durable().complete(null));
         }
+        upTo.forEach(durable::durableUpTo);
     }
 
     private static long bytes(List<Chunk> chunks) {

@@ -40,6 +40,11 @@ public final class HttpServer implements AutoCloseable {
     /** Netty closes the connection beyond this; {@link MessageAssembler} answers smaller oversized messages. */
     private static final int MAX_FRAME_BYTES = 16 << 20;
     private static final int MAX_HTTP_BODY_BYTES = 64 << 10;
+    /**
+     * At most this much queued per connection before its cursors pause (a slow viewer's whole cost in the
+     * daemon); they go on once it is down to the low mark.
+     */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
@@ -71,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 16 << 20))
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

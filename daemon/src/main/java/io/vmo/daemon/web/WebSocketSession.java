@@ -18,6 +18,7 @@ import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -27,14 +28,17 @@ import java.util.concurrent.Executors;
  */
 final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssembler.Incoming> implements Subscriber {
 
-    /** A client this far behind on live output is disconnected; it can rejoin from the last seq it saw. */
-    static final long MAX_PENDING_BYTES = 256L << 20;
+    /**
+     * Job output never queues here beyond the write buffer's high-water mark: cursors send it only while the
+     * connection is writable. Replies and notices go out at once; a client that leaves this much of them unread
+     * is closed.
+     */
+    static final long MAX_PENDING_BYTES = 16L << 20;
 
     private final Codec codec;
     private final RequestHandler handler;
     private final JobManager jobs;
     private final ExecutorService executor;
-    private final Object writability = new Object();
     /**
      * Typing and resizing of this connection, handled one at a time in arrival order (other requests each get a
      * thread of their own, which could reorder keystrokes). Writing to a terminal may block while its program
@@ -91,6 +95,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
         }
     }
 
+    /** Replies and notices, from any thread. A client this far behind on them is misbehaving: it is closed. */
     @Override
     public void send(Response message) {
         Channel ch = channel;
@@ -100,49 +105,55 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
         var outbound = ch.unsafe().outboundBuffer();
         if (outbound != null && outbound.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
             ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-                    "too slow: more than " + (MAX_PENDING_BYTES >> 20) + " MB behind; reconnect and join-job again"
-                            + " with sinceSeq = the last seq you received"));
+                    "more than " + (MAX_PENDING_BYTES >> 20) + " MB of replies unread; read the socket"));
             ch.close();
             return;
         }
+        ch.writeAndFlush(frame(message));
+    }
+
+    @Override
+    public Executor executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public boolean writable() {
+        return channel.isActive() && channel.isWritable();
+    }
+
+    @Override
+    public void write(Response message) {
+        channel.write(frame(message));
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    private Object frame(Response message) {
         if (binaryOutput && message instanceof Response.JobLog log) {
             // The output's bytes go out as they are, behind a small header: no decoding, escaping or copying.
-            ch.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
-                    Unpooled.wrappedBuffer(LogFrame.header(log)), Unpooled.wrappedBuffer(log.data()))));
-        } else {
-            ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBytes(message))));
+            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
+                    Unpooled.wrappedBuffer(LogFrame.header(log)), Unpooled.wrappedBuffer(log.data())));
         }
+        return new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBytes(message)));
     }
 
-    @Override
-    public void awaitCapacity() {
-        synchronized (writability) {
-            while (channel.isActive() && !channel.isWritable()) {
-                try {
-                    writability.wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
+    /** Room again on the connection (below the low-water mark): the cursors of this client go on. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        synchronized (writability) {
-            writability.notifyAll();
+        if (ctx.channel().isWritable()) {
+            jobs.resume(this);
         }
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        jobs.forget(this);
+        jobs.forget(this); // takes no lock: this is a network thread
         inputLane.shutdownNow();
-        synchronized (writability) {
-            writability.notifyAll();
-        }
         ctx.fireChannelInactive();
     }
 }

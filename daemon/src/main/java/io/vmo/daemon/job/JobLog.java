@@ -1,0 +1,141 @@
+package io.vmo.daemon.job;
+
+import io.vmo.protocol.Response;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A job's output as its viewers read it: the store, plus the most recent events in memory (the tail). Every event
+ * is in the tail until the store has it on disk and the tail holds more than {@link #TAIL_BYTES}; so whatever a
+ * reader does not find in the tail, the store has, without gaps. The tail's chunks are the same arrays the event
+ * writer holds until the flush, so it costs little memory of its own.
+ *
+ * <p>Its lock is held only to add or look up references, never across a wait: the job's pump appends under it,
+ * and cursors read under it on the network threads.
+ */
+final class JobLog {
+
+    /** Enough for a viewer that keeps up to be served from memory; one that falls further behind reads pages. */
+    static final long TAIL_BYTES = 4 << 20;
+
+    /** What a reader finds after its position. */
+    sealed interface Read permits Events, Behind, UpToDate, Ended {}
+
+    /** The next events, in order, from the tail. */
+    record Events(List<Chunk> chunks) implements Read {}
+
+    /** The next events are no longer in memory: read the store, which has everything up to {@code upToSeq}. */
+    record Behind(long upToSeq) implements Read {}
+
+    /** Nothing new yet. */
+    record UpToDate() implements Read {}
+
+    /** The reader has everything, and the job's end is stored. */
+    record Ended(Response.JobDone end) implements Read {}
+
+    private Chunk[] ring = new Chunk[16];
+    private int head;
+    private int size;
+    private long tailBytes;
+    private long lastSeq;
+    /** Up to here the store has everything on disk: the tail may let go of it. */
+    private long durableSeq;
+    private Response.JobDone end;
+
+    /** A running job's log, empty so far, or with {@code lastSeq} events already in the store. */
+    JobLog(long lastSeq) {
+        this.lastSeq = lastSeq;
+        this.durableSeq = lastSeq;
+    }
+
+    /** A finished job's log: all of it in the store. */
+    static JobLog finished(long lastSeq, Response.JobDone end) {
+        JobLog log = new JobLog(lastSeq);
+        log.end = end;
+        return log;
+    }
+
+    /** Adds the job's next event; its seq must follow the last one. */
+    synchronized void append(Chunk chunk) {
+        if (chunk.seq() != lastSeq + 1) {
+            throw new IllegalArgumentException("event " + chunk.seq() + " after " + lastSeq);
+        }
+        if (size == ring.length) {
+            Chunk[] bigger = new Chunk[ring.length * 2];
+            for (int i = 0; i < size; i++) {
+                bigger[i] = ring[(head + i) % ring.length];
+            }
+            ring = bigger;
+            head = 0;
+        }
+        ring[(head + size) % ring.length] = chunk;
+        size++;
+        tailBytes += chunk.data().length;
+        lastSeq = chunk.seq();
+        evict();
+    }
+
+    /** The store has every event up to {@code seq} on disk. */
+    synchronized void durableUpTo(long seq) {
+        durableSeq = Math.max(durableSeq, seq);
+        evict();
+    }
+
+    /** The job's end is stored: readers that have everything get it. */
+    synchronized void end(Response.JobDone done) {
+        end = done;
+    }
+
+    synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    /** What follows {@code afterSeq}: up to about {@code maxBytes} of events (at least one), or where to look. */
+    synchronized Read read(long afterSeq, long maxBytes) {
+        if (afterSeq >= lastSeq) {
+            return end != null ? new Ended(end) : new UpToDate();
+        }
+        long firstSeq = size == 0 ? lastSeq + 1 : ring[head].seq();
+        if (afterSeq + 1 < firstSeq) {
+            return new Behind(firstSeq - 1);
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        long bytes = 0;
+        for (int i = (int) (afterSeq + 1 - firstSeq); i < size && (chunks.isEmpty() || bytes < maxBytes); i++) {
+            Chunk chunk = ring[(head + i) % ring.length];
+            chunks.add(chunk);
+            bytes += chunk.data().length;
+        }
+        return new Events(chunks);
+    }
+
+    /**
+     * Where a replay must start to hold at least {@code bytes} of the newest output, if the tail alone holds that
+     * much (else -1: the store must be asked about the events before the tail).
+     */
+    synchronized long startCovering(long bytes) {
+        long covered = 0;
+        for (int i = size - 1; i >= 0; i--) {
+            Chunk chunk = ring[(head + i) % ring.length];
+            covered += chunk.data().length;
+            if (covered >= bytes) {
+                return chunk.seq() - 1;
+            }
+        }
+        return size > 0 && ring[head].seq() == 1 ? 0 : -1;
+    }
+
+    /** The seq before the tail's first event: the store holds everything up to it. */
+    synchronized long beforeTail() {
+        return size == 0 ? lastSeq : ring[head].seq() - 1;
+    }
+
+    private void evict() {
+        while (size > 0 && tailBytes > TAIL_BYTES && ring[head].seq() <= durableSeq) {
+            tailBytes -= ring[head].data().length;
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+        }
+    }
+}
