@@ -4,35 +4,24 @@ import io.vmo.daemon.Settings;
 import io.vmo.daemon.catalog.Project;
 import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.VmCatalog;
-import io.vmo.daemon.store.EventWriter;
-import io.vmo.daemon.store.JobRecord;
-import io.vmo.daemon.store.JobStore;
-import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
-import io.vmo.protocol.JobStatus;
-import io.vmo.protocol.LogStream;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmInfo;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -41,19 +30,15 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts, watches, cancels and replays jobs. Running jobs live here until their end is stored. */
+/**
+ * The jobs: starts them (a {@link JobSupervisor} runs each to its end), cancels them, lets subscribers follow them
+ * ({@link Viewers}, one {@link Cursor} each), and answers what is known of them, from memory while they run and
+ * from the store after. Running jobs live here until their end is stored.
+ */
 public final class JobManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobManager.class);
 
-    /**
-     * Read buffer per stream, most of a running job's memory: a quiet job keeps the small one; one whose reads
-     * fill it gets a bigger one, up to a full pipe's worth, so a flood costs fewer events, frames and rows per MB.
-     */
-    static final int MIN_READ_BUFFER = 8 * 1024;
-    static final int MAX_READ_BUFFER = 64 * 1024;
-    /** How long output may still arrive after make exits before leftover processes holding the pipes are stopped. */
-    private static final Duration DRAIN = Duration.ofSeconds(2);
     /** How much stored output {@code attach-job} replays first: enough to redraw a screen, even a full one. */
     static final long ATTACH_REPLAY_BYTES = 64 * 1024;
     /** How long a REST read of stored events waits for the writer to store what the job has printed. */
@@ -66,32 +51,18 @@ public final class JobManager implements AutoCloseable {
     private final RemoteLauncher remote;
     private final TerminalLauncher terminals;
     private final Supplier<Settings> settings;
-    private final JobStore store;
-    private final StoreHealth health;
-    private final EventWriter writer;
+    private final JobRepository store;
+    private final StoreStatus health;
+    private final OutputQueue writer;
     private final Clock clock;
-    private final Duration cancelGrace;
     private final ConcurrentHashMap<UUID, RunningJob> running = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<UUID, JobProcess> processes = new ConcurrentHashMap<>();
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    /**
-     * Terminal output is read on platform threads: pty4j reads in native code (a JNA poll), which pins a virtual
-     * thread to its carrier; two interactive jobs starved every other virtual thread on a 2-core machine.
-     */
-    private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
-    /** Each subscriber's cursors: to wake when it can take more, to close when it goes. */
-    private final ConcurrentHashMap<Subscriber, Set<Cursor>> viewing = new ConcurrentHashMap<>();
-    /**
-     * Cursors reading the store at once: each holds a page (up to 1 MiB), so this bounds what viewers that fell
-     * behind cost together, however many there are.
-     */
-    private final Semaphore pageReaders = new Semaphore(8);
+    private final JobSupervisor supervisor;
+    private final Viewers viewers;
     /** Clients that asked (watch-jobs) to hear of every job's start and end. */
-    private final java.util.Set<Subscriber> watchers = ConcurrentHashMap.newKeySet();
+    private final Set<Subscriber> watchers = ConcurrentHashMap.newKeySet();
 
     public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, TerminalLauncher terminals,
-            Supplier<Settings> settings, JobStore store, StoreHealth health, EventWriter writer, Clock clock,
+            Supplier<Settings> settings, JobRepository store, StoreStatus health, OutputQueue writer, Clock clock,
             Duration cancelGrace) {
         this.registry = registry;
         this.vms = vms;
@@ -102,7 +73,8 @@ public final class JobManager implements AutoCloseable {
         this.health = health;
         this.writer = writer;
         this.clock = clock;
-        this.cancelGrace = cancelGrace;
+        this.supervisor = new JobSupervisor(cancelGrace);
+        this.viewers = new Viewers(store::events, running::get);
         writer.onDurable((jobId, seq) -> {
             RunningJob job = running.get(jobId);
             if (job != null) {
@@ -178,122 +150,16 @@ public final class JobManager implements AutoCloseable {
         RunningJob job = new RunningJob(record, writer, clock);
         running.put(record.id(), job);
         announce(job.info());
-        threads.execute(() -> supervise(job, process));
+        supervisor.start(job, process, () -> {
+            running.remove(record.id());
+            announce(job.info()); // after the end is stored: a watcher that lists jobs now sees it ended
+        });
         log.info("job {} started: {}{}", record.id(), record.vm() == null ? "" : record.vm() + ": ", record.command());
         return job.info();
     }
 
-    /** Starts (if need be) the process, reads both streams to the end and records how the job ended. */
-    private void supervise(RunningJob job, Supplier<JobProcess> start) {
-        UUID id = job.id();
-        Integer exitCode = null;
-        boolean broken = false;
-        JobProcess process = null;
-        try {
-            process = start.get();
-            processes.put(id, process);
-            if (job.cancelRequested()) {
-                process.kill(); // canceled while it was still connecting
-            }
-            JobProcess p = process;
-            LogStream output = LogStream.STDOUT;
-            ExecutorService readers = threads;
-            if (process instanceof TerminalProcess terminal) {
-                output = LogStream.PTY;
-                readers = terminalReaders;
-                job.terminal().complete(terminal);
-            }
-            LogStream out = output;
-            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), readers);
-            var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), threads);
-            var pipes = CompletableFuture.allOf(stdout, stderr);
-            exitCode = process.waitFor();
-            if (job.cancelRequested()) {
-                // Cancel means none of the job's processes survive, whatever they do with signals.
-                process.kill();
-            } else if (!awaited(pipes, DRAIN)) {
-                job.note("the command exited but processes it started still hold its output open; stopping them");
-                process.terminate();
-                if (!awaited(pipes, cancelGrace)) {
-                    process.kill();
-                }
-            }
-            pipes.join();
-        } catch (VmoException e) {
-            broken = true;
-            job.note(e.getMessage());
-        } catch (IOException e) {
-            broken = true;
-            job.note("the connection was lost: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            broken = true;
-        } catch (RuntimeException e) {
-            broken = true;
-            log.error("job {} failed unexpectedly", id, e);
-            job.note("internal error while watching this job: " + e);
-        }
-        if (process != null) {
-            try {
-                if (broken) {
-                    process.kill();
-                }
-                process.release();
-            } catch (RuntimeException e) {
-                log.warn("job {}: cleaning up after it failed: {}", id, e.toString()); // the end is still recorded
-            }
-        }
-        JobStatus status = job.cancelRequested() ? JobStatus.CANCELED
-                : !broken && exitCode != null && exitCode == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
-        processes.remove(id);
-        job.end(status, exitCode, () -> {
-            running.remove(id);
-            announce(job.info()); // after the end is stored: a watcher that lists jobs now sees it ended
-        });
-        log.info("job {} ended: {} (exit code {})", id, status.wireName(), exitCode);
-    }
-
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static boolean awaited(CompletableFuture<?> future, Duration timeout) {
-        try {
-            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (Exception e) {
-            return future.isDone();
-        }
-    }
-
-    /**
-     * Copies a stream into the job as chunks that never split a UTF-8 character. While the store cannot keep up
-     * (or is down) {@link RunningJob#output} waits, this stops reading, and the process blocks on its full pipe.
-     */
-    private static void pump(InputStream in, LogStream stream, RunningJob job) {
-        byte[] buf = new byte[MIN_READ_BUFFER];
-        int carried = 0;
-        try (in) {
-            int n;
-            while ((n = in.read(buf, carried, buf.length - carried)) > 0) {
-                int length = carried + n;
-                int cut = Utf8Boundary.completePrefix(buf, length);
-                if (cut > 0) {
-                    job.output(stream, Arrays.copyOf(buf, cut));
-                }
-                carried = length - cut;
-                byte[] next = length == buf.length && buf.length < MAX_READ_BUFFER ? new byte[buf.length * 2] : buf;
-                System.arraycopy(buf, cut, next, 0, carried);
-                buf = next;
-            }
-            if (carried > 0) {
-                job.output(stream, Arrays.copyOf(buf, carried)); // a character cut off by the end: U+FFFD
-            }
-        } catch (IOException e) {
-            job.note("reading " + stream.wireName() + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the daemon is stopping
-        }
     }
 
     /**
@@ -307,19 +173,7 @@ public final class JobManager implements AutoCloseable {
             return CompletableFuture.completedFuture(storedEnd(store.find(id).orElseThrow(() -> unknown(id))));
         }
         if (job.requestCancel()) {
-            job.note("canceled on request: " + (job.interactive() ? "SIGHUP and SIGTERM" : "SIGTERM")
-                    + " to the job's processes, SIGKILL after " + cancelGrace.toMillis() + " ms");
-            JobProcess process = processes.get(id); // null while a remote job is still connecting
-            if (process != null) {
-                process.terminate();
-            }
-            CompletableFuture.delayedExecutor(cancelGrace.toMillis(), TimeUnit.MILLISECONDS, threads).execute(() -> {
-                JobProcess current = processes.get(id);
-                if (!job.finished().isDone() && current != null) {
-                    job.note("still running after the grace period: SIGKILL");
-                    current.kill();
-                }
-            });
+            supervisor.cancel(job);
         }
         return job.finished();
     }
@@ -365,33 +219,12 @@ public final class JobManager implements AutoCloseable {
         }
         long start = startAfter.applyAsLong(log);
         joined.accept(info);
-        Cursor cursor = new Cursor(id, log, start, subscriber, store::events, threads, pageReaders, this::finished);
-        viewing.computeIfAbsent(subscriber, s -> ConcurrentHashMap.newKeySet()).add(cursor);
-        if (job != null) {
-            job.watch(cursor);
-        } else {
-            cursor.wake();
-        }
-    }
-
-    /** A cursor has delivered its job's end. */
-    private void finished(Cursor cursor) {
-        RunningJob job = running.get(cursor.jobId());
-        if (job != null) {
-            job.unwatch(cursor);
-        }
-        Set<Cursor> cursors = viewing.get(cursor.subscriber());
-        if (cursors != null) {
-            cursors.remove(cursor);
-        }
+        viewers.follow(id, log, start, subscriber);
     }
 
     /** The subscriber can take more again: its cursors go on. Never blocks (called on network threads). */
     public void resume(Subscriber subscriber) {
-        Set<Cursor> cursors = viewing.get(subscriber);
-        if (cursors != null) {
-            cursors.forEach(Cursor::wake);
-        }
+        viewers.resume(subscriber);
     }
 
     /**
@@ -465,7 +298,7 @@ public final class JobManager implements AutoCloseable {
         try {
             writer.barrier().get(STORED_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            throw storeUnavailable("the job's latest output is not stored yet (" + health.status().problem() + ")");
+            throw storeUnavailable("the job's latest output is not stored yet");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VmoException(ErrorCode.INTERNAL, "interrupted");
@@ -487,14 +320,7 @@ public final class JobManager implements AutoCloseable {
     }
 
     public void leave(String idOrPrefix, Subscriber subscriber) {
-        UUID id = resolve(idOrPrefix);
-        Set<Cursor> cursors = viewing.get(subscriber);
-        if (cursors != null) {
-            cursors.stream().filter(c -> c.jobId().equals(id)).toList().forEach(c -> {
-                c.close();
-                finished(c);
-            });
-        }
+        viewers.leave(resolve(idOrPrefix), subscriber);
     }
 
     /** From now on the subscriber is sent a {@code job:update} whenever a job starts or ends. */
@@ -510,16 +336,7 @@ public final class JobManager implements AutoCloseable {
     /** The subscriber has gone (its connection closed). Takes no lock: called on network threads. */
     public void forget(Subscriber subscriber) {
         watchers.remove(subscriber);
-        Set<Cursor> cursors = viewing.remove(subscriber);
-        if (cursors != null) {
-            cursors.forEach(c -> {
-                c.close();
-                RunningJob job = running.get(c.jobId());
-                if (job != null) {
-                    job.unwatch(c);
-                }
-            });
-        }
+        viewers.forget(subscriber);
     }
 
     public List<JobInfo> recent(int limit) {
@@ -583,12 +400,12 @@ public final class JobManager implements AutoCloseable {
                 .toList();
         try {
             CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
-                    .get(cancelGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                    .get(supervisor.cancelGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             writer.barrier().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("some jobs had not ended when the daemon stopped: {}", running.keySet());
         }
-        threads.shutdownNow();
-        terminalReaders.shutdownNow();
+        supervisor.close();
+        viewers.close();
     }
 }

@@ -1,7 +1,5 @@
 package io.vmo.daemon.job;
 
-import io.vmo.daemon.store.EventWriter;
-import io.vmo.daemon.store.JobRecord;
 import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.LogStream;
@@ -25,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RunningJob {
 
     private final JobRecord record;
-    private final EventWriter writer;
+    private final OutputQueue writer;
     private final Clock clock;
     private final JobLog log = new JobLog(0);
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
@@ -37,10 +35,12 @@ final class RunningJob {
     /** Whether {@link #done} is in the store: until then the job shows as the store has it, running. */
     private boolean endStored;
     private boolean cancelRequested;
+    /** What the job runs, once started (a remote one connects first). */
+    private volatile JobProcess process;
     /** When the last {@code input} marker was recorded: at most one a second, however fast the typing. */
     private Instant lastInputMark;
 
-    RunningJob(JobRecord record, EventWriter writer, Clock clock) {
+    RunningJob(JobRecord record, OutputQueue writer, Clock clock) {
         this.record = record;
         this.writer = writer;
         this.clock = clock;
@@ -71,6 +71,15 @@ final class RunningJob {
 
     JobLog log() {
         return log;
+    }
+
+    void started(JobProcess process) {
+        this.process = process;
+    }
+
+    /** What the job runs, or null while it is still starting. */
+    JobProcess process() {
+        return process;
     }
 
     /** Records that someone typed into the job, never what: at most one empty {@code input} event a second. */
@@ -104,7 +113,7 @@ final class RunningJob {
         Response.JobDone end = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
         terminal.cancel(false); // no-op once it started; else whoever waits to type learns it never will
         done = end;
-        writer.end(new EventWriter.Ending(record.id(), status, exitCode, now)).thenRun(() -> {
+        writer.end(new Ending(record.id(), status, exitCode, now)).thenRun(() -> {
             synchronized (this) {
                 endStored = true;
             }

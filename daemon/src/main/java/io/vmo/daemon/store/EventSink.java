@@ -1,6 +1,7 @@
 package io.vmo.daemon.store;
 
 import io.vmo.daemon.job.Chunk;
+import io.vmo.daemon.job.Ending;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,7 +44,7 @@ final class EventSink implements EventWriter.Sink, AutoCloseable {
      * changes the probe row, so that it has WAL of its own and its commit waits for the flush (see V5).
      */
     @Override
-    public EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> endings, boolean durable)
+    public EventWriter.Written write(List<Chunk> chunks, List<Ending> endings, boolean durable)
             throws SQLException {
         Connection c = connection();
         try {
@@ -94,13 +95,13 @@ final class EventSink implements EventWriter.Sink, AutoCloseable {
         }
     }
 
-    private static void updateEndings(Connection c, List<EventWriter.Ending> endings) throws SQLException {
+    private static void updateEndings(Connection c, List<Ending> endings) throws SQLException {
         if (endings.isEmpty()) {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(
                 "update jobs set status = ?, exit_code = ?, finished_at = ? where id = ?")) {
-            for (EventWriter.Ending e : endings) {
+            for (Ending e : endings) {
                 update.setString(1, e.status().wireName());
                 update.setObject(2, e.exitCode());
                 update.setObject(3, OffsetDateTime.ofInstant(e.finishedAt(), ZoneOffset.UTC));

@@ -1,9 +1,9 @@
 package io.vmo.daemon.store;
 
 import io.vmo.daemon.job.Chunk;
-import io.vmo.protocol.JobStatus;
+import io.vmo.daemon.job.Ending;
+import io.vmo.daemon.job.OutputQueue;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * end is announced only then. A write that fails may mean the server lost what it had not flushed, so the retry
  * writes all of that again.
  */
-public final class EventWriter implements AutoCloseable {
+public final class EventWriter implements OutputQueue, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
 
@@ -38,9 +38,6 @@ public final class EventWriter implements AutoCloseable {
     static final int MAX_UNCONFIRMED_BYTES = 64 << 20;
     private static final Duration CONFIRM_WHEN_IDLE = Duration.ofMillis(50);
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
-
-    /** The end of a job, written after all of its events. */
-    public record Ending(UUID jobId, JobStatus status, Integer exitCode, Instant finishedAt) {}
 
     private sealed interface Op permits Append, End, Barrier, Stop {}
 
@@ -69,12 +66,6 @@ public final class EventWriter implements AutoCloseable {
      */
     public record Written(long committedAt, long flushedTo) {}
 
-    /** Told, on the writer's thread, how far each job's output is on disk. Must not block. */
-    @FunctionalInterface
-    public interface DurableListener {
-        void durableUpTo(UUID jobId, long seq);
-    }
-
     /** Written, but not yet seen flushed: kept, to be written again if the store loses it. */
     private record Unconfirmed(long committedAt, List<Chunk> chunks, List<End> endings, long bytes) {}
 
@@ -101,6 +92,7 @@ public final class EventWriter implements AutoCloseable {
     }
 
     /** Who hears how far each job's output is on disk (the jobs' logs: they may then let go of it). */
+    @Override
     public void onDurable(DurableListener listener) {
         this.durable = listener;
     }
@@ -109,17 +101,20 @@ public final class EventWriter implements AutoCloseable {
      * Waits while {@link #MAX_QUEUED_BYTES} are already waiting for the store. Producers of output call it before
      * taking any lock that others need, then {@link #append}.
      */
+    @Override
     public void awaitRoom() throws InterruptedException {
         budget.awaitRoom();
     }
 
     /** Queues a chunk; never blocks (it may take the queue one chunk past its limit: see {@link #awaitRoom}). */
+    @Override
     public void append(Chunk chunk) {
         budget.take(chunk.data().length);
         queue.add(new Append(chunk));
     }
 
     /** Queues the end of a job; the future completes once it, and so every event before it, is on disk. */
+    @Override
     public CompletableFuture<Void> end(Ending ending) {
         var durable = new CompletableFuture<Void>();
         queue.add(new End(ending, durable));
@@ -127,6 +122,7 @@ public final class EventWriter implements AutoCloseable {
     }
 
     /** Completes once everything queued before this call is committed: visible to readers of the store. */
+    @Override
     public CompletableFuture<Void> barrier() {
         var reached = new CompletableFuture<Void>();
         queue.add(new Barrier(reached));

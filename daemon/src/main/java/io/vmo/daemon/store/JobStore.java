@@ -1,6 +1,8 @@
 package io.vmo.daemon.store;
 
 import io.vmo.daemon.job.Chunk;
+import io.vmo.daemon.job.JobRecord;
+import io.vmo.daemon.job.JobRepository;
 import io.vmo.daemon.job.OrphanReaper;
 import io.vmo.daemon.job.ProcessStamp;
 import io.vmo.protocol.ErrorCode;
@@ -26,7 +28,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 
 /** Every read and write of the {@code jobs} and {@code job_events} tables. */
-public final class JobStore {
+public final class JobStore implements JobRepository {
 
     private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f-]{1,36}");
     private static final String JOB_COLUMNS = """
@@ -50,6 +52,7 @@ public final class JobStore {
         }
     }
 
+    @Override
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid,
@@ -132,6 +135,7 @@ public final class JobStore {
         jdbi.useHandle(h -> h.execute(PROBE_WRITE));
     }
 
+    @Override
     public Optional<JobInfo> find(UUID id) {
         return with(h -> h.createQuery("select " + JOB_COLUMNS + " from jobs where id = :id")
                 .bind("id", id)
@@ -140,6 +144,7 @@ public final class JobStore {
     }
 
     /** Newest first. */
+    @Override
     public List<JobInfo> recent(int limit) {
         return with(h -> h.createQuery(
                         "select " + JOB_COLUMNS + " from jobs order by started_at desc, id limit :limit")
@@ -149,6 +154,7 @@ public final class JobStore {
     }
 
     /** A full job id, or a unique prefix of one, to the job's id. */
+    @Override
     public UUID resolve(String idOrPrefix) {
         String prefix = idOrPrefix.trim().toLowerCase(java.util.Locale.ROOT);
         if (!ID_PREFIX.matcher(prefix).matches()) {
@@ -176,6 +182,7 @@ public final class JobStore {
      * {@code bytes} of output (or all of it): the seq to pass as {@code afterSeq}. Reads the events newest first
      * and only their sizes, so a long history costs no more than the tail it returns.
      */
+    @Override
     public long recentStart(UUID jobId, long upToSeq, long bytes) {
         return with(handle -> handle.inTransaction(h -> { // a transaction, so the fetch size makes a cursor
             long total = 0;
@@ -204,6 +211,7 @@ public final class JobStore {
      * The stored events with {@code afterSeq < seq <= upToSeq}, in order, at most {@code limit} of them: a page. A
      * long history is read page by page, so a slow reader holds no connection while it waits.
      */
+    @Override
     public List<Chunk> events(UUID jobId, long afterSeq, long upToSeq, int limit) {
         return with(h -> h.createQuery("""
                         select seq, ts, stream, data from job_events

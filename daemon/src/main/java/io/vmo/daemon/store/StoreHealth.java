@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * written for a while. {@code /healthz} and every read that would otherwise wait on a dead store ask here first,
  * so a store outage is reported at once instead of after a connection timeout.
  */
-public final class StoreHealth {
+public final class StoreHealth implements io.vmo.daemon.job.StoreStatus {
 
     private static final Logger log = LoggerFactory.getLogger(StoreHealth.class);
     /** A write this recent vouches for the store; older, and {@link #check} writes a probe row. */
@@ -56,6 +56,7 @@ public final class StoreHealth {
     }
 
     /** The problem, if the store is known to be down: for reads that must not wait on it. */
+    @Override
     public Optional<String> problem() {
         return Optional.ofNullable(status().problem());
     }

@@ -3,6 +3,7 @@ package io.vmo.daemon.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmo.daemon.job.Chunk;
+import io.vmo.daemon.job.Ending;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.LogStream;
 import java.time.Clock;
@@ -28,7 +29,7 @@ class EventWriterTest {
     private static final class FlakyStore implements EventWriter.Sink {
         final AtomicInteger failuresLeft;
         final List<Chunk> stored = new ArrayList<>();
-        final List<EventWriter.Ending> endings = new ArrayList<>();
+        final List<Ending> endings = new ArrayList<>();
         int batches;
 
         FlakyStore(int failures) {
@@ -36,7 +37,7 @@ class EventWriterTest {
         }
 
         @Override
-        public synchronized EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> ends,
+        public synchronized EventWriter.Written write(List<Chunk> chunks, List<Ending> ends,
                 boolean durable) throws Exception {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new java.sql.SQLException("connection refused");
@@ -104,7 +105,7 @@ class EventWriterTest {
         record Row(Chunk chunk, long lsn) {}
 
         final TreeMap<Long, Row> rows = new TreeMap<>();
-        final List<EventWriter.Ending> endings = new ArrayList<>();
+        final List<Ending> endings = new ArrayList<>();
         long lsn;
         long flushed;
         boolean crashOnNextWrite;
@@ -112,7 +113,7 @@ class EventWriterTest {
         int lostInCrash;
 
         @Override
-        public synchronized EventWriter.Written write(List<Chunk> chunks, List<EventWriter.Ending> ends,
+        public synchronized EventWriter.Written write(List<Chunk> chunks, List<Ending> ends,
                 boolean durable) throws Exception {
             if (crashOnNextWrite) {
                 crashOnNextWrite = false;
@@ -234,8 +235,8 @@ class EventWriterTest {
         return new Chunk(job, seq, LogStream.STDOUT, Instant.now(), ("line " + seq + "\n").getBytes());
     }
 
-    private EventWriter.Ending ending() {
-        return new EventWriter.Ending(job, JobStatus.SUCCESS, 0, Instant.now());
+    private Ending ending() {
+        return new Ending(job, JobStatus.SUCCESS, 0, Instant.now());
     }
 
     private static List<Long> seqs(long from, long to) {

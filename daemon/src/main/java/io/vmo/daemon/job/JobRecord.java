@@ -1,6 +1,5 @@
-package io.vmo.daemon.store;
+package io.vmo.daemon.job;
 
-import io.vmo.daemon.job.ProcessStamp;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
