@@ -100,10 +100,11 @@ class ViewersIT {
             assertThat(slow.bytes()).isEqualTo(size);
             assertThat(slow.sha256()).isEqualTo(sha);
             assertThat(slow.done().status().wireName()).isEqualTo("success");
-            // Generous: the tight figure belongs to the benchmark. Before cursors the daemon held the slow
-            // viewer's backlog (here all of it) in its buffers.
+            // Generous: the tight figure belongs to the benchmark. The daemon's heap (bin/vmo: -Xms64m
+            // -Xmx512m) grows into its maximum during a flood (~290 MB over idle seen here); before cursors the
+            // daemon also held the slow viewer's backlog (here all 370 MB of it) in its buffers.
             assertThat(peak.get() - idle).as("daemon RSS growth during the flood, KB (idle %d KB)", idle)
-                    .isLessThan(200 * 1024);
+                    .isLessThan(400 * 1024);
         }
     }
 
