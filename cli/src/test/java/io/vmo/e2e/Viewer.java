@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * own and can stop reading for a while, so that TCP back-pressure reaches the daemon as with a real slow client.
  * Small socket buffers make that happen after a few hundred KB instead of megabytes. It checks that seqs come once
  * and in order, digests the stdout bytes, and records the largest lag between an event's read by the daemon and
- * its receipt here.
+ * its receipt here (for events read after the viewer joined: older ones are history).
  */
 final class Viewer implements AutoCloseable {
 
@@ -41,6 +41,8 @@ final class Viewer implements AutoCloseable {
     private volatile String problem;
     private volatile Response.JobDone done;
     private final CompletableFuture<Viewer> finished = new CompletableFuture<>();
+    /** Events read by the daemon before this are replayed history: their age is not lag. */
+    private final Instant joinedAt = Instant.now();
 
     private Viewer(Socket socket) throws IOException {
         this.socket = socket;
@@ -118,7 +120,7 @@ final class Viewer implements AutoCloseable {
                         bytes += log.data().length;
                     }
                     long lag = java.time.Duration.between(log.ts(), Instant.now()).toMillis();
-                    if (lag > maxLagMillis) {
+                    if (log.ts().isAfter(joinedAt) && lag > maxLagMillis) {
                         maxLagMillis = lag;
                     }
                 } else if (message instanceof Response.JobDone end) {

@@ -18,7 +18,7 @@ final class Viewers implements AutoCloseable {
      * Cursors reading the store at once: each holds a page (up to 1 MiB), so this bounds what viewers that fell
      * behind cost together, however many there are.
      */
-    static final int PAGE_READERS = 8;
+    static final int PAGE_READERS = 4;
 
     private final ConcurrentHashMap<Subscriber, Set<Cursor>> cursors = new ConcurrentHashMap<>();
     private final Semaphore pageReaders = new Semaphore(PAGE_READERS);

@@ -87,7 +87,9 @@ public final class Database implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("vmo");
-        config.setMaximumPoolSize(8); // one of them holds the daemon lock
+        // One holds the daemon lock; viewers reading history take at most Viewers.PAGE_READERS; the rest serve
+        // requests, which wait at most a second for one (a burst of 50 joins exhausted 8 at that limit).
+        config.setMaximumPoolSize(16);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         config.setInitializationFailTimeout(10_000); // at start, a server that is just coming up gets longer
         config.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
