@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A connection to the daemon's WebSocket, speaking the same protocol as every other client. Incoming messages
  * queue up in order; a command takes them one by one with {@link #next()}.
+ *
+ * <p>The queue is bounded by a {@link ReceiveWindow} of {@link #WINDOW_BYTES}: a consumer that stops taking (its
+ * stdout is a pager that is not reading) stops the demand, java.net.http stops reading the socket, and TCP's
+ * back-pressure reaches the daemon, instead of the job's whole output piling up in this JVM's heap.
  */
 public final class DaemonClient implements AutoCloseable {
 
@@ -41,14 +45,45 @@ public final class DaemonClient implements AutoCloseable {
     /** What {@link #next()} returns once the connection has closed. */
     private record Closed(String reason) {}
 
+    /** A message in the queue, with the bytes it holds the window for. */
+    private record Received(Response response, long bytes) {}
+
+    /**
+     * Bytes of received messages not yet taken at which the CLI stops reading the socket. 16 MiB: about 250 of the
+     * daemon's largest output frames (64 KiB) — enough to keep a consumer that writes to a fast stdout busy across
+     * the hand-offs (the window is topped up in batches, long before it empties), small beside the JVM itself (the
+     * CLI's RSS stays near 100 MB however far behind its reader is; unbounded, it grew with the job's output).
+     */
+    static final long WINDOW_BYTES = 16L << 20;
+    /** Units of demand (listener invocations: parts of ~16 KB and less) kept outstanding while the window is open. */
+    static final int DEMAND_BATCH = 64;
+
     private final Codec codec = new Codec();
     private final BlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
     private final AtomicLong requestIds = new AtomicLong();
     private final String address;
+    private final long windowBytes;
+    private volatile ReceiveWindow window;
     private WebSocket socket;
 
     private DaemonClient(String address) {
+        this(address, WINDOW_BYTES);
+    }
+
+    /** For tests: a client with this window, to be given a socket with {@link #listener()} and {@link #use}. */
+    DaemonClient(String address, long windowBytes) {
         this.address = address;
+        this.windowBytes = windowBytes;
+    }
+
+    /** The listener to open a socket with (tests open their own). */
+    WebSocket.Listener listener() {
+        return new Listener();
+    }
+
+    /** The socket the listener was opened on (tests). */
+    void use(WebSocket webSocket) {
+        this.socket = webSocket;
     }
 
     public static DaemonClient connect(String address, Path tokenFile) {
@@ -106,7 +141,9 @@ public final class DaemonClient implements AutoCloseable {
             incoming.add(closed); // every later call sees the close too
             throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + closed.reason());
         }
-        return (Response) next;
+        Received received = (Received) next;
+        window.taken(received.bytes());
+        return received.response();
     }
 
     /** Whether a message is waiting, so printing can flush only when it has caught up. */
@@ -144,9 +181,16 @@ public final class DaemonClient implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket webSocket) {
-            // Ask for everything up front: one request(1) per ~16 KB part costs a hand-off each time and capped
-            // `vmo run` at a quarter of what the daemon can send. Messages queue in `incoming` either way.
-            webSocket.request(Long.MAX_VALUE);
+            // Demand in batches (one request(1) per ~16 KB part costs a hand-off each time and capped `vmo run` at
+            // a quarter of what the daemon can send), within a window of queued bytes.
+            window = new ReceiveWindow(windowBytes, DEMAND_BATCH, webSocket::request);
+            window.open();
+        }
+
+        /** Queues a complete message; the window counts it until {@link #next()} takes it. */
+        private void queue(Response response, long bytes) {
+            window.queued(bytes);
+            incoming.add(new Received(response, bytes));
         }
 
         @Override
@@ -163,13 +207,14 @@ public final class DaemonClient implements AutoCloseable {
                 try {
                     Message message = codec.decode(text.toString());
                     if (message instanceof Response response) {
-                        incoming.add(response);
+                        queue(response, text.length());
                     }
                 } catch (VmoException e) {
                     incoming.add(new Closed("the daemon sent a message this vmo cannot read: " + e.getMessage()));
                 }
                 text.setLength(0);
             }
+            window.invoked(); // every invocation used a unit of demand, whether a message came of it or not
             return null;
         }
 
@@ -182,16 +227,32 @@ public final class DaemonClient implements AutoCloseable {
                 data.get(part);
                 binary.writeBytes(part);
                 if (!last) {
+                    window.invoked();
                     return null;
                 }
                 frame = ByteBuffer.wrap(binary.toByteArray());
                 binary.reset();
             }
             try {
-                incoming.add(LogFrame.decode(frame));
+                int bytes = frame.remaining();
+                queue(LogFrame.decode(frame), bytes);
             } catch (VmoException e) {
                 incoming.add(new Closed("the daemon sent a frame this vmo cannot read: " + e.getMessage()));
             }
+            window.invoked();
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            // java.net.http answers with a pong by itself; the ping used a unit of demand all the same.
+            window.invoked();
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            window.invoked();
             return null;
         }
 
