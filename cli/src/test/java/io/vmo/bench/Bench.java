@@ -23,20 +23,24 @@ import java.util.stream.Stream;
  * report, with how to reproduce it, to docs/benchmarks.md. Not a test: nothing here runs in {@code make test}.
  *
  * <p>Options: {@code --out FILE} (default docs/benchmarks.md), {@code --quick} (a short smoke run, for checking
- * the benchmark itself; its figures are not comparable), {@code --only latency,throughput,concurrency,memory}.
+ * the benchmark itself; its figures are not comparable), {@code --only
+ * latency,throughput,concurrency,memory,viewers,fanout}. A phase that cannot complete is reported as a FAIL with the
+ * reason (and makes the exit status 1); it never stops the others or the report.
  */
 public final class Bench {
 
     /** The run's sizes; the defaults keep the whole run (build excluded) at 3–4 minutes on 2 cores. */
     record Plan(int latencyJobs, int latencyRate, int lineSize, double latencySeconds, double baselineSeconds,
             long floodBytes, long warmupBytes, int warmupFloods, int concurrentJobs, int concurrentRate, double concurrentSeconds,
-            int idleJobs) {
+            int idleJobs, double viewersPauseSeconds, int stalledViewers, int fanoutViewers, long fanoutBytes) {
 
-        static final Plan FULL = new Plan(5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 60, 50, 1_000_000, 15, 100);
-        static final Plan QUICK = new Plan(5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20);
+        static final Plan FULL = new Plan(5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 60, 50, 1_000_000, 15, 100,
+                30, 10, 200, 50_000_000L);
+        static final Plan QUICK = new Plan(5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20,
+                5, 10, 20, 16_000_000L);
     }
 
-    static final List<String> PHASES = List.of("latency", "throughput", "concurrency", "memory");
+    static final List<String> PHASES = List.of("latency", "throughput", "concurrency", "memory", "viewers", "fanout");
 
     private Bench() {}
 
@@ -74,12 +78,14 @@ public final class Bench {
         private final Plan plan;
         private final Report report;
         private final List<String> errors = new ArrayList<>();
+        /** Why a phase did not complete, by its --only name. */
+        private final java.util.Map<String, String> failures = new java.util.HashMap<>();
         private final Set<String> only;
 
         Run(Plan plan, boolean quick, Set<String> only) {
             this.plan = plan;
             this.only = only;
-            this.report = new Report(plan, quick || !only.containsAll(PHASES));
+            this.report = new Report(plan, quick || !only.containsAll(PHASES), only);
         }
 
         int execute(Path out) throws Exception {
@@ -94,6 +100,7 @@ public final class Bench {
             report.loadAfter = Machine.procField("loadavg", "");
             report.totalSeconds = (System.nanoTime() - started) / 1e9;
             report.errors = errors;
+            report.failures = failures;
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, report.markdown());
             progress("wrote " + out.toAbsolutePath() + " (" + String.format(Locale.ROOT, "%.0f", report.totalSeconds)
@@ -117,6 +124,9 @@ public final class Bench {
                 try (TestDaemon daemon = TestDaemon.start(work.resolve("home"), pg.jdbcUrl())) {
                     daemon.register(BenchProject.ALIAS, project.dir);
                     long pid = daemon.pid();
+                    Thread.sleep(1000); // start-up done (it listens); let it settle
+                    report.idleRssKb = Machine.statusKb(pid, "VmRSS");
+                    progress("daemon idle RSS after start-up: " + report.idleRssKb / 1024 + " MB");
                     report.jdk = Machine.jcmd(pid, "VM.version").lines().skip(1).findFirst().orElse("?").strip();
                     report.daemonFlags = Machine.jcmd(pid, "VM.flags").lines().skip(1).findFirst().orElse("?")
                             .strip();
@@ -138,14 +148,14 @@ public final class Bench {
             long pid = daemon.pid();
             progress("preparing " + plan.floodBytes() / 1_000_000 + " MB of log-like text for the throughput run");
             Path flood = work.resolve("flood.log");
-            Digest.Result source = only.contains("throughput") ? BenchProject.generateLog(flood, plan.floodBytes())
-                    : null;
+            Digest.Result source = only.contains("throughput") || only.contains("viewers")
+                    ? BenchProject.generateLog(flood, plan.floodBytes()) : null;
             Path warm = work.resolve("warmup.log");
             BenchProject.generateLog(warm, plan.warmupBytes());
 
             progress("warming up the daemon's JIT (" + plan.warmupFloods() + " jobs of " + plan.warmupBytes() / 1_000_000
                     + " MB, short paced jobs)");
-            phase("warm-up", () -> {
+            phase("warm-up", null, () -> {
                 // C2 compiles a method after some 15,000 calls, and a flood is read in 64 KB chunks: with twenty
                 // 32 MB jobs (~10,000 chunks) C2 still compiled the per-chunk path (RunningJob.emit, the event
                 // writer, pgjdbc's bind) during the measured run and took 40% of the daemon's CPU (perf, JFR). Sixty
@@ -161,6 +171,22 @@ public final class Bench {
                 warmLines.throughVmo(Link.Kind.WIRE);
                 return null;
             });
+            report.warmRssKb = Machine.statusKb(pid, "VmRSS");
+
+            // The phases judged on the daemon's RSS against its idle RSS come first, before the throughput phase
+            // (which today leaves the daemon's heap grown by its slow client's queue).
+            if (only.contains("viewers")) {
+                report.viewers = phase("viewers", "viewers", () -> Viewers.run(daemon, db, flood, source,
+                        plan.viewersPauseSeconds(), plan.stalledViewers(), report.idleRssKb, work));
+            }
+            if (only.contains("fanout")) {
+                progress("preparing " + plan.fanoutBytes() / 1_000_000 + " MB of log-like text for the fan-out run");
+                Path fanoutFile = work.resolve("fanout.log");
+                report.fanout = phase("fanout", "fanout", () -> Fanout.run(daemon, db, fanoutFile,
+                        BenchProject.generateLog(fanoutFile, plan.fanoutBytes()), plan.fanoutViewers(),
+                        report.idleRssKb, work));
+                Files.deleteIfExists(fanoutFile);
+            }
 
             if (only.contains("latency")) {
                 var latency = new Latency(daemon, project, plan.latencyJobs(), plan.latencyRate(), plan.lineSize(),
@@ -169,24 +195,25 @@ public final class Bench {
                         plan.baselineSeconds());
                 progress("latency: " + plan.latencyJobs() + " jobs × " + plan.latencyRate() + " B/s for "
                         + plan.latencySeconds() + " s, through vmo to the CLI's client");
-                report.latencyVmo = phase("latency through vmo", () -> latency.throughVmo(Link.Kind.CLI));
+                report.latencyVmo = phase("latency through vmo", "latency", () -> latency.throughVmo(Link.Kind.CLI));
                 progress("latency: the same for " + plan.baselineSeconds() + " s to a minimal WebSocket client");
-                report.latencyWire = phase("latency through vmo to a minimal client",
+                report.latencyWire = phase("latency through vmo to a minimal client", "latency",
                         () -> baseline.throughVmo(Link.Kind.WIRE));
                 progress("latency: the same for " + plan.baselineSeconds() + " s from a raw pipe");
-                report.latencyPipe = phase("latency through a pipe", baseline::throughPipe);
+                report.latencyPipe = phase("latency through a pipe", "latency", baseline::throughPipe);
             }
             if (only.contains("throughput")) {
                 progress("throughput: one job writing " + plan.floodBytes() / 1_000_000 + " MB (and the raw pipe)");
-                report.throughput = phase("throughput",
+                report.throughput = phase("throughput", "throughput",
                         () -> new Throughput(daemon, project, pgData, Link.Kind.CLI).run(flood, source, db, pid));
-                Files.deleteIfExists(flood);
             }
+            Files.deleteIfExists(flood);
             if (only.contains("concurrency")) {
                 for (Link.Kind kind : Link.Kind.values()) {
                     progress("concurrency: " + plan.concurrentJobs() + " jobs × " + plan.concurrentRate() / 1_000_000
                             + " MB/s for " + plan.concurrentSeconds() + " s, each with a client: " + kind.description);
                     Concurrent.Result result = phase("concurrency (" + kind.description + ")",
+                            kind == Link.Kind.CLI ? "concurrency" : null,
                             () -> new Concurrent(daemon, work.resolve("reports-" + kind), pgData, kind)
                                     .run(plan.concurrentJobs(), plan.concurrentRate(), plan.concurrentSeconds(), db,
                                             pid));
@@ -199,15 +226,22 @@ public final class Bench {
             }
             if (only.contains("memory")) {
                 progress("memory: 0 jobs, then " + plan.idleJobs() + " idle running jobs");
-                report.memory = phase("memory", () -> new Memory(daemon).run(plan.idleJobs()));
+                report.memory = phase("memory", "memory", () -> new Memory(daemon).run(plan.idleJobs()));
             }
         }
 
-        private <T> T phase(String name, Callable<T> body) {
+        /**
+         * Runs a phase; if it throws, the reason is kept for the report (a FAIL on the target row of {@code target},
+         * when given) and the run goes on.
+         */
+        private <T> T phase(String name, String target, Callable<T> body) {
             try {
                 return body.call();
             } catch (Exception | AssertionError e) {
                 errors.add(name + ": " + e);
+                if (target != null) {
+                    failures.merge(target, name + " did not complete: " + e, (a, b) -> a + "; " + b);
+                }
                 System.err.println("bench: " + name + " failed:");
                 e.printStackTrace();
                 return null;

@@ -77,13 +77,15 @@ final class BenchProject {
     private static final String MAKEFILE = """
             # Written by io.vmo.bench.Bench; targets for the benchmark's jobs.
             PY := %s
-            .PHONY: lines paced flood idle
+            .PHONY: lines paced flood timed idle
             lines:
             \t@$(PY) lines.py $(SECONDS) $(RATE) $(SIZE) $(DELAY)
             paced:
             \t@$(PY) paced.py $(SECONDS) $(RATE) $(BLOCK) $(REPORT)
             flood:
             \t@cat $(FILE)
+            timed:
+            \t@t0=$$(date +%%s%%N); cat $(FILE) || exit 1; t1=$$(date +%%s%%N); echo "$$t0 $$t1" > $(REPORT)
             idle:
             \t@echo started; exec sleep $(SECONDS)
             """;

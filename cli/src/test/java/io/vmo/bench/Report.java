@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /** docs/benchmarks.md: the machine, the figures against the project's targets, and how they were measured. */
 final class Report {
@@ -25,6 +27,14 @@ final class Report {
     String jdk = "?";
     String daemonFlags = "?";
     List<String> errors = List.of();
+    /** Why a phase did not complete, by its --only name: shown as a FAIL on its target row. */
+    Map<String, String> failures = Map.of();
+    private final Set<String> only;
+    /** The daemon's VmRSS after start-up, before any job; and after the warm-up. */
+    long idleRssKb = -1;
+    long warmRssKb = -1;
+    Viewers.Result viewers;
+    Fanout.Result fanout;
     Latency.Result latencyVmo;
     Latency.Result latencyWire;
     Latency.Result latencyPipe;
@@ -33,17 +43,36 @@ final class Report {
     Concurrent.Result concurrent;
     Memory.Result memory;
 
-    Report(Bench.Plan plan, boolean quick) {
+    Report(Bench.Plan plan, boolean quick, Set<String> only) {
         this.plan = plan;
         this.quick = quick;
+        this.only = only;
+    }
+
+    private static String mb(long kb) {
+        return f("%.0f MB", kb / 1024.0);
+    }
+
+    private static String signedMb(long kb) {
+        return f("%+.0f MB", kb / 1024.0);
     }
 
     private static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
 
-    private static String verdict(Boolean pass) {
-        return pass == null ? "**ERROR** (not measured)" : pass ? "PASS" : "**FAIL**";
+    /** PASS / FAIL; a phase that was not selected is "not run", one that did not complete a FAIL. */
+    private String verdict(String phase, Boolean pass) {
+        if (pass != null) {
+            return pass ? "PASS" : "**FAIL**";
+        }
+        return only.contains(phase) ? "**FAIL**" : "not run";
+    }
+
+    /** The measured text of a row whose result is missing: why, or that the phase was not selected. */
+    private String missing(String phase) {
+        return only.contains(phase) ? failures.getOrDefault(phase, "did not complete (see the log)")
+                : "— (not selected with --only)";
     }
 
     // --- targets
@@ -57,6 +86,7 @@ final class Report {
     }
 
     Boolean throughputPass() {
+        // a dropped client is among the problems: not byte-exact at the client
         return throughput == null ? null : throughput.vmoMBps() >= THROUGHPUT_TARGET_MBPS && throughput.exact();
     }
 
@@ -70,31 +100,69 @@ final class Report {
     }
 
     private List<String[]> targetRows() {
-        return List.of(
-                new String[] {f("p99 write→client ≤ %.0f ms at %d jobs × %d B/s", P99_TARGET_MS, plan.latencyJobs(),
-                        plan.latencyRate()),
-                    latencyVmo == null ? "—" : f("p99 %s (p50 %s, max %s); minimal client p99 %s; raw pipe p99 %s",
-                            Stats.ms(latencyVmo.stats().p99()), Stats.ms(latencyVmo.stats().p50()),
-                            Stats.ms(latencyVmo.stats().max()),
-                            latencyWire == null ? "—" : Stats.ms(latencyWire.stats().p99()),
-                            latencyPipe == null ? "—" : Stats.ms(latencyPipe.stats().p99())),
-                    verdict(latencyPass())},
-                new String[] {f("one job ≥ %.0f MB/s streamed and persisted, byte-exact", THROUGHPUT_TARGET_MBPS),
-                    throughput == null ? "—" : f("%.1f MB/s, %s (raw pipe %.0f MB/s)", throughput.vmoMBps(),
-                            throughput.exact() ? "byte-exact" : "NOT byte-exact", throughput.pipeMBps()),
-                    verdict(throughputPass())},
-                new String[] {f("%d jobs × %d MB/s, zero loss (and the writers keep, on average, ≥ %.0f%% of that"
-                        + " rate)", plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, RATE_KEPT * 100),
-                    concurrent == null ? "—" : f("%d/%d jobs byte-exact; writers sustained mean %.2f (min %.2f)"
-                            + " MB/s per job%s", concurrent.lossless(), concurrent.jobs(), concurrent.meanMBps(),
-                            concurrent.minMBps(), concurrentWire == null ? "" : f("; with a minimal client: %d/%d"
-                                    + " byte-exact, mean %.2f (min %.2f) MB/s", concurrentWire.lossless(),
-                                    concurrentWire.jobs(), concurrentWire.meanMBps(), concurrentWire.minMBps())),
-                    verdict(concurrentPass())},
-                new String[] {f("≤ %.0f KB heap per running job", HEAP_PER_JOB_TARGET_KB),
-                    memory == null ? "—" : f("%.1f KB heap per job (%d idle jobs; RSS +%.0f KB per job)",
-                            memory.heapPerJobKb(), memory.jobs(), memory.rssPerJobKb()),
-                    verdict(memoryPass())});
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {f("p99 write→client ≤ %.0f ms at %d jobs × %d B/s", P99_TARGET_MS, plan.latencyJobs(),
+                plan.latencyRate()),
+            latencyVmo == null ? missing("latency") : f("p99 %s (p50 %s, max %s); minimal client p99 %s; raw pipe p99 %s",
+                    Stats.ms(latencyVmo.stats().p99()), Stats.ms(latencyVmo.stats().p50()),
+                    Stats.ms(latencyVmo.stats().max()),
+                    latencyWire == null ? "—" : Stats.ms(latencyWire.stats().p99()),
+                    latencyPipe == null ? "—" : Stats.ms(latencyPipe.stats().p99())),
+            verdict("latency", latencyPass())});
+        rows.add(new String[] {f("one job ≥ %.0f MB/s streamed and persisted, byte-exact", THROUGHPUT_TARGET_MBPS),
+            throughput == null ? missing("throughput") : f("%.1f MB/s, %s (raw pipe %.0f MB/s)", throughput.vmoMBps(),
+                    throughput.exact() ? "byte-exact" : "NOT byte-exact: " + String.join("; ", throughput.problems()),
+                    throughput.pipeMBps()),
+            verdict("throughput", throughputPass())});
+        rows.add(new String[] {f("%d jobs × %d MB/s, zero loss (and the writers keep, on average, ≥ %.0f%% of that"
+                + " rate)", plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, RATE_KEPT * 100),
+            concurrent == null ? missing("concurrency") : f("%d/%d jobs byte-exact; writers sustained mean %.2f (min %.2f)"
+                    + " MB/s per job%s", concurrent.lossless(), concurrent.jobs(), concurrent.meanMBps(),
+                    concurrent.minMBps(), concurrentWire == null ? "" : f("; with a minimal client: %d/%d"
+                            + " byte-exact, mean %.2f (min %.2f) MB/s", concurrentWire.lossless(),
+                            concurrentWire.jobs(), concurrentWire.meanMBps(), concurrentWire.minMBps())),
+            verdict("concurrency", concurrentPass())});
+        rows.add(new String[] {f("≤ %.0f KB heap per running job", HEAP_PER_JOB_TARGET_KB),
+            memory == null ? missing("memory") : f("%.1f KB heap per job (%d idle jobs; RSS +%.0f KB per job)",
+                    memory.heapPerJobKb(), memory.jobs(), memory.rssPerJobKb()),
+            verdict("memory", memoryPass())});
+        String[] scenarioTargets = {
+            f("%d MB flood, one viewer that keeps up: daemon peak RSS ≤ idle + %d MB, viewer byte-exact, not dropped",
+                    plan.floodBytes() / 1_000_000, Viewers.RSS_TARGET_KB / 1024),
+            f("%d MB flood, one viewer reading nothing for %.0f s: peak RSS ≤ idle + %d MB, byte-exact, not dropped",
+                    plan.floodBytes() / 1_000_000, plan.viewersPauseSeconds(), Viewers.RSS_TARGET_KB / 1024),
+            f("%d MB flood, %d viewers reading nothing for %.0f s: peak RSS ≤ idle + %d MB, all byte-exact, none"
+                    + " dropped", plan.floodBytes() / 1_000_000, plan.stalledViewers(), plan.viewersPauseSeconds(),
+                    Viewers.RSS_TARGET_KB / 1024)};
+        for (int i = 0; i < scenarioTargets.length; i++) {
+            Scenario.Result sc = viewers == null ? null : viewers.scenarios().get(i);
+            rows.add(new String[] {scenarioTargets[i], sc == null ? missing("viewers") : scenarioMeasured(sc),
+                verdict("viewers", sc == null ? null : Viewers.pass(sc))});
+        }
+        rows.add(new String[] {f("%d viewers on one %d MB job: every viewer byte-exact; the job's writing within %.0f%%"
+                + " of the same job with no viewer; daemon peak RSS ≤ idle + %d MB; the slowest viewer's lag",
+                plan.fanoutViewers(), plan.fanoutBytes() / 1_000_000, Fanout.SLOWDOWN_TARGET * 100,
+                Fanout.RSS_TARGET_KB / 1024),
+            fanout == null ? missing("fanout") : f("%d/%d byte-exact, %d dropped; writing %.2f s vs %.2f s with no viewer"
+                    + " (%+.0f%%); peak RSS %s (idle %s, %s); slowest viewer's job:done %.2f s after the job's last"
+                    + " write%s", fanout.watched().exact(), fanout.watched().viewers(), fanout.watched().dropped(),
+                    fanout.watched().writeSeconds(), fanout.baselineSeconds(), 100 * fanout.slowdown(),
+                    mb(fanout.watched().peakRssKb()), mb(idleRssKb), signedMb(fanout.watched().peakOverIdleKb()),
+                    fanout.watched().slowestLagSeconds(), problemsSuffix(fanout.watched())),
+            verdict("fanout", fanout == null ? null : fanout.pass())});
+        return rows;
+    }
+
+    private String scenarioMeasured(Scenario.Result sc) {
+        return f("peak RSS %s (idle %s, %s); %d/%d viewers byte-exact, %d dropped; job's writing %.2f s%s",
+                mb(sc.peakRssKb()), mb(idleRssKb), signedMb(sc.peakOverIdleKb()), sc.exact(), sc.viewers(),
+                sc.dropped(), sc.writeSeconds(), problemsSuffix(sc));
+    }
+
+    private static String problemsSuffix(Scenario.Result sc) {
+        List<String> p = sc.allProblems();
+        return p.isEmpty() ? "" : "; " + p.getFirst().replace("|", "/") + (p.size() > 1 ? f(" (+%d more)", p.size() - 1)
+                : "");
     }
 
     String summary() {
@@ -102,7 +170,11 @@ final class Report {
         for (String[] row : targetRows()) {
             s.append(f("  %-10s %s: %s%n", row[2].replace("*", ""), row[0], row[1]));
         }
-        errors.forEach(e -> s.append("  ERROR ").append(e).append('\n'));
+        if (idleRssKb >= 0) {
+            s.append(f("  daemon idle RSS after start-up %s, after the warm-up %s%n", mb(idleRssKb),
+                    warmRssKb < 0 ? "—" : mb(warmRssKb)));
+        }
+        errors.forEach(e -> s.append("  did not complete: ").append(e).append('\n'));
         return s.toString();
     }
 
@@ -121,8 +193,13 @@ final class Report {
         }
         md.append("\nFor context, the earlier Node design measured p99 9 ms at 5 × 1 kB/s and about 25 MB/s for one"
                 + " job. MB = 10^6 bytes, KB = 1024 bytes.\n");
+        if (idleRssKb >= 0) {
+            md.append(f("%nDaemon idle RSS (VmRSS of the daemon process after start-up, before any job): **%s**; after"
+                    + " the warm-up: %s. The RSS targets are judged against the first.%n", mb(idleRssKb),
+                    warmRssKb < 0 ? "—" : mb(warmRssKb)));
+        }
         if (!errors.isEmpty()) {
-            md.append("\n**Errors during this run:**\n\n");
+            md.append("\n**Phases that did not complete in this run** (a FAIL above, where they have a target):\n\n");
             errors.forEach(e -> md.append("- `").append(e.replace("`", "'")).append("`\n"));
         }
 
@@ -146,6 +223,8 @@ final class Report {
         throughputSection(md);
         concurrentSection(md);
         memorySection(md);
+        viewersSection(md);
+        fanoutSection(md);
         methodSection(md);
         return md.toString();
     }
@@ -309,13 +388,84 @@ final class Report {
         }
     }
 
+    private void scenarioRows(StringBuilder md, List<Scenario.Result> scenarios, boolean lags) {
+        md.append("| |");
+        scenarios.forEach(sc -> md.append(" ").append(sc.label()).append(" |"));
+        md.append("\n|---|");
+        scenarios.forEach(sc -> md.append("---|"));
+        md.append("\n");
+        scenarioRow(md, scenarios, "Viewers byte-exact (every seq once, in order; stdout == the file)",
+                sc -> sc.viewers() == 0 ? "—" : sc.exact() + " / " + sc.viewers());
+        scenarioRow(md, scenarios, "Viewers dropped by the daemon", sc -> sc.viewers() == 0 ? "—" : "" + sc.dropped());
+        scenarioRow(md, scenarios, "Joins refused with store-unavailable, then sent again (viewers; refusals)",
+                sc -> sc.viewers() == 0 ? "—" : sc.results().stream().filter(r -> r.refusedJoins() > 0).count()
+                        + "; " + sc.results().stream().mapToInt(Viewer.Result::refusedJoins).sum());
+        scenarioRow(md, scenarios, "Daemon RSS at the start (after a full GC)", sc -> mb(sc.startRssKb()));
+        scenarioRow(md, scenarios, "Daemon peak RSS", sc -> f("**%s**", mb(sc.peakRssKb())));
+        scenarioRow(md, scenarios, "Peak − idle RSS", sc -> signedMb(sc.peakOverIdleKb()));
+        scenarioRow(md, scenarios, "Peak − RSS at the start", sc -> signedMb(sc.peakRssKb() - sc.startRssKb()));
+        scenarioRow(md, scenarios, "RSS samples (every 50 ms; + VmHWM)", sc -> sc.rssSamples()
+                + (sc.hwmUsed() ? " + HWM" : ""));
+        scenarioRow(md, scenarios, "The job's own writing (`cat`, first to last byte)",
+                sc -> f("%.2f s (%.0f MB/s)", sc.writeSeconds(), sc.bytes() / 1e6 / sc.writeSeconds()));
+        scenarioRow(md, scenarios, "execute-command → the job's end stored", sc -> f("%.2f s", sc.endStoredSeconds()));
+        scenarioRow(md, scenarios, "The job's last write → a viewer's job:done (median / slowest)",
+                sc -> sc.viewers() == 0 ? "—" : f("%.2f / %.2f s", sc.medianLagSeconds(), sc.slowestLagSeconds()));
+        if (lags) {
+            scenarioRow(md, scenarios, "Largest event lag (receipt − the event's `ts`, any viewer)",
+                    sc -> sc.viewers() == 0 ? "—" : f("%.2f s", sc.maxEventLagSeconds()));
+        }
+        for (Scenario.Result sc : scenarios) {
+            if (!sc.allProblems().isEmpty()) {
+                md.append("\nProblems (").append(sc.label()).append("):\n\n");
+                sc.allProblems().forEach(p -> md.append("- ").append(p).append('\n'));
+            }
+        }
+    }
+
+    private static void scenarioRow(StringBuilder md, List<Scenario.Result> scenarios, String label,
+            java.util.function.Function<Scenario.Result, String> value) {
+        md.append("| ").append(label);
+        scenarios.forEach(sc -> md.append(" | ").append(value.apply(sc).replace("|", "/")));
+        md.append(" |\n");
+    }
+
+    private void viewersSection(StringBuilder md) {
+        md.append(f("%n## 5. Viewers that keep up and viewers that do not: daemon memory during a %d MB flood%n%n",
+                plan.floodBytes() / 1_000_000));
+        if (viewers == null) {
+            md.append(only.contains("viewers") ? "Not measured: " + missing("viewers") + "\n" : "Not run.\n");
+            return;
+        }
+        md.append(f("Target: each scenario's peak ≤ idle RSS (%s) + %d MB, every viewer byte-exact, none dropped."
+                + " Viewers: a minimal blocking-socket client with the binary subprotocol, one thread each.%n%n",
+                mb(idleRssKb), Viewers.RSS_TARGET_KB / 1024));
+        scenarioRows(md, viewers.scenarios(), true);
+    }
+
+    private void fanoutSection(StringBuilder md) {
+        md.append(f("%n## 6. Fan-out: %d viewers on one %d MB job%n%n", plan.fanoutViewers(),
+                plan.fanoutBytes() / 1_000_000));
+        if (fanout == null) {
+            md.append(only.contains("fanout") ? "Not measured: " + missing("fanout") + "\n" : "Not run.\n");
+            return;
+        }
+        Fanout.Result r = fanout;
+        md.append(f("Target: every viewer byte-exact; the job's writing within %.0f%% of the same job with no viewer"
+                + " (the mean of the runs before and after: %.2f s); peak RSS ≤ idle (%s) + %d MB. The job's"
+                + " writing with the viewers took %.2f s: **%+.0f%%**.%n%n", Fanout.SLOWDOWN_TARGET * 100,
+                r.baselineSeconds(), mb(idleRssKb), Fanout.RSS_TARGET_KB / 1024, r.watched().writeSeconds(),
+                100 * r.slowdown()));
+        scenarioRows(md, List.of(r.before(), r.watched(), r.after()), true);
+    }
+
     private void methodSection(StringBuilder md) {
         md.append("""
 
                 ## How to reproduce
 
                 ```
-                make bench     # builds if needed, runs 3–4 minutes, rewrites docs/benchmarks.md
+                make bench     # builds if needed, runs 6–8 minutes, rewrites docs/benchmarks.md
                 ```
 
                 Needs what `make test` needs (a JDK ≥ 21, make) plus `python3` and `setsid`. The code is in
@@ -323,7 +473,8 @@ final class Report {
                 tests but not a test: `make test` does not run it. `make bench` runs it from a private copy of the build,
                 so a rebuild in the checkout during the run does not disturb it. Options, through
                 `make bench BENCH_ARGS="…"`: `--quick` (a short smoke run of the same code), `--only
-                latency,throughput,concurrency,memory` (some phases), `--out FILE`. A partial run says so at the top.
+                latency,throughput,concurrency,memory,viewers,fanout` (some phases), `--out FILE`. A partial run says
+                so at the top. A phase that cannot complete is a FAIL with its reason, never the end of the run.
 
                 Everything shares one machine: the daemon, PostgreSQL, the benchmark's clients (one JVM) and the jobs'
                 processes. On a 2-core machine the clients and writers take a large part of the CPU, which is why each
@@ -380,6 +531,33 @@ final class Report {
                   (heap with N − heap with none) / N. Then one more WebSocket client joins each job and it is measured
                   again. The class-histogram rows are `jcmd PID GC.class_histogram` differences, the thread names come
                   from `jcmd PID Thread.print`.
+                - **Idle RSS** is VmRSS from /proc/PID/status of the daemon process, one second after it printed that
+                  it listens and before any job (the warm-up included). The RSS targets of 5 and 6 are peak − that.
+                - **5. Viewers, 6. Fan-out.** Each scenario is one job, `make timed`: its recipe takes `date +%s%N`,
+                  runs `cat FILE` (a log-like file as in 2.) and takes the time again, into a side file: *the job's own
+                  writing* is that interval, how long the process took to push the file through its pipe, i.e.
+                  how much the daemon held it back. Before each scenario the daemon gets two full GCs (`jcmd PID
+                  GC.run`), so what one scenario left is not counted in the next. During the scenario the daemon's
+                  VmRSS is read every 50 ms by a thread of the benchmark; its VmHWM is reset at the start (`echo 5 >
+                  /proc/PID/clear_refs`) and read at the end, and *peak* is the higher of the two. Viewers are
+                  minimal blocking-socket WebSocket clients (`WireClient`, subprotocol `vmo.v1.bytes`: binary
+                  frames of the exact bytes), one platform thread each, connected before the job starts; each sends
+                  `join-job {sinceSeq: 0}` as soon as `job:started` names the job (a join refused with `store-unavailable`
+                  is sent again after 200 ms from the last seq received, up to 10 times, and counted). A viewer that *reads nothing for N
+                  s* sends its join and then does not call read(2) on its socket for N s (its socket buffers fill
+                  and TCP holds the daemon back), then reads to the end. Every viewer counts and CRC32C-checks the
+                  stdout bytes it gets against the file, checks that seqs arrive once each from 1 in order, up to the
+                  number of events the store holds, and that no other stream arrives; *byte-exact* is all of that
+                  and `job:done`. A connection the daemon closes before `job:done` (close frame or reset) is
+                  *dropped*, with the reason. Nothing waits without a limit: a scenario's viewers are closed 180 s
+                  (plus the pause; fan-out 300 s) after execute-command and reported as cut short. *Lag*: the job's
+                  last write (the recipe's end time, CLOCK_REALTIME) → the viewer's receipt of `job:done`; *event
+                  lag*: the largest receipt time − the event's `ts` over all events of all viewers. In 6. the same
+                  job runs with no viewer just before and just after the one with viewers; the target compares the
+                  writing time with viewers to the mean of those two.
+                - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded
+                  (a FAIL, with the daemon's reason and the last seq received), the job's end is then timed by polling
+                  `GET /api/jobs/ID` every 20 ms, and the store is still checked against the file.
                 """);
     }
 }

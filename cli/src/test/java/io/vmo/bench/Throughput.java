@@ -2,7 +2,13 @@ package io.vmo.bench;
 
 import io.vmo.e2e.TestDaemon;
 import io.vmo.protocol.LogStream;
+import io.vmo.protocol.Response;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -12,14 +18,15 @@ import java.util.List;
  * Phase 2: one job that writes a prepared file as fast as {@code cat} can, with a client joined and reading all of
  * it; timed from sending execute-command until job:done has arrived and the job's end is stored. Then every byte
  * is checked: the stored stdout against the file, what the client got against what was stored. The same command
- * read from a plain pipe in this JVM is the baseline.
+ * read from a plain pipe in this JVM is the baseline. A client the daemon drops is a failure, not an error: then
+ * the job's end is timed by polling the REST API, and the store is still checked against the file.
  */
 final class Throughput {
 
     record Result(long bytes, double pipeSeconds, double vmoSeconds, double lastEventSeconds, double doneSeconds,
             double storedSeconds,
             long events, Machine.Cpu cpu, long daemonPeakRssKb, String storage, long storedDataBytes,
-            List<String> problems) {
+            String clientProblem, List<String> problems) {
 
         double pipeMBps() {
             return bytes / 1e6 / pipeSeconds;
@@ -79,22 +86,55 @@ final class Throughput {
         double storedSeconds;
         StoredDigest stored;
         Machine.Cpu cpu;
+        String clientProblem = null;
         try {
-            var done = w.awaitDone(600);
-            long storedAt = StoredDigest.awaitEndStored(db, w.id(), 120);
+            Response.JobDone done = null;
+            long doneAt;
+            try {
+                done = w.awaitDone(DONE_TIMEOUT_SECONDS);
+                doneAt = w.doneNanoTime();
+            } catch (ExecutionException e) {
+                clientProblem = "the client was dropped by the daemon after seq " + w.lastSeq() + ": "
+                        + e.getCause().getMessage();
+                doneAt = awaitEndedOverRest(w.id(), DONE_TIMEOUT_SECONDS);
+            } catch (TimeoutException e) {
+                clientProblem = "job:done did not reach the client within " + DONE_TIMEOUT_SECONDS + " s (at seq "
+                        + w.lastSeq() + ")";
+                doneAt = awaitEndedOverRest(w.id(), 60);
+            }
+            if (clientProblem != null) {
+                problems.add(clientProblem);
+                if (doneAt < 0) {
+                    problems.add("the job was still running (GET /api/jobs/ID) when the benchmark gave up");
+                }
+            }
+            long storedAt;
+            try {
+                storedAt = StoredDigest.awaitEndStored(db, w.id(), 120);
+            } catch (IllegalStateException e) {
+                problems.add(e.getMessage());
+                storedAt = System.nanoTime();
+            }
             cpu = Machine.Cpu.sample(daemonPid, pgData).minus(before);
-            doneSeconds = (w.doneNanoTime() - t0) / 1e9;
+            doneSeconds = ((doneAt < 0 ? System.nanoTime() : doneAt) - t0) / 1e9;
             storedSeconds = (storedAt - t0) / 1e9;
-            if (done.exitCode() == null || done.exitCode() != 0) {
+            if (done != null && (done.exitCode() == null || done.exitCode() != 0)) {
                 problems.add("the job ended " + done.status().wireName() + " (exit " + done.exitCode() + ")");
             }
             stored = StoredDigest.read(db, w.id());
+            if (done == null && !"success".equals(stored.status())) {
+                problems.add("the job's stored status is " + stored.status());
+            }
             check(problems, "stored stdout vs the file", stored.bytes(LogStream.STDOUT), source);
-            check(problems, "client stdout vs stored", w.received(LogStream.STDOUT),
-                    client.expected(stored, LogStream.STDOUT));
+            if (clientProblem == null) {
+                check(problems, "client stdout vs stored", w.received(LogStream.STDOUT),
+                        client.expected(stored, LogStream.STDOUT));
+            }
             for (LogStream other : List.of(LogStream.STDERR, LogStream.SYSTEM)) {
                 check(problems, "stored " + other.wireName(), stored.bytes(other), Digest.Result.EMPTY);
-                check(problems, "client " + other.wireName(), w.received(other), Digest.Result.EMPTY);
+                if (clientProblem == null) {
+                    check(problems, "client " + other.wireName(), w.received(other), Digest.Result.EMPTY);
+                }
             }
             if (!stored.seqsContiguous()) {
                 problems.add("stored seqs are not 1..n");
@@ -102,7 +142,7 @@ final class Throughput {
             if (w.seqProblem() != null) {
                 problems.add("client: " + w.seqProblem());
             }
-            if (w.lastSeq() != stored.events()) {
+            if (clientProblem == null && w.lastSeq() != stored.events()) {
                 problems.add("client saw " + w.lastSeq() + " events, the store holds " + stored.events());
             }
         } finally {
@@ -111,7 +151,31 @@ final class Throughput {
         return new Result(source.bytes(), pipeSeconds, Math.max(doneSeconds, storedSeconds),
                 (w.lastLogAt() - t0Epoch) / 1e9, doneSeconds,
                 storedSeconds, stored.events(), cpu, Machine.statusKb(daemonPid, "VmHWM"), storage(db),
-                storedDataBytes(db, w.id()), problems);
+                storedDataBytes(db, w.id()), clientProblem, problems);
+    }
+
+    static final long DONE_TIMEOUT_SECONDS = 600;
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"(\\w+)\"");
+
+    /**
+     * When the client is gone: polls {@code GET /api/jobs/ID} (bearer token) every 20 ms until the job is no
+     * longer running; returns System.nanoTime() then, or -1 after the timeout.
+     */
+    private long awaitEndedOverRest(String jobId, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = daemon.get("/api/jobs/" + jobId, Duration.ofSeconds(5));
+                Matcher m = STATUS.matcher(response.body());
+                if (response.statusCode() == 200 && m.find() && !"running".equals(m.group(1))) {
+                    return System.nanoTime();
+                }
+            } catch (java.io.IOException e) {
+                // the daemon is busy or restarting; try again
+            }
+            Thread.sleep(20);
+        }
+        return -1;
     }
 
     /** How PostgreSQL keeps job_events.data: its TOAST storage strategy and compression method. */

@@ -1,6 +1,7 @@
 package io.vmo.bench;
 
 import io.vmo.protocol.Codec;
+import io.vmo.protocol.LogFrame;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.io.BufferedInputStream;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The least a WebSocket client can be (RFC 6455 over a blocking socket, one reader, no extra threads or queues), to
- * tell the daemon's share of latency and CPU from a client library's. Text frames only; the daemon sends no others
- * but close.
+ * tell the daemon's share of latency and CPU from a client library's. Opened with {@link #connect(String, String,
+ * boolean)} and {@code binary} true it asks for the subprotocol {@code vmo.v1.bytes} and is sent output as binary
+ * {@code job:log} frames ({@link LogFrame}); {@link #nextFrame()} hands those over undecoded. Since nothing reads
+ * its socket but the caller, a caller that stops calling stops reading: TCP back-pressure reaches the daemon.
  */
 final class WireClient implements Link {
 
@@ -37,7 +41,15 @@ final class WireClient implements Link {
         this.out = socket.getOutputStream();
     }
 
+    /** A whole message: its opcode (1 text, 2 binary) and payload, fragments joined. */
+    record Frame(int opcode, byte[] payload) {}
+
     static WireClient connect(String address, String token) throws IOException {
+        return connect(address, token, false);
+    }
+
+    /** With {@code binary}, asks for {@link LogFrame#SUBPROTOCOL}: output as binary frames of the exact bytes. */
+    static WireClient connect(String address, String token, boolean binary) throws IOException {
         int colon = address.lastIndexOf(':');
         var socket = new Socket();
         socket.setTcpNoDelay(true);
@@ -48,7 +60,8 @@ final class WireClient implements Link {
         ThreadLocalRandom.current().nextBytes(key);
         String upgrade = "GET /ws HTTP/1.1\r\nHost: " + address + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+                + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + token + "\r\n"
+                + (binary ? "Sec-WebSocket-Protocol: " + LogFrame.SUBPROTOCOL + "\r\n" : "") + "\r\n";
         client.out.write(upgrade.getBytes(StandardCharsets.US_ASCII));
         client.out.flush();
         var headers = new StringBuilder();
@@ -62,6 +75,10 @@ final class WireClient implements Link {
         if (!headers.toString().startsWith("HTTP/1.1 101")) {
             socket.close();
             throw new IOException("WebSocket upgrade refused: " + headers.toString().lines().findFirst().orElse(""));
+        }
+        if (binary && !headers.toString().toLowerCase(java.util.Locale.ROOT).contains(LogFrame.SUBPROTOCOL)) {
+            socket.close();
+            throw new IOException("the daemon did not accept the subprotocol " + LogFrame.SUBPROTOCOL);
         }
         return client;
     }
@@ -104,12 +121,24 @@ final class WireClient implements Link {
 
     @Override
     public Response next() {
+        Frame frame = nextFrame();
+        return frame.opcode() == 0x2 ? LogFrame.decode(ByteBuffer.wrap(frame.payload()))
+                : (Response) codec.decode(new String(frame.payload(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The next whole message, undecoded; blocks (up to the {@link #readTimeout(int) read timeout}). A close frame
+     * throws an IllegalStateException naming its status and reason; a closed or reset socket an
+     * UncheckedIOException.
+     */
+    Frame nextFrame() {
         try {
             byte[] message = null;
+            int opcode = 0;
             while (true) {
                 int b0 = in.readUnsignedByte();
                 int b1 = in.readUnsignedByte();
-                int opcode = b0 & 0x0f;
+                int op = b0 & 0x0f;
                 long length = b1 & 0x7f;
                 if (length == 126) {
                     length = in.readUnsignedShort();
@@ -121,13 +150,17 @@ final class WireClient implements Link {
                 }
                 byte[] payload = new byte[Math.toIntExact(length)];
                 in.readFully(payload);
-                if (opcode == 0x8) {
-                    throw new IllegalStateException("the daemon closed the connection: "
+                if (op == 0x8) {
+                    int status = payload.length >= 2 ? (payload[0] & 0xff) << 8 | payload[1] & 0xff : 1005;
+                    throw new IllegalStateException("the daemon closed the connection (" + status + "): "
                             + (payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
                                     : ""));
                 }
-                if (opcode == 0x9 || opcode == 0xA) {
+                if (op == 0x9 || op == 0xA) {
                     continue; // ping/pong: not sent by the daemon
+                }
+                if (op != 0) {
+                    opcode = op;
                 }
                 message = message == null ? payload : concat(message, payload);
                 if ((b0 & 0x80) != 0) {
@@ -135,7 +168,16 @@ final class WireClient implements Link {
                 }
             }
             receivedAt = Watched.epochNanos();
-            return (Response) codec.decode(new String(message, StandardCharsets.UTF_8));
+            return new Frame(opcode, message);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How long a read may block before it throws (a SocketTimeoutException, wrapped); 0 means forever. */
+    void readTimeout(int millis) {
+        try {
+            socket.setSoTimeout(millis);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
