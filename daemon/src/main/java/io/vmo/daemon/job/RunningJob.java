@@ -30,7 +30,6 @@ final class RunningJob {
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
     private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
-    private long lastSeq;
     private Response.JobDone done;
     /** Whether {@link #done} is in the store: until then the job shows as the store has it, running. */
     private boolean endStored;
@@ -62,7 +61,8 @@ final class RunningJob {
     /** Records and streams an event at once: for vmo's own notes and markers, which are small and few. */
     private void emit(LogStream stream, byte[] data) {
         synchronized (this) {
-            Chunk chunk = new Chunk(record.id(), ++lastSeq, stream, now(), data);
+            // Only here does the log grow, under this lock: its last seq is the job's.
+            Chunk chunk = new Chunk(record.id(), log.lastSeq() + 1, stream, now(), data);
             writer.append(chunk);
             log.append(chunk);
         }
@@ -162,7 +162,7 @@ final class RunningJob {
         return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
                 record.vm(), record.command(), end == null ? JobStatus.RUNNING : end.status(),
                 end == null ? null : end.exitCode(), record.startedAt(), end == null ? null : end.finishedAt(),
-                lastSeq, record.interactive());
+                log.lastSeq(), record.interactive());
     }
 
     /** Microseconds, as PostgreSQL keeps them: a replayed event carries the same ts as the live one did. */
