@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -24,8 +23,11 @@ final class Cursor {
     private static final Logger logger = LoggerFactory.getLogger(Cursor.class);
     /** How much one turn sends from memory before it checks the connection again (it stops at its limit anyway). */
     private static final long SLICE_BYTES = 256 << 10;
-    /** Events per page read from the store: at most 1 MiB at the pump's 64 KiB chunks. */
-    static final int PAGE_EVENTS = 16;
+    /**
+     * Events per page read from the store: at most 512 KiB at the pump's 64 KiB chunks. A page is written to the
+     * connection whole, so this is most of what a viewer that fell behind holds.
+     */
+    static final int PAGE_EVENTS = 8;
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     /** Reads stored events: {@code afterSeq < seq <= upToSeq}, in order, at most {@code limit}. May block. */
@@ -39,8 +41,6 @@ final class Cursor {
     private final Subscriber subscriber;
     private final Pages pages;
     private final Executor blocking;
-    /** Store reads at once across all cursors: each holds a page, so this bounds their memory. */
-    private final Semaphore readers;
     private final Consumer<Cursor> finished;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Only touched on the subscriber's executor. */
@@ -49,14 +49,13 @@ final class Cursor {
     private volatile boolean closed;
 
     Cursor(UUID jobId, JobLog log, long position, Subscriber subscriber, Pages pages, Executor blocking,
-            Semaphore readers, Consumer<Cursor> finished) {
+            Consumer<Cursor> finished) {
         this.jobId = jobId;
         this.log = log;
         this.position = position;
         this.subscriber = subscriber;
         this.pages = pages;
         this.blocking = blocking;
-        this.readers = readers;
         this.finished = finished;
     }
 
@@ -78,6 +77,7 @@ final class Cursor {
     /** Stops delivering (the subscriber left or has gone). */
     void close() {
         closed = true;
+        log.leave(this);
     }
 
     private void deliver() {
@@ -88,7 +88,7 @@ final class Cursor {
         boolean wrote = false;
         try {
             while (subscriber.writable()) {
-                switch (log.read(position, SLICE_BYTES)) {
+                switch (log.read(this, position, SLICE_BYTES)) {
                     case JobLog.Events e -> {
                         for (Chunk chunk : e.chunks()) {
                             subscriber.write(chunk.toMessage());
@@ -116,6 +116,9 @@ final class Cursor {
             if (wrote) {
                 subscriber.flush();
             }
+            if (closed) {
+                log.leave(this); // also when a close raced with this turn's read
+            }
         }
     }
 
@@ -123,36 +126,32 @@ final class Cursor {
     private void readPage(long upToSeq) {
         reading = true;
         long after = position;
-        CompletableFuture.supplyAsync(() -> {
-            readers.acquireUninterruptibly();
-            try {
-                return pages.read(jobId, after, upToSeq, PAGE_EVENTS);
-            } finally {
-                readers.release();
+        CompletableFuture.supplyAsync(() -> pages.read(jobId, after, upToSeq, PAGE_EVENTS), blocking)
+                .whenCompleteAsync((page, failure) -> sendPage(after, page, failure), subscriber.executor());
+    }
+
+    private void sendPage(long after, List<Chunk> page, Throwable failure) {
+        reading = false;
+        if (closed) {
+            return;
+        }
+        if (failure != null || page.isEmpty() || page.getFirst().seq() != after + 1) {
+            // The store is down, or (never expected) lacks what the tail let go of: try again shortly.
+            logger.warn("job {}: cannot read stored events after seq {} yet ({}); retrying in {} s", jobId, after,
+                    failure != null ? failure.getCause() != null ? failure.getCause().getMessage() : failure
+                            : "not there", RETRY.toSeconds());
+            CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS, blocking).execute(this::wake);
+            return;
+        }
+        long expected = after;
+        for (Chunk chunk : page) {
+            if (chunk.seq() != expected + 1) {
+                break; // only what follows on without a gap
             }
-        }, blocking).whenCompleteAsync((page, failure) -> {
-            reading = false;
-            if (closed) {
-                return;
-            }
-            if (failure != null || page.isEmpty() || page.getFirst().seq() != after + 1) {
-                // The store is down, or (never expected) lacks what the tail let go of: try again shortly.
-                logger.warn("job {}: cannot read stored events after seq {} yet ({}); retrying in {} s", jobId, after,
-                        failure != null ? failure.getCause() != null ? failure.getCause().getMessage() : failure
-                                : "not there", RETRY.toSeconds());
-                CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS, blocking).execute(this::wake);
-                return;
-            }
-            long expected = after;
-            for (Chunk chunk : page) {
-                if (chunk.seq() != expected + 1) {
-                    break; // only what follows on without a gap
-                }
-                subscriber.write(chunk.toMessage());
-                position = expected = chunk.seq();
-            }
-            subscriber.flush();
-            deliver();
-        }, subscriber.executor());
+            subscriber.write(chunk.toMessage());
+            position = expected = chunk.seq();
+        }
+        subscriber.flush();
+        deliver();
     }
 }

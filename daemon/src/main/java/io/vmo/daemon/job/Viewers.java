@@ -5,7 +5,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -14,27 +13,20 @@ import java.util.function.Function;
  */
 final class Viewers implements AutoCloseable {
 
-    /**
-     * Cursors reading the store at once: each holds a page (up to 1 MiB), so this bounds what viewers that fell
-     * behind cost together, however many there are.
-     */
-    static final int PAGE_READERS = 4;
-
     private final ConcurrentHashMap<Subscriber, Set<Cursor>> cursors = new ConcurrentHashMap<>();
-    private final Semaphore pageReaders = new Semaphore(PAGE_READERS);
     private final ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final Cursor.Pages pages;
     private final Function<UUID, RunningJob> running;
 
-    /** {@code running}: the running job of an id, or null once it has ended. */
-    Viewers(Cursor.Pages pages, Function<UUID, RunningJob> running) {
-        this.pages = pages;
+    /** {@code store}: pages of stored events; {@code running}: the running job of an id, or null once it has ended. */
+    Viewers(Cursor.Pages store, Function<UUID, RunningJob> running) {
+        this.pages = new SharedPages(store);
         this.running = running;
     }
 
     /** From {@code afterSeq} on, the subscriber is sent the job's events from {@code log}, then its end. */
     void follow(UUID jobId, JobLog log, long afterSeq, Subscriber subscriber) {
-        Cursor cursor = new Cursor(jobId, log, afterSeq, subscriber, pages, pageThreads, pageReaders, this::finished);
+        Cursor cursor = new Cursor(jobId, log, afterSeq, subscriber, pages, pageThreads, this::finished);
         cursors.computeIfAbsent(subscriber, s -> ConcurrentHashMap.newKeySet()).add(cursor);
         RunningJob job = running.apply(jobId);
         if (job != null) {

@@ -87,7 +87,7 @@ public final class Database implements AutoCloseable {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setPoolName("vmo");
-        // One holds the daemon lock; viewers reading history take at most Viewers.PAGE_READERS; the rest serve
+        // One holds the daemon lock; viewers reading history take at most SharedPages.STORE_READERS; the rest serve
         // requests, which wait at most a second for one (a burst of 50 joins exhausted 8 at that limit).
         config.setMaximumPoolSize(16);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);

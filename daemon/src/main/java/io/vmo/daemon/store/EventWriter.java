@@ -31,11 +31,11 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventWriter.class);
 
-    static final int MAX_QUEUED_BYTES = 64 << 20;
-    private static final int MAX_BATCH_BYTES = 8 << 20;
+    static final int MAX_QUEUED_BYTES = 8 << 20;
+    private static final int MAX_BATCH_BYTES = 2 << 20;
     private static final int MAX_BATCH_OPS = 2_000;
     /** Beyond this much output not yet seen flushed, a write waits for the flush. */
-    static final int MAX_UNCONFIRMED_BYTES = 64 << 20;
+    static final int MAX_UNCONFIRMED_BYTES = 16 << 20;
     private static final Duration CONFIRM_WHEN_IDLE = Duration.ofMillis(50);
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 

@@ -1,6 +1,7 @@
 package io.vmo.daemon.web;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -44,7 +45,7 @@ public final class HttpServer implements AutoCloseable {
      * At most this much queued per connection before its cursors pause (a slow viewer's whole cost in the
      * daemon); they go on once it is down to the low mark.
      */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 512 << 10);
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
@@ -77,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
                     .group(group)
                     .channel(NioServerSocketChannel.class)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childOption(ChannelOption.ALLOCATOR, new SharedArraysAllocator(ByteBufAllocator.DEFAULT))
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +86,7 @@ class CursorTest {
 
     private Cursor cursor(JobLog log, long position, FakeViewer viewer, List<Cursor> finished) {
         Executor inline = Runnable::run; // the "store" answers at once, on the caller
-        return new Cursor(job, log, position, viewer, this::page, inline, new Semaphore(1), finished::add);
+        return new Cursor(job, log, position, viewer, this::page, inline, finished::add);
     }
 
     private static List<Long> seqs(long from, long to) {
@@ -226,7 +225,7 @@ class CursorTest {
             }
             return LongStream.rangeClosed(after + 1, upTo).mapToObj(s -> new Chunk(job, s, LogStream.STDOUT,
                     Instant.now(), new byte[1])).toList();
-        }, later::add, new Semaphore(1), c -> { });
+        }, later::add, c -> { });
         cursor.wake();
         viewer.runAll();
         later.removeFirst().run(); // the page read: fails
