@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a client gives make — {@code vmo run PROJECT TARGET -- NAME=value} — reaches recipes exactly as given, and
- * cannot change how make itself runs.
+ * cannot change how make itself runs; what the system could not pass on is refused before anything starts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedPostgres.Resolver.class)
@@ -53,6 +53,9 @@ class MakeArgumentsIT {
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase());
         project = daemon.addProject("lit", MAKEFILE);
         Files.writeString(project.resolve("other.mk"), "$(shell touch loaded-other.mk)\n");
+        // A VM to address; nothing listens there, and nothing may try to connect.
+        Path ssh = Files.createDirectories(daemon.home().resolve(".ssh"));
+        Files.writeString(ssh.resolve("config"), "Host far\n  HostName 127.0.0.1\n  Port 1\n");
     }
 
     @AfterAll
@@ -145,6 +148,28 @@ class MakeArgumentsIT {
         assertThat(cli.err()).startsWith("vmo: variable MAKEFLAGS is make's own and refused: it holds make's options")
                 .hasLineCount(1);
         assertThat(cli.out()).isEmpty();
+    }
+
+    /**
+     * Arguments the system would not take (Linux: 128 KiB per argument) are refused as a request, the same way in
+     * a terminal or not, and before any connection for a remote command. Before, a plain job failed to start
+     * (spawn-failed) and an interactive one started and failed; a remote one started and failed either way.
+     */
+    @Test
+    void oversizedArgumentsAreRefusedTheSameWayInATerminalOrNot() throws Exception {
+        List<String> before = jobIds();
+        String huge = "a".repeat(1_000_000);
+        for (var request : List.of(new Request.ExecuteCommand("h", "lit", huge, List.of()),
+                new Request.ExecuteCommand("h", "lit", "show", List.of("X=" + huge)),
+                Request.ExecuteCommand.remote("h", "far", List.of("echo", huge)))) {
+            Response.ErrorReply plain = refusal(request);
+            Response.ErrorReply interactive = refusal(request.interactive(null, null));
+            assertThat(plain.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(plain.message()).matches("the (target and its|command's) arguments are 100000\\d bytes .*")
+                    .contains("at most 16384").hasSizeLessThan(300);
+            assertThat(interactive).isEqualTo(plain);
+        }
+        assertThat(jobIds()).as("no job was recorded").isEqualTo(before);
     }
 
     private Response.ErrorReply refusal(Request request) throws Exception {

@@ -11,12 +11,16 @@ import java.util.List;
  * says. Targets and arguments that start with {@code -} are refused (and {@code --} ends make's options anyway), and
  * so is any NUL or line break. An argument with {@code =} is a variable assignment {@code NAME=value}, which
  * recipes receive literally and which cannot change make itself ({@link MakeVariable}); any other argument is a
- * further target.
+ * further target. All of it together is at most {@link ArgvLimit#MAX_BYTES}.
  */
 public record MakeCommand(Project project, String target, List<String> args) {
 
     public MakeCommand {
         args = List.copyOf(args);
+        List<String> all = new ArrayList<>(args.size() + 1);
+        all.add(target);
+        all.addAll(args);
+        ArgvLimit.check("the target and its arguments", all);
         checkTarget(target, "target");
         for (String arg : args) {
             if (arg.indexOf('=') < 0) {

@@ -133,6 +133,23 @@ class MakeCommandTest {
     }
 
     @Test
+    void theTargetAndItsArgumentsTogetherAreAtMost16KiB() {
+        String half = "V=" + "a".repeat(ArgvLimit.MAX_BYTES / 2 - "V=".length());
+        assertThatCode(() -> new MakeCommand(project, "t", List.of(half, "W=" + half.substring(3))))
+                .as("exactly the limit").doesNotThrowAnyException();
+        for (var command : List.<Runnable>of(
+                () -> new MakeCommand(project, "t", List.of(half, half)),
+                () -> new MakeCommand(project, "a".repeat(1 << 20), List.of()),
+                () -> new MakeCommand(project, "t", List.of("V=" + "é".repeat(ArgvLimit.MAX_BYTES / 2))))) {
+            assertThatThrownBy(command::run).isInstanceOfSatisfying(VmoException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                assertThat(e.getMessage()).startsWith("the target and its arguments are ")
+                        .contains("at most 16384").hasSizeLessThan(300);
+            });
+        }
+    }
+
+    @Test
     void messagesShowAtMost80CharactersOfAnArgument() {
         assertThatThrownBy(() -> new MakeCommand(project, "-" + "x".repeat(10_000), List.of()))
                 .hasMessageContaining("(10001 characters)").message().hasSizeLessThan(300);
