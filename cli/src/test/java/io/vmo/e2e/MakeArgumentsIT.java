@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,11 +46,15 @@ class MakeArgumentsIT {
             "é ü 日本 🙂", "$(X0)", "");
 
     final Codec codec = new Codec();
+    SharedPostgres postgres;
+    Path tmp;
     TestDaemon daemon;
     Path project;
 
     @BeforeAll
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        this.postgres = postgres;
+        this.tmp = tmp;
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase());
         project = daemon.addProject("lit", MAKEFILE);
         Files.writeString(project.resolve("other.mk"), "$(shell touch loaded-other.mk)\n");
@@ -170,6 +175,20 @@ class MakeArgumentsIT {
             assertThat(interactive).isEqualTo(plain);
         }
         assertThat(jobIds()).as("no job was recorded").isEqualTo(before);
+    }
+
+    /** The JVM hands a child its arguments in the locale's charset: without UTF-8, é would reach make as "?". */
+    @Test
+    void aLocaleThatWouldAlterAValueIsNamedInsteadOfRunning() throws Exception {
+        try (TestDaemon posix = TestDaemon.start(tmp.resolve("posix-home"), postgres.newDatabase(),
+                Map.of("LANG", "C", "LC_ALL", "C"))) {
+            posix.register("lit", project);
+            Vmo.Result result = posix.run("run", "lit", "show", "--", "NAMES=X0", "X0=é");
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err()).contains("locale (US-ASCII)").contains("LANG=C.UTF-8");
+            assertThat(posix.run("run", "lit", "show", "--", "NAMES=X0", "X0=plain").out())
+                    .isEqualTo(printed(List.of("plain"), "\n"));
+        }
     }
 
     private Response.ErrorReply refusal(Request request) throws Exception {

@@ -3,6 +3,8 @@ package io.vmo.daemon.job;
 import io.vmo.daemon.catalog.Project;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.VmoException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +16,12 @@ import java.util.List;
  * further target. All of it together is at most {@link ArgvLimit#MAX_BYTES}.
  */
 public record MakeCommand(Project project, String target, List<String> args) {
+
+    /**
+     * How the JVM encodes a child's arguments: the locale's charset ({@code sun.jnu.encoding}). In a locale
+     * without UTF-8 (e.g. POSIX) it turns every character it cannot encode into {@code ?}.
+     */
+    private static final Charset ARGV_CHARSET = argvCharset();
 
     public MakeCommand {
         args = List.copyOf(args);
@@ -29,6 +37,7 @@ public record MakeCommand(Project project, String target, List<String> args) {
                 MakeVariable.parse(arg);
             }
         }
+        all.forEach(arg -> checkEncodable(arg, ARGV_CHARSET));
     }
 
     public List<String> argv() {
@@ -57,6 +66,16 @@ public record MakeCommand(Project project, String target, List<String> args) {
         }
     }
 
+    /** Refuses what the JVM would hand make altered; package-private for tests of other charsets. */
+    static void checkEncodable(String arg, Charset charset) {
+        CharsetEncoder encoder = charset.newEncoder();
+        if (!encoder.canEncode(arg)) {
+            throw invalid("\"" + printable(arg) + "\" has characters that the daemon's locale (" + charset.name()
+                    + ") cannot pass to make unchanged; start the daemon in a UTF-8 locale (e.g. LANG=C.UTF-8),"
+                    + " or use only ASCII");
+        }
+    }
+
     private static boolean hasLineBreakOrNul(String s) {
         return s.indexOf('\0') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
     }
@@ -69,6 +88,14 @@ public record MakeCommand(Project project, String target, List<String> args) {
             shown = s.substring(0, cut) + "… (" + s.length() + " characters)";
         }
         return shown.replace("\0", "\\0").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    private static Charset argvCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", System.getProperty("native.encoding")));
+        } catch (RuntimeException unknown) {
+            return Charset.defaultCharset();
+        }
     }
 
     private static VmoException invalid(String message) {

@@ -150,6 +150,17 @@ class MakeCommandTest {
     }
 
     @Test
+    void refusesWhatTheLocaleCannotPassUnchanged() {
+        assertThatThrownBy(() -> MakeCommand.checkEncodable("X=é", StandardCharsets.US_ASCII))
+                .isInstanceOfSatisfying(VmoException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+                    assertThat(e.getMessage()).contains("X=é").contains("US-ASCII").contains("UTF-8");
+                });
+        assertThatCode(() -> MakeCommand.checkEncodable("X=é 日本 🙂", StandardCharsets.UTF_8))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void messagesShowAtMost80CharactersOfAnArgument() {
         assertThatThrownBy(() -> new MakeCommand(project, "-" + "x".repeat(10_000), List.of()))
                 .hasMessageContaining("(10001 characters)").message().hasSizeLessThan(300);
