@@ -13,7 +13,8 @@ import java.util.List;
  * says. Targets and arguments that start with {@code -} are refused (and {@code --} ends make's options anyway), and
  * so is any NUL or line break. An argument with {@code =} is a variable assignment {@code NAME=value}, which
  * recipes receive literally and which cannot change make itself ({@link MakeVariable}); any other argument is a
- * further target. All of it together is at most {@link ArgvLimit#MAX_BYTES}.
+ * further target. All of it together is at most {@link ArgvLimit#MAX_BYTES}, and none of it may hold characters
+ * the daemon's locale would pass on altered.
  */
 public record MakeCommand(Project project, String target, List<String> args) {
 
@@ -98,7 +99,7 @@ public record MakeCommand(Project project, String target, List<String> args) {
         }
     }
 
-    private static VmoException invalid(String message) {
+    static VmoException invalid(String message) {
         return new VmoException(ErrorCode.INVALID_ARGUMENT, message);
     }
 }

@@ -1,9 +1,9 @@
 package io.vmo.daemon.job;
 
+import static io.vmo.daemon.job.MakeCommand.invalid;
+import static io.vmo.daemon.job.MakeCommand.printable;
 import static java.util.Map.entry;
 
-import io.vmo.protocol.ErrorCode;
-import io.vmo.protocol.VmoException;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -74,12 +74,12 @@ record MakeVariable(String name, String value) {
         String name = arg.substring(0, eq);
         String value = arg.substring(eq + 1);
         if (name.startsWith(".")) {
-            throw invalid("variable " + MakeCommand.printable(name) + " is one of make's special variables (names"
+            throw invalid("variable " + printable(name) + " is one of make's special variables (names"
                     + " starting with \".\", such as .SHELLFLAGS or .DEFAULT_GOAL, change how make works); vmo"
                     + " refuses them");
         }
         if (!NAME.matcher(name).matches()) {
-            throw invalid("argument \"" + MakeCommand.printable(arg) + "\" is not a make variable assignment: use"
+            throw invalid("argument \"" + printable(arg) + "\" is not a make variable assignment: use"
                     + " NAME=value, where NAME starts with a letter or _ and has only letters, digits and _");
         }
         String refusal = refusal(name);
@@ -124,9 +124,5 @@ record MakeVariable(String name, String value) {
     /** C's isspace in the C locale: what make skips after the {@code =}. */
     private static boolean isCSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
-    }
-
-    private static VmoException invalid(String message) {
-        return new VmoException(ErrorCode.INVALID_ARGUMENT, message);
     }
 }
