@@ -122,6 +122,7 @@ public final class JobManager implements AutoCloseable {
     /** Recorded at once; connecting happens on the job's own thread, and a failure to connect fails the job. */
     private JobInfo executeRemote(Request.ExecuteCommand request) {
         VmInfo vm = vms.vm(request.vm());
+        ArgvLimit.check("the command's arguments", request.command());
         if (request.command().stream().anyMatch(arg -> arg.indexOf('\0') >= 0)) {
             throw new VmoException(ErrorCode.INVALID_ARGUMENT, "a remote command argument contains NUL, which no"
                     + " program can receive; remove it");
