@@ -191,6 +191,17 @@ class MakeArgumentsIT {
         }
     }
 
+    @Test
+    void theMakeThatStartedTheDaemonDoesNotReachJobs() throws Exception {
+        // As under `make run`: the daemon inherits the outer make's options, level and command-line variables.
+        try (TestDaemon nested = TestDaemon.start(tmp.resolve("nested-home"), postgres.newDatabase(),
+                Map.of("MAKEFLAGS", "n -- NAMES=X0 X0=inherited", "MFLAGS", "-n", "MAKELEVEL", "1"))) {
+            nested.register("lit", project);
+            assertThat(nested.run("run", "lit", "quiet").out()).isEqualTo("quiet\n"); // not `echo quiet`: no dry run
+            assertThat(nested.run("run", "lit", "show").out()).doesNotContain("X0"); // NAMES not set
+        }
+    }
+
     private Response.ErrorReply refusal(Request request) throws Exception {
         try (RawSocket socket = RawSocket.connect(daemon)) {
             String reply = socket.send(codec.encode(request)).next();

@@ -12,7 +12,7 @@ import java.util.Map;
  * without gaps. Until then the tail's chunks are the same arrays the event writer holds, so they cost nothing of
  * their own. Once on disk, an event stays only while a reader still needs it, and only while the tail holds at
  * most {@link #TAIL_BYTES}: a job nobody watches, or whose viewers keep up, keeps almost nothing (50 jobs × 1 MB/s
- * each kept a full tail, 50 MiB, while they kept one regardless).
+ * each kept a full tail, 200 MiB, while they kept one regardless).
  *
  * <p>Its lock is held only to add or look up references, never across a wait: the job's pump appends under it,
  * and cursors read under it on the network threads.
@@ -20,10 +20,12 @@ import java.util.Map;
 final class JobLog {
 
     /**
-     * Enough for a viewer that keeps up to be served from memory (a flood's 100 MB/s for 10 ms); one that falls
-     * further behind reads pages, shared with other viewers as far behind ({@link SharedPages}).
+     * Enough for a viewer that keeps up to be served from memory, even when it falls back a little during a flood
+     * (100 MB/s for 40 ms); one that falls further behind reads pages, shared with other viewers as far behind
+     * ({@link SharedPages}). With 1 MiB, a paced viewer of a flood fell off the tail and onto store reads and
+     * ended 1.6 s behind the job (ViewersIT).
      */
-    static final long TAIL_BYTES = 1 << 20;
+    static final long TAIL_BYTES = 4 << 20;
 
     /** What a reader finds after its position. */
     sealed interface Read permits Events, Behind, UpToDate, Ended {}

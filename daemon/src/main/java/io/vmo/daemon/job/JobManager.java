@@ -95,8 +95,7 @@ public final class JobManager implements AutoCloseable {
                 || settings.get().isInteractive(project.alias(), request.target());
         failIfStoreDown();
         UUID id = UUID.randomUUID();
-        // Marks every process of the job, so that a daemon starting after a crash can tell them (OrphanReaper).
-        Map<String, String> env = Map.of(OrphanReaper.JOB_ID_VARIABLE, id.toString());
+        Map<String, String> env = JobEnvironment.of(System.getenv(), id);
         JobProcess process;
         Long pid;
         try {

@@ -23,7 +23,7 @@ final class LocalProcess implements JobProcess {
     }
 
     /**
-     * Runs argv (no shell) in dir, with {@code env} added to the daemon's environment and stdin from /dev/null
+     * Runs argv (no shell) in dir, with the environment {@code env} (all of it) and stdin from /dev/null
      * so nothing waits for input no one can give.
      */
     static LocalProcess start(List<String> argv, Path dir, Map<String, String> env) throws IOException {
@@ -32,6 +32,7 @@ final class LocalProcess implements JobProcess {
         command.add("setsid");
         command.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
         builder.environment().putAll(env);
         Process process = builder
                 .directory(dir.toFile())

@@ -8,7 +8,7 @@ import java.util.Map;
 /** Starts a local command in a pseudo-terminal of its own (the terminal package's {@code PtyLauncher}). */
 @FunctionalInterface
 public interface TerminalLauncher {
-    /** Starts argv in dir with {@code env} added to the daemon's environment. */
+    /** Starts argv in dir with the environment {@code env} (all of it; the terminal adds TERM). */
     TerminalProcess start(List<String> argv, Path dir, TerminalSize size, Map<String, String> env)
             throws IOException;
 }

@@ -37,6 +37,12 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
     /** Beyond this much output not yet seen flushed, a write waits for the flush. */
     static final int MAX_UNCONFIRMED_BYTES = 16 << 20;
     private static final Duration CONFIRM_WHEN_IDLE = Duration.ofMillis(50);
+    /**
+     * How long a write waits for more once output trickles in. A line reaches the writer and the viewers' cursors
+     * at the same moment; writing it at once put the writer, a PostgreSQL backend and the delivery on two cores
+     * together, and the delivery waited (bench, latency phase). A flood never waits: its queue is never empty.
+     */
+    private static final long LINGER_NANOS = Duration.ofMillis(3).toNanos();
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
     private sealed interface Op permits Append, End, Barrier, Stop {}
@@ -138,8 +144,10 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
                 if (first != null) { // else: quiet for a moment; an empty batch makes what is unconfirmed durable
                     batch.add(first);
                     int bytes = 0;
+                    long lingerUntil = System.nanoTime() + LINGER_NANOS;
                     Op next;
-                    while (batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES && (next = queue.poll()) != null) {
+                    while (batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES
+                            && (next = nextOp(lingerUntil)) != null) {
                         batch.add(next);
                         if (next instanceof Append a) {
                             bytes += a.chunk().data().length;
@@ -158,6 +166,16 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** The next op queued, waiting for one until {@code lingerUntil}. */
+    private Op nextOp(long lingerUntil) throws InterruptedException {
+        Op next = queue.poll();
+        if (next != null) {
+            return next;
+        }
+        long left = lingerUntil - System.nanoTime();
+        return left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
     }
 
     /**

@@ -46,13 +46,12 @@ public final class PtyLauncher implements TerminalLauncher {
     }
 
     @Override
-    public TerminalProcess start(List<String> argv, Path dir, TerminalSize size, Map<String, String> extraEnv)
+    public TerminalProcess start(List<String> argv, Path dir, TerminalSize size, Map<String, String> environment)
             throws IOException {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", SIZE_THEN_EXEC, "vmo",
                 Integer.toString(size.cols()), Integer.toString(size.rows())));
         command.addAll(argv);
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.putAll(extraEnv);
+        Map<String, String> env = new HashMap<>(environment);
         env.put("TERM", TERM);
         // The daemon's own terminal size, if it was started from one, is not this terminal's.
         env.remove("COLUMNS");
