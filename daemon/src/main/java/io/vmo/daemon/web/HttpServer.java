@@ -63,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
+        SharedEncodings encodings = new SharedEncodings(codec);
         RequestHandler requests = new RequestHandler(jobs, catalog);
         RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses);
         WebUi ui = new WebUi(sessions);
@@ -91,7 +92,7 @@ public final class HttpServer implements AutoCloseable {
                                     ui,
                                     rest,
                                     new MessageAssembler(),
-                                    new WebSocketSession(codec, requests, jobs, executor));
+                                    new WebSocketSession(codec, encodings, requests, jobs, executor));
                         }
                     })
                     .bind(listen)

@@ -36,6 +36,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     static final long MAX_PENDING_BYTES = 16L << 20;
 
     private final Codec codec;
+    private final SharedEncodings encodings;
     private final RequestHandler handler;
     private final JobManager jobs;
     private final ExecutorService executor;
@@ -49,8 +50,10 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     /** Whether the client opened the connection with {@link LogFrame#SUBPROTOCOL}: output as binary frames. */
     private volatile boolean binaryOutput;
 
-    WebSocketSession(Codec codec, RequestHandler handler, JobManager jobs, ExecutorService executor) {
+    WebSocketSession(Codec codec, SharedEncodings encodings, RequestHandler handler, JobManager jobs,
+            ExecutorService executor) {
         this.codec = codec;
+        this.encodings = encodings;
         this.handler = handler;
         this.jobs = jobs;
         this.executor = executor;
@@ -133,10 +136,13 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     }
 
     private Object frame(Response message) {
-        if (binaryOutput && message instanceof Response.JobLog log) {
-            // The output's bytes go out as they are, behind a small header: no decoding, escaping or copying.
-            return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
-                    Unpooled.wrappedBuffer(LogFrame.header(log)), Unpooled.wrappedBuffer(log.data())));
+        if (message instanceof Response.JobLog log) {
+            if (binaryOutput) {
+                // The output's bytes go out as they are, behind a small header: no decoding, escaping or copying.
+                return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(
+                        Unpooled.wrappedBuffer(LogFrame.header(log)), Unpooled.wrappedBuffer(log.data())));
+            }
+            return new TextWebSocketFrame(Unpooled.wrappedBuffer(encodings.json(log)));
         }
         return new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.encodeBytes(message)));
     }
