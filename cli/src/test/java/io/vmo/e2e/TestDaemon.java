@@ -36,13 +36,15 @@ public final class TestDaemon implements AutoCloseable {
     private final String databaseUrl;
     private final List<String> extraArgs;
     private final Map<String, String> env;
+    private final String umask;
     private Process process;
     private String address;
 
-    private TestDaemon(Path home, String databaseUrl, Map<String, String> env, List<String> extraArgs) {
+    private TestDaemon(Path home, String databaseUrl, Map<String, String> env, String umask, List<String> extraArgs) {
         this.home = home;
         this.databaseUrl = databaseUrl;
         this.env = env;
+        this.umask = umask;
         this.extraArgs = extraArgs;
     }
 
@@ -57,7 +59,13 @@ public final class TestDaemon implements AutoCloseable {
      */
     public static TestDaemon start(Path home, String databaseUrl, Map<String, String> env, String... extraArgs)
             throws IOException {
-        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, List.of(extraArgs));
+        return startWithUmask(null, home, databaseUrl, env, extraArgs);
+    }
+
+    /** As {@link #start(Path, String, Map, String...)}, the daemon started under this umask (null: the tests'). */
+    public static TestDaemon startWithUmask(String umask, Path home, String databaseUrl, Map<String, String> env,
+            String... extraArgs) throws IOException {
+        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, umask, List.of(extraArgs));
         daemon.start();
         return daemon;
     }
@@ -74,6 +82,9 @@ public final class TestDaemon implements AutoCloseable {
         command.environment().remove("SSH_AUTH_SOCK");
         command.environment().remove("SSH_AGENT_PID");
         command.environment().putAll(env);
+        if (umask != null) {
+            command.command().addAll(0, List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
+        }
         process = command
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
