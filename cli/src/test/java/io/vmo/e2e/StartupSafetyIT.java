@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the daemon makes of its files and its address when it starts: under {@code umask 000} everything it creates
- * is still its user's only, and the pty4j library it loads is its own unmodified copy.
+ * is still its user's only, the pty4j library it loads is its own unmodified copy, and a token file others can
+ * read stops it.
  */
 @ExtendWith(SharedPostgres.Resolver.class)
 class StartupSafetyIT {
@@ -86,6 +88,23 @@ class StartupSafetyIT {
             daemon.addProject("vm", "hello:\n\t@echo hello from a terminal\n");
             runInATerminal(daemon);
         }
+    }
+
+    @Test
+    void aTokenFileOthersCanReadStopsTheDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        Path home = tmp.resolve("home");
+        Path token = Files.createDirectories(home.resolve(".config/vmo")).resolve("token");
+        Files.writeString(token, "a-token-others-have-read\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+
+        var result = Vmo.run(Vmo.command(home, Map.of(), List.of("daemon", "--listen", "127.0.0.1:0",
+                "--database-url", postgres.newDatabase())), Duration.ofSeconds(60));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.err()).contains("the token file " + token + " is open to other users (mode 0644)")
+                .contains("`chmod 600 " + token + "`");
+        assertThat(result.out()).doesNotContain("listening");
+        assertThat(Files.readString(token)).as("left as it was").isEqualTo("a-token-others-have-read\n");
     }
 
     /** An interactive job, which needs JNA and pty4j's library loaded. */

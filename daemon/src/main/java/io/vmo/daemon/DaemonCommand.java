@@ -1,6 +1,6 @@
 package io.vmo.daemon;
 
-import io.vmo.daemon.store.StoreException;
+import io.vmo.protocol.VmoException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ public final class DaemonCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
-        } catch (StoreException e) {
+        } catch (VmoException e) { // the store cannot be used, or a file is open to others
             System.err.println("vmo daemon: " + e.getMessage());
             return 1;
         } catch (BindException e) {
