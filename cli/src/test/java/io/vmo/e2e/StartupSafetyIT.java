@@ -7,6 +7,10 @@ import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.Response;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -24,13 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the daemon makes of its files and its address when it starts: under {@code umask 000} everything it creates
- * is still its user's only, the pty4j library it loads is its own unmodified copy, and a token file others can
- * read stops it.
+ * is still its user's only, the pty4j library it loads is its own unmodified copy, a token file others can read
+ * stops it, and an address other machines can reach needs the operator's explicit word.
  */
 @ExtendWith(SharedPostgres.Resolver.class)
 class StartupSafetyIT {
 
     private static final String LIBPTY = "linux/x86-64/libpty.so";
+    private static final Pattern URL = Pattern.compile("http://[^ ;)]+");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -105,6 +112,42 @@ class StartupSafetyIT {
                 .contains("`chmod 600 " + token + "`");
         assertThat(result.out()).doesNotContain("listening");
         assertThat(Files.readString(token)).as("left as it was").isEqualTo("a-token-others-have-read\n");
+    }
+
+    @Test
+    void aNetworkAddressIsRefusedWithoutTheOperatorsWord(SharedPostgres postgres, @TempDir Path tmp)
+            throws Exception {
+        var result = Vmo.run(Vmo.command(tmp.resolve("home"), Map.of(), List.of("daemon", "--listen", "0.0.0.0:0",
+                "--database-url", postgres.newDatabase())), Duration.ofSeconds(60));
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).contains("--listen 0.0.0.0:0 can be reached from other machines")
+                .contains("plaintext").contains("--insecure-plaintext-on-network");
+        assertThat(result.out()).doesNotContain("listening");
+    }
+
+    @Test
+    void withTheOperatorsWordItWarnsAndPrintsUrlsThatWork(SharedPostgres postgres, @TempDir Path tmp)
+            throws Exception {
+        try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(),
+                "--listen", "0.0.0.0:0", "--insecure-plaintext-on-network")) {
+            String line = daemon.listeningLine();
+            assertThat(daemon.log()).contains("WARNING: serving PLAINTEXT HTTP to the network on 0.0.0.0:");
+            assertThat(line).doesNotContain("0:0:0:0").doesNotContain("0.0.0.0").contains("every interface");
+            List<String> urls = URL.matcher(line).results().map(java.util.regex.MatchResult::group).toList();
+            System.out.println("printed: " + line);
+            assertThat(urls.getFirst()).startsWith("http://127.0.0.1:");
+            for (String url : urls) {
+                var health = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as(url).isEqualTo(200);
+                var jobs = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/jobs"))
+                        .header("Authorization", "Bearer " + daemon.token()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(jobs.statusCode()).as(url + " " + jobs.body()).isEqualTo(200);
+            }
+            assertThat(daemon.run("jobs").exitCode()).isZero();
+        }
     }
 
     /** An interactive job, which needs JNA and pty4j's library loaded. */

@@ -39,6 +39,7 @@ public final class TestDaemon implements AutoCloseable {
     private final String umask;
     private Process process;
     private String address;
+    private String listeningLine;
 
     private TestDaemon(Path home, String databaseUrl, Map<String, String> env, String umask, List<String> extraArgs) {
         this.home = home;
@@ -72,7 +73,10 @@ public final class TestDaemon implements AutoCloseable {
 
     private void start() throws IOException {
         Files.createDirectories(home.resolve(".config/mkcli"));
-        List<String> args = new ArrayList<>(List.of("daemon", "--listen", "127.0.0.1:0", "--cancel-grace", "2"));
+        List<String> args = new ArrayList<>(List.of("daemon", "--cancel-grace", "2"));
+        if (!extraArgs.contains("--listen")) {
+            args.addAll(List.of("--listen", "127.0.0.1:0"));
+        }
         if (databaseUrl != null) {
             args.addAll(List.of("--database-url", databaseUrl));
         }
@@ -94,6 +98,7 @@ public final class TestDaemon implements AutoCloseable {
                 for (String line; (line = reader.readLine()) != null; ) {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
+                        listeningLine = line;
                         return m.group(1);
                     }
                 }
@@ -124,6 +129,11 @@ public final class TestDaemon implements AutoCloseable {
     /** host:port */
     public String address() {
         return address;
+    }
+
+    /** What the daemon printed when it started listening: the line with its URLs. */
+    public String listeningLine() {
+        return listeningLine;
     }
 
     public Path home() {
