@@ -36,13 +36,16 @@ public final class TestDaemon implements AutoCloseable {
     private final String databaseUrl;
     private final List<String> extraArgs;
     private final Map<String, String> env;
+    private final String umask;
     private Process process;
     private String address;
+    private String listeningLine;
 
-    private TestDaemon(Path home, String databaseUrl, Map<String, String> env, List<String> extraArgs) {
+    private TestDaemon(Path home, String databaseUrl, Map<String, String> env, String umask, List<String> extraArgs) {
         this.home = home;
         this.databaseUrl = databaseUrl;
         this.env = env;
+        this.umask = umask;
         this.extraArgs = extraArgs;
     }
 
@@ -57,14 +60,23 @@ public final class TestDaemon implements AutoCloseable {
      */
     public static TestDaemon start(Path home, String databaseUrl, Map<String, String> env, String... extraArgs)
             throws IOException {
-        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, List.of(extraArgs));
+        return startWithUmask(null, home, databaseUrl, env, extraArgs);
+    }
+
+    /** As {@link #start(Path, String, Map, String...)}, the daemon started under this umask (null: the tests'). */
+    public static TestDaemon startWithUmask(String umask, Path home, String databaseUrl, Map<String, String> env,
+            String... extraArgs) throws IOException {
+        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, umask, List.of(extraArgs));
         daemon.start();
         return daemon;
     }
 
     private void start() throws IOException {
         Files.createDirectories(home.resolve(".config/mkcli"));
-        List<String> args = new ArrayList<>(List.of("daemon", "--listen", "127.0.0.1:0", "--cancel-grace", "2"));
+        List<String> args = new ArrayList<>(List.of("daemon", "--cancel-grace", "2"));
+        if (!extraArgs.contains("--listen")) {
+            args.addAll(List.of("--listen", "127.0.0.1:0"));
+        }
         if (databaseUrl != null) {
             args.addAll(List.of("--database-url", databaseUrl));
         }
@@ -74,6 +86,9 @@ public final class TestDaemon implements AutoCloseable {
         command.environment().remove("SSH_AUTH_SOCK");
         command.environment().remove("SSH_AGENT_PID");
         command.environment().putAll(env);
+        if (umask != null) {
+            command.command().addAll(0, List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
+        }
         process = command
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -83,6 +98,7 @@ public final class TestDaemon implements AutoCloseable {
                 for (String line; (line = reader.readLine()) != null; ) {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
+                        listeningLine = line;
                         return m.group(1);
                     }
                 }
@@ -113,6 +129,11 @@ public final class TestDaemon implements AutoCloseable {
     /** host:port */
     public String address() {
         return address;
+    }
+
+    /** What the daemon printed when it started listening: the line with its URLs. */
+    public String listeningLine() {
+        return listeningLine;
     }
 
     public Path home() {

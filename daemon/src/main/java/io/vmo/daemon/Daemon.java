@@ -62,9 +62,16 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Config config) throws IOException, InterruptedException {
         Locations locations = config.locations();
         AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
+        // Everything the daemon keeps there is its user's only, whatever the umask (PrivateFiles).
+        Path stateDir = PrivateFiles.directory(locations.stateDir());
+        // Native code is loaded only from folders no other user can write to. JNA unpacks its own library on first
+        // use into jna.tmpdir (by default ~/.cache/JNA/temp, made with the umask's modes), so this comes before
+        // anything uses JNA; pty4j's library is unpacked by PtyLauncher.
+        System.setProperty("jna.tmpdir", PrivateFiles.directory(stateDir.resolve("jna")).toString());
+        var terminals = new PtyLauncher(stateDir.resolve("pty4j"));
         Clock clock = Clock.systemUTC();
         StoreHealth health = new StoreHealth(clock);
-        Database database = Database.open(config.databaseUrl(), locations.stateDir(), health);
+        Database database = Database.open(config.databaseUrl(), stateDir, health);
         EventWriter writer = null;
         SshExecutor ssh = null;
         JobManager jobs = null;
@@ -85,7 +92,6 @@ public final class Daemon implements AutoCloseable {
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
             var vms = new VmCatalog(settings, locations.home());
             ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
-            var terminals = new PtyLauncher(locations.stateDir().resolve("pty4j"));
             jobs = new JobManager(registry, vms, ssh, terminals, settings, store, health, writer, clock,
                     config.cancelGrace());
             Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,

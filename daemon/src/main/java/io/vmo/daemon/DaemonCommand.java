@@ -1,8 +1,13 @@
 package io.vmo.daemon;
 
-import io.vmo.daemon.store.StoreException;
+import io.vmo.protocol.VmoException;
 import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,6 +28,13 @@ public final class DaemonCommand implements Callable<Integer> {
                     + "Port 0 picks a free one.")
     String listen;
 
+    // Named so that nobody passes it by accident: it says what it costs.
+    @Option(names = "--insecure-plaintext-on-network",
+            description = "Allow a --listen address other machines can reach. There is no TLS yet: the token, login "
+                    + "links, session cookies and every job's output then cross the network unencrypted, for anyone "
+                    + "on the way to read or change. Without it only loopback addresses are accepted.")
+    boolean plaintextOnNetwork;
+
     @Option(names = "--database-url", paramLabel = "URL", defaultValue = "${env:VMO_DATABASE_URL}",
             description = "PostgreSQL to use instead of the embedded one (env VMO_DATABASE_URL), as "
                     + "postgresql://user:pass@host:5432/db or jdbc:postgresql://…")
@@ -42,6 +54,7 @@ public final class DaemonCommand implements Callable<Integer> {
         InetSocketAddress address;
         try {
             address = parseListen(listen);
+            refuseNetworkUnlessAccepted(address, plaintextOnNetwork);
         } catch (IllegalArgumentException e) {
             System.err.println("vmo daemon: " + e.getMessage());
             return 2;
@@ -53,7 +66,7 @@ public final class DaemonCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
-        } catch (StoreException e) {
+        } catch (VmoException e) { // the store cannot be used, or a file is open to others
             System.err.println("vmo daemon: " + e.getMessage());
             return 1;
         } catch (BindException e) {
@@ -66,13 +79,23 @@ public final class DaemonCommand implements Callable<Integer> {
             daemon.close();
             stopped.countDown();
         }, "vmo-shutdown"));
-        InetSocketAddress bound = daemon.address();
-        // Tests and scripts read this line to find the port when --listen asked for port 0.
-        System.out.println("vmo daemon listening on http://" + bound.getHostString() + ":" + bound.getPort()
-                + " (token in " + locations.tokenFile() + ")");
+        int port = daemon.address().getPort();
+        if (!address.getAddress().isLoopbackAddress()) {
+            System.err.println("vmo daemon: WARNING: serving PLAINTEXT HTTP to the network on "
+                    + hostLiteral(address.getAddress()) + ":" + port + " (--insecure-plaintext-on-network): the token,"
+                    + " login links, session cookies and every job's output cross it unencrypted");
+        }
+        List<String> urls = urls(address.getAddress(), port, interfaceAddresses());
+        // Tests and scripts read this line to find the port when --listen asked for port 0: the first URL is one
+        // this machine can use.
+        String everywhere = !address.getAddress().isAnyLocalAddress() ? ""
+                : urls.size() == 1 ? "every interface; "
+                : "every interface: also " + String.join(" ", urls.subList(1, urls.size())) + "; ";
+        System.out.println("vmo daemon listening on " + urls.getFirst() + " (" + everywhere + "token in "
+                + locations.tokenFile() + ")");
         // Like Jupyter: a link that signs a browser in once. The daemon's token itself never reaches a page.
-        System.out.println("web UI: http://" + bound.getHostString() + ":" + bound.getPort() + "/login?token="
-                + daemon.newLoginToken() + " (works once; `vmo ui` prints a new one)");
+        System.out.println("web UI: " + urls.getFirst() + "/login?token=" + daemon.newLoginToken()
+                + " (works once; `vmo ui` prints a new one)");
         System.out.flush();
         stopped.await();
         return 0;
@@ -105,6 +128,69 @@ public final class DaemonCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--listen \"" + listen + "\": the port must be 0 to 65535");
         }
-        return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+        var address = new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("--listen \"" + listen + "\": cannot resolve " + host);
+        }
+        return address;
+    }
+
+    /**
+     * Until the daemon speaks TLS, an address other machines can reach (any but loopback; the wildcard too) would
+     * hand them the token and every job's output in plaintext: refused unless the operator says they accept that.
+     */
+    static void refuseNetworkUnlessAccepted(InetSocketAddress address, boolean accepted) {
+        if (!address.getAddress().isLoopbackAddress() && !accepted) {
+            String shown = hostLiteral(address.getAddress()) + ":" + address.getPort();
+            throw new IllegalArgumentException("--listen " + shown + " can be reached from other machines, and the"
+                    + " daemon has no TLS yet: its token, login links, session cookies and every job's output would"
+                    + " cross the network in plaintext. Listen on loopback (127.0.0.1:" + address.getPort() + ") and"
+                    + " reach it from elsewhere through an SSH tunnel (ssh -L " + address.getPort() + ":127.0.0.1:"
+                    + address.getPort() + " THIS-HOST), or pass --insecure-plaintext-on-network to accept that");
+        }
+    }
+
+    /**
+     * URLs a client can use: the listen address's own, or for a wildcard one (0.0.0.0, ::), which no client can
+     * connect to, 127.0.0.1 first and then each IPv4 address of this machine's interfaces.
+     */
+    static List<String> urls(InetAddress listen, int port, List<InetAddress> interfaces) {
+        if (!listen.isAnyLocalAddress()) {
+            return List.of("http://" + hostLiteral(listen) + ":" + port);
+        }
+        var urls = new java.util.ArrayList<String>();
+        urls.add("http://127.0.0.1:" + port);
+        interfaces.stream()
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
+                .map(a -> "http://" + hostLiteral(a) + ":" + port)
+                .distinct()
+                .forEach(urls::add);
+        return List.copyOf(urls);
+    }
+
+    /** A URL's host: an IPv6 address in brackets ([::1], [::], else as the daemon's Host check spells it). */
+    static String hostLiteral(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            return address.isLoopbackAddress() ? "[::1]" : address.isAnyLocalAddress() ? "[::]"
+                    : "[" + address.getHostAddress().replaceAll("%.*", "") + "]";
+        }
+        return address.getHostAddress();
+    }
+
+    private static List<InetAddress> interfaceAddresses() {
+        try {
+            return NetworkInterface.networkInterfaces().filter(DaemonCommand::isUp)
+                    .flatMap(NetworkInterface::inetAddresses).toList();
+        } catch (SocketException e) {
+            return List.of(); // 127.0.0.1 is still printed
+        }
+    }
+
+    private static boolean isUp(NetworkInterface networkInterface) {
+        try {
+            return networkInterface.isUp();
+        } catch (SocketException e) {
+            return false;
+        }
     }
 }

