@@ -140,6 +140,11 @@ final class JobLog {
         return size > 0 && ring[head].seq() == 1 ? 0 : -1;
     }
 
+    /** Whether a reader at {@code afterSeq} has more to read: events, or the end. */
+    synchronized boolean hasAfter(long afterSeq) {
+        return afterSeq < lastSeq || end != null;
+    }
+
     /** The reader reads no more. */
     synchronized void leave(Object reader) {
         if (readers.remove(reader) != null) {

@@ -66,7 +66,7 @@ final class RunningJob {
             writer.append(chunk);
             log.append(chunk);
         }
-        cursors.forEach(Cursor::wake);
+        cursors.forEach(Cursor::outputArrived);
     }
 
     JobLog log() {

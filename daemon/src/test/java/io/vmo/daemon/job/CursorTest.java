@@ -120,6 +120,29 @@ class CursorTest {
     }
 
     @Test
+    void newOutputWakesOnlyACursorThatHasSentEverything() {
+        JobLog log = new JobLog(0);
+        FakeViewer viewer = new FakeViewer();
+        viewer.room = 1;
+        Cursor cursor = cursor(log, 0, viewer, new ArrayList<>());
+        log.append(chunk(1, 10));
+        cursor.wake();
+        viewer.runAll();
+        log.append(chunk(2, 10)); // the connection is full: it is the connection that wakes it
+        cursor.outputArrived();
+        assertThat(viewer.tasks).isEmpty();
+        viewer.room = 100;
+        cursor.wake();
+        viewer.runAll();
+        assertThat(viewer.seqs()).containsExactly(1L, 2L);
+        log.append(chunk(3, 10)); // it has sent everything: new output wakes it
+        cursor.outputArrived();
+        assertThat(viewer.tasks).hasSize(1);
+        viewer.runAll();
+        assertThat(viewer.seqs()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void wakesCoalesceIntoOneTurnWhileOneIsPending() {
         JobLog log = new JobLog(0);
         FakeViewer viewer = new FakeViewer();
