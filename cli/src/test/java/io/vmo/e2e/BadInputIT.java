@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -94,6 +90,28 @@ class BadInputIT {
         assertThat(ok).startsWith("HTTP/1.1 200");
     }
 
+    /** RFC 9112 §3.2: no other check may read a Host header that is ambiguous. */
+    @Test
+    void aRequestWithoutExactlyOneHostHeaderOfHostAndPortIsABadRequest() throws Exception {
+        String own = "127.0.0.1:" + port();
+        String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        for (String head : java.util.List.of(
+                "GET /api/jobs HTTP/1.1\r\nHost: " + own + " evil.example\r\n",
+                "GET /api/jobs HTTP/1.1\r\nHost: " + own + "\r\nHost: evil.example\r\n",
+                "GET /api/jobs HTTP/1.1\r\nHost: evil.example\r\nHost: " + own + "\r\n",
+                "GET /api/jobs HTTP/1.1\r\n",
+                "GET /ws HTTP/1.1\r\nHost: " + own + "\r\nHost: evil.example\r\n" + upgrade,
+                "GET /ws HTTP/1.1\r\nHost: " + own + " evil.example\r\n" + upgrade)) {
+            String response = rawHttp(head + "Authorization: Bearer " + daemon.token() + "\r\n"
+                    + (head.contains("Upgrade") ? "" : "Connection: close\r\n") + "\r\n");
+            assertThat(response).as(head).startsWith("HTTP/1.1 400").contains("\"code\":\"bad-request\"")
+                    .contains("Host");
+        }
+        assertThat(rawHttp("GET /api/jobs HTTP/1.1\r\nHost: " + own + "\r\nAuthorization: Bearer " + daemon.token()
+                + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+    }
+
     @Test
     void malformedMessagesGetAStableCodeAndTheConnectionKeepsWorking() throws Exception {
         try (RawSocket socket = RawSocket.connect(daemon)) {
@@ -150,12 +168,6 @@ class BadInputIT {
     }
 
     private String rawHttp(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return RawSocket.http(daemon.address(), request);
     }
 }

@@ -1,9 +1,15 @@
 package io.vmo.e2e;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -46,8 +52,36 @@ final class RawSocket implements AutoCloseable {
         return new RawSocket(headers, address);
     }
 
-    static RawSocket connect(TestDaemon daemon) throws java.io.IOException {
+    static RawSocket connect(TestDaemon daemon) throws IOException {
         return connect(daemon.address(), Map.of("Authorization", "Bearer " + daemon.token()));
+    }
+
+    /**
+     * A raw HTTP exchange on a plain TCP socket, for requests no HTTP client would send (two Host headers, …): what
+     * the daemon answers until it closes the connection, or within 5 s if it keeps it open (an upgrade).
+     */
+    static String http(String address, String request) throws IOException {
+        return http(address, request, Duration.ofSeconds(5));
+    }
+
+    /** As {@link #http(String, String)}, waiting at most {@code quiet} for each further byte. */
+    static String http(String address, String request, Duration quiet) throws IOException {
+        int colon = address.lastIndexOf(':');
+        try (Socket socket = new Socket(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)))) {
+            socket.setSoTimeout((int) quiet.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            var received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) > 0; ) {
+                    received.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException stillOpen) {
+                // what came so far is the answer
+            }
+            return received.toString(StandardCharsets.UTF_8);
+        }
     }
 
     RawSocket send(String text) {

@@ -9,13 +9,15 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vmo.protocol.ErrorCode;
+import io.vmo.protocol.VmoException;
 import java.util.Set;
 
 /**
  * Checks every HTTP request (the WebSocket upgrade included) before anything else sees it:
  * <ul>
- * <li>{@code Host} must name this daemon (loopback or its listen address): a page on another site whose name was
- *     pointed at 127.0.0.1 (DNS rebinding) is refused;</li>
+ * <li>{@code Host} must be one header of exactly {@code host[:port]} ({@link HostHeader}; else 400) naming this
+ *     daemon (loopback or its listen address): a page on another site whose name was pointed at 127.0.0.1 (DNS
+ *     rebinding) is refused;</li>
  * <li>{@code Origin}, when a browser sends one, must be the daemon's own: another site's page cannot drive it;</li>
  * <li>{@code /ws} and {@code /api/…} need {@code Authorization: Bearer <token>} (the CLI, scripts) or a browser
  *     session cookie from {@link BrowserSessions} (the web UI; for the socket only with an {@code Origin}, which
@@ -40,16 +42,22 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String host = request.headers().get(HttpHeaderNames.HOST);
-        if (host == null || !ownHosts.contains(hostName(host))) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "Host header \"" + host
+        HostHeader host;
+        try {
+            host = HostHeader.of(request.headers());
+        } catch (VmoException e) {
+            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, e.code(), e.getMessage());
+            return;
+        }
+        if (!ownHosts.contains(host.host())) {
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "Host header \"" + host.text()
                     + "\" does not name this daemon; connect to it as localhost or 127.0.0.1");
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        if (origin != null && !origin.equalsIgnoreCase("http://" + host)) {
+        if (origin != null && !origin.equalsIgnoreCase("http://" + host.text())) {
             refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "requests from origin " + origin
-                    + " are not allowed; only pages served by this daemon (http://" + host + ") may use it");
+                    + " are not allowed; only pages served by this daemon (http://" + host.text() + ") may use it");
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
@@ -81,10 +89,8 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
      * (7777 and 7778) do not overwrite each other's session.
      */
     static String sessionCookieName(FullHttpRequest request) {
-        String host = request.headers().get(HttpHeaderNames.HOST, "");
-        int colon = host.lastIndexOf(':');
-        String port = colon > host.lastIndexOf(']') ? host.substring(colon + 1) : "80";
-        return "vmo-session-" + (port.matches("[0-9]{1,5}") ? port : "80");
+        int port = HostHeader.of(request.headers()).port(); // the guard has checked it
+        return "vmo-session-" + (port < 0 ? 80 : port);
     }
 
     private static String sessionCookie(FullHttpRequest request) {
@@ -113,12 +119,5 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static String bearer(FullHttpRequest request) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-    }
-
-    /** "localhost:7777" → "localhost", "[::1]:7777" → "[::1]". */
-    static String hostName(String hostHeader) {
-        String h = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
-        int colon = h.lastIndexOf(':');
-        return colon > h.lastIndexOf(']') ? h.substring(0, colon) : h;
     }
 }
