@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,55 @@ class RestIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(badBody.statusCode()).isEqualTo(400);
         assertThat(badBody.body()).contains("\"code\":\"bad-json\"");
+    }
+
+    /**
+     * REST and the socket share one validation and one dispatcher: a bad parameter is the same 400 error the
+     * socket answers for the same field, never a 500 with a stack trace in the log.
+     */
+    @Test
+    void aBadParameterIsThe400ErrorTheSocketGivesForTheSameField() throws Exception {
+        Map<String, String> sameOnTheSocket = Map.of(
+                "/api/jobs?limit=5000", "{\"v\":1,\"type\":\"list-jobs\",\"limit\":5000}",
+                "/api/jobs?limit=0", "{\"v\":1,\"type\":\"list-jobs\",\"limit\":0}",
+                "/api/jobs?limit=x", "{\"v\":1,\"type\":\"list-jobs\",\"limit\":\"x\"}",
+                "/api/jobs/" + jobId + "/events?limit=5000",
+                "{\"v\":1,\"type\":\"list-events\",\"jobId\":\"" + jobId + "\",\"limit\":5000}",
+                "/api/jobs/" + jobId + "/events?since=-1",
+                "{\"v\":1,\"type\":\"list-events\",\"jobId\":\"" + jobId + "\",\"sinceSeq\":-1}");
+        try (RawSocket socket = RawSocket.connect(daemon)) {
+            for (var entry : sameOnTheSocket.entrySet()) {
+                var rest = get(entry.getKey());
+                assertThat(rest.statusCode()).as(entry.getKey() + ": " + rest.body()).isEqualTo(400);
+                assertThat(rest.body()).as(entry.getKey()).contains("\"code\":\"bad-request\"")
+                        .isEqualTo(socket.send(entry.getValue()).next());
+            }
+        }
+        var twice = get("/api/jobs?limit=1&limit=2");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(twice.body()).contains("\"code\":\"bad-request\"").contains("limit");
+        var noJobId = http.send(request("/api/jobs/cancel").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noJobId.statusCode()).isEqualTo(400);
+        assertThat(noJobId.body()).contains("\"code\":\"bad-request\"").contains("jobId");
+        assertThat(daemon.log()).as("nothing a client sends is a bug: no error, no stack trace")
+                .doesNotContain("ERROR").doesNotContain("\tat ");
+    }
+
+    /** Every read of the REST API is a request of the socket's, answered with the same data. */
+    @Test
+    void theSocketAnswersTheRestReadsToo() throws Exception {
+        try (RawSocket socket = RawSocket.connect(daemon)) {
+            String job = socket.send("{\"v\":1,\"type\":\"get-job\",\"id\":\"g\",\"jobId\":\"" + jobId + "\"}")
+                    .next();
+            assertThat(job).startsWith("{\"type\":\"job:info\"").contains("\"id\":\"g\"")
+                    .contains(get("/api/jobs/" + jobId).body());
+            String page = socket.send("{\"v\":1,\"type\":\"list-events\",\"id\":\"e\",\"jobId\":\"" + jobId
+                    + "\",\"sinceSeq\":1,\"limit\":1}").next();
+            String rest = get("/api/jobs/" + jobId + "/events?since=1&limit=1").body();
+            assertThat(page).startsWith("{\"type\":\"job:events\"").contains("\"id\":\"e\"")
+                    .contains(rest.substring(1, rest.length() - 1));
+        }
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -2,6 +2,7 @@ package io.vmo.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,12 +41,23 @@ public final class Codec {
 
     /** Decodes one message, or throws a {@link VmoException} that says what was wrong with it. */
     public Message decode(String json) {
-        JsonNode node;
         try {
-            node = mapper.readTree(json);
+            return message(mapper.readTree(json));
         } catch (JsonProcessingException e) {
             throw new VmoException(ErrorCode.BAD_JSON, "message is not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /**
+     * Decodes a message given as its fields (what a REST route makes of a request's path, query and body), exactly
+     * as the same fields sent as JSON: one validation, the same errors. Values may be text where a number is
+     * expected ({@code "limit": "5"}), as they come from a URL.
+     */
+    public Message decode(java.util.Map<String, ?> fields) {
+        return message(mapper.valueToTree(fields));
+    }
+
+    private Message message(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw new VmoException(ErrorCode.BAD_JSON, "a message must be a JSON object like {\"v\":1,\"type\":\"list-jobs\"}");
         }
@@ -80,8 +92,12 @@ public final class Codec {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new VmoException(ErrorCode.BAD_REQUEST, cause.getMessage());
         } catch (JsonProcessingException e) {
+            // Name the field: "limit": Cannot deserialize value of type `java.lang.Integer` from String "x"…
+            String field = e instanceof JsonMappingException m ? m.getPath().stream()
+                    .map(JsonMappingException.Reference::getFieldName).filter(java.util.Objects::nonNull)
+                    .collect(Collectors.joining(".")) : "";
             throw new VmoException(ErrorCode.BAD_REQUEST, "malformed " + node.path("type").asText("message") + ": "
-                    + e.getOriginalMessage());
+                    + (field.isEmpty() ? "" : "\"" + field + "\": ") + e.getOriginalMessage());
         }
     }
 

@@ -133,6 +133,34 @@ public sealed interface Request extends Message {
         }
     }
 
+    /** One job, by full id or unique prefix; replied to with {@code job:info}. */
+    record GetJob(String id, String jobId) implements Request {
+        public GetJob {
+            Fields.required(jobId, "jobId", "get-job");
+        }
+    }
+
+    /**
+     * A page of a job's stored events: up to {@code limit} (1–1000, default 1000) with {@code seq > sinceSeq};
+     * replied to with {@code job:events}. Page on with {@code sinceSeq} = the last seq received.
+     */
+    record ListEvents(String id, String jobId, long sinceSeq, Integer limit) implements Request {
+        public static final int MAX_LIMIT = 1000;
+
+        public ListEvents {
+            Fields.required(jobId, "jobId", "list-events");
+            if (sinceSeq < 0) {
+                throw new IllegalArgumentException("list-events: sinceSeq must be 0 or more (0 reads from the start)");
+            }
+            if (limit == null) {
+                limit = MAX_LIMIT;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("list-events: limit must be between 1 and " + MAX_LIMIT);
+            }
+        }
+    }
+
     /** The projects of the mkcli registry, problems included; replied to with {@code project:list}. */
     record ListProjects(String id) implements Request {}
 

@@ -63,6 +63,12 @@ public sealed interface Response extends Message {
 
     record JobList(String id, List<JobInfo> jobs) implements Response {}
 
+    /** The reply to {@code get-job}. */
+    record JobFound(String id, JobInfo job) implements Response {}
+
+    /** The reply to {@code list-events}: stored events in seq order, and the job's last seq so far. */
+    record EventPage(String id, String jobId, List<JobLog> events, long lastSeq) implements Response {}
+
     record ProjectList(String id, List<ProjectInfo> projects) implements Response {}
 
     /** {@code problem} is set (and {@code targets} empty) when make rejects the project's Makefile. */

@@ -2,10 +2,12 @@ package io.vmo.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CodecTest {
@@ -40,6 +42,25 @@ class CodecTest {
         assertThat(codec.encode(new TargetInfo("create", null, true))).contains("\"interactive\":true");
         assertThat(codec.encode(new Request.ExecuteCommand("1", "vm", "status", List.of())))
                 .doesNotContain("interactive");
+    }
+
+    /** What REST makes of a URL: the same request, the same errors as the socket's JSON. */
+    @Test
+    void fieldsDecodeExactlyAsTheSameJsonWouldTextNumbersIncluded() {
+        assertThat(codec.decode(Map.of("v", 1, "type", "list-events", "jobId", "3f2a", "sinceSeq", "4",
+                "limit", "10"))).isEqualTo(new Request.ListEvents(null, "3f2a", 4, 10));
+        Map<Map<String, Object>, String> sameAsJson = Map.of(
+                Map.of("v", 1, "type", "list-jobs", "limit", "5000"), "{\"v\":1,\"type\":\"list-jobs\",\"limit\":5000}",
+                Map.of("v", 1, "type", "list-jobs", "limit", "x"), "{\"v\":1,\"type\":\"list-jobs\",\"limit\":\"x\"}");
+        sameAsJson.forEach((fields, json) -> {
+            var fromJson = catchThrowableOfType(VmoException.class, () -> codec.decode(json));
+            assertThat(fromJson.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+            assertThat(fromJson.getMessage()).contains("limit");
+            assertThatThrownBy(() -> codec.decode(fields)).isInstanceOfSatisfying(VmoException.class, e -> {
+                assertThat(e.code()).isEqualTo(fromJson.code());
+                assertThat(e.getMessage()).isEqualTo(fromJson.getMessage());
+            });
+        });
     }
 
     @Test

@@ -67,9 +67,9 @@ public final class HttpServer implements AutoCloseable {
         RequestHandler requests = new RequestHandler(jobs, catalog);
         RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses);
         WebUi ui = new WebUi(sessions);
-        RestHandler rest = new RestHandler(jobs, catalog, health, sessions, codec, responses, executor);
+        RestHandler rest = new RestHandler(requests, health, sessions, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath("/ws")
+                .websocketPath(Routes.WEBSOCKET_PATH)
                 .checkStartsWith(false)
                 .subprotocols(LogFrame.SUBPROTOCOL)
                 .maxFramePayloadLength(MAX_FRAME_BYTES)

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.VmoException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,13 +20,18 @@ import java.util.Set;
  *     daemon (loopback or its listen address): a page on another site whose name was pointed at 127.0.0.1 (DNS
  *     rebinding) is refused;</li>
  * <li>{@code Origin}, when a browser sends one, must be the daemon's own: another site's page cannot drive it;</li>
- * <li>{@code /ws} and {@code /api/…} need {@code Authorization: Bearer <token>} (the CLI, scripts) or a browser
- *     session cookie from {@link BrowserSessions} (the web UI; for the socket only with an {@code Origin}, which
- *     every browser sends). {@code /healthz} and the UI's own files need neither: they hold no secret.</li>
+ * <li>what else a request needs is its route's {@link Routes.Access}: {@code /ws} and {@code /api/…} need
+ *     {@code Authorization: Bearer <token>} (the CLI, scripts) or a browser session cookie from
+ *     {@link BrowserSessions} (the web UI; for the socket only with an {@code Origin}, which every browser sends);
+ *     {@code /healthz} and the UI's own files need neither: they hold no secret.</li>
  * </ul>
  */
 @io.netty.channel.ChannelHandler.Sharable
 final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final String UNAUTHORIZED = "missing or wrong \"Authorization: Bearer <token>\"; the token is in"
+            + " the daemon user's $XDG_CONFIG_HOME/vmo/token (default ~/.config/vmo/token). In a browser: open the"
+            + " login link that `vmo daemon` printed, or a new one from `vmo ui`";
 
     private final AuthToken token;
     private final Set<String> ownHosts;
@@ -60,29 +66,29 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                     + " are not allowed; only pages served by this daemon (http://" + host.text() + ") may use it");
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
-        if (path.equals("/healthz") || WebUi.isUiPath(path) || token.matches(bearer(request))) {
+        Optional<Routes.Route> route = Routes.find(request.method(), request.uri()).map(Routes.Match::route);
+        Routes.Access access = route.map(Routes.Route::access).orElse(
+                WebUi.isUiPath(new QueryStringDecoder(request.uri()).path()) ? Routes.Access.PUBLIC
+                        : Routes.Access.SIGNED_IN); // unknown /api paths: sign in before learning there are none
+        String bearer = bearer(request);
+        if (access == Routes.Access.PUBLIC || token.matches(bearer)) {
             ctx.fireChannelRead(request);
             return;
         }
-        boolean browser = sessions.isSession(sessionCookie(request));
-        if (browser && path.equals(LOGIN_LINKS)) {
+        String cookie = sessionCookie(request);
+        boolean browser = sessions.isSession(cookie);
+        if (browser && access == Routes.Access.TOKEN_ONLY) {
             refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
                     "login links are made for the token's owner only: run `vmo ui` on the daemon's machine");
             return;
         }
-        if (browser && (origin != null || !path.equals("/ws"))) {
+        boolean webSocket = route.filter(r -> r.action() == Routes.Http.WEBSOCKET).isPresent();
+        if (browser && (origin != null || !webSocket)) {
             ctx.fireChannelRead(request);
             return;
         }
-        refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
-                "missing or wrong \"Authorization: Bearer <token>\"; the token is in the daemon user's"
-                        + " $XDG_CONFIG_HOME/vmo/token (default ~/.config/vmo/token). In a browser: open the"
-                        + " login link that `vmo daemon` printed, or a new one from `vmo ui`");
+        refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, UNAUTHORIZED);
     }
-
-    /** The only REST call a browser session may not make: minting login links is the token owner's. */
-    static final String LOGIN_LINKS = "/api/login-links";
 
     /**
      * Cookies do not tell ports apart: each daemon on a host names its cookie by its port, so two daemons

@@ -1,17 +1,25 @@
 package io.vmo.daemon.web;
 
 import io.vmo.daemon.catalog.Catalog;
+import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.daemon.job.TerminalSize;
 import io.vmo.protocol.ErrorCode;
+import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the daemon does for each request type; every failure becomes an {@code error} reply with the request's id. */
+/**
+ * What the daemon does for each request type, whoever asks: a WebSocket connection ({@link #handle}) or a REST
+ * route ({@link #reply}, the requests that have exactly one reply). Every failure becomes an {@code error} reply
+ * with the request's id.
+ */
 final class RequestHandler {
 
     private static final Logger log = LoggerFactory.getLogger(RequestHandler.class);
@@ -24,11 +32,10 @@ final class RequestHandler {
         this.catalog = catalog;
     }
 
-    /** May block (database, replay): called on a virtual thread. */
+    /** A connection's request; its replies and events go to the connection. May block: called on a virtual thread. */
     void handle(Request request, Subscriber client) {
         try {
             switch (request) {
-                case Request.ExecuteCommand r -> client.send(new Response.JobStarted(r.id(), jobs.execute(r)));
                 case Request.JoinJob r -> jobs.join(r.jobId(), r.sinceSeq(), client,
                         job -> client.send(new Response.JobJoined(r.id(), job)));
                 case Request.AttachJob r -> jobs.attach(r.jobId(),
@@ -41,23 +48,72 @@ final class RequestHandler {
                     jobs.leave(r.jobId(), client);
                     client.send(new Response.Ack(r.id()));
                 }
-                case Request.CancelJob r -> jobs.cancel(r.jobId()).thenAccept(done -> client.send(
-                        new Response.JobDone(r.id(), done.jobId(), done.status(), done.exitCode(), done.finishedAt())));
-                case Request.ListJobs r -> client.send(new Response.JobList(r.id(), jobs.recent(r.limit())));
-                case Request.ListProjects r -> client.send(new Response.ProjectList(r.id(), catalog.projects()));
-                case Request.ListTargets r -> client.send(catalog.targets(r.id(), r.project()));
-                case Request.ListVms r -> client.send(new Response.VmList(r.id(), catalog.vms()));
                 case Request.WatchJobs r -> {
                     jobs.watch(client);
                     client.send(new Response.Ack(r.id()));
                 }
+                default -> reply(request).thenAccept(client::send);
             }
-        } catch (VmoException e) {
-            client.send(new Response.ErrorReply(request.id(), e.code(), e.getMessage()));
         } catch (RuntimeException e) {
-            log.error("{} failed", request, e);
-            client.send(new Response.ErrorReply(request.id(), ErrorCode.INTERNAL,
-                    "internal error: " + e + "; see the daemon's log"));
+            client.send(failure(request, e));
         }
+    }
+
+    /**
+     * The one reply of a request that has one — every request a REST route can make. Never completes
+     * exceptionally: a failure is the {@code error} reply. May block: called on a virtual thread.
+     */
+    CompletableFuture<Response> reply(Request request) {
+        try {
+            CompletableFuture<Response> reply = switch (request) {
+                case Request.ExecuteCommand r -> done(new Response.JobStarted(r.id(), jobs.execute(r)));
+                case Request.CancelJob r -> jobs.cancel(r.jobId()).thenApply(done ->
+                        new Response.JobDone(r.id(), done.jobId(), done.status(), done.exitCode(), done.finishedAt()));
+                case Request.ListJobs r -> done(new Response.JobList(r.id(), jobs.recent(r.limit())));
+                case Request.GetJob r -> done(new Response.JobFound(r.id(), jobs.find(r.jobId())));
+                case Request.ListEvents r -> done(events(r));
+                case Request.ListProjects r -> done(new Response.ProjectList(r.id(), catalog.projects()));
+                case Request.ListTargets r -> done(catalog.targets(r.id(), r.project()));
+                case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
+                case Request.JoinJob r -> connectionOnly(r);
+                case Request.AttachJob r -> connectionOnly(r);
+                case Request.Stdin r -> connectionOnly(r);
+                case Request.Resize r -> connectionOnly(r);
+                case Request.LeaveJob r -> connectionOnly(r);
+                case Request.WatchJobs r -> connectionOnly(r);
+            };
+            return reply.exceptionally(e -> failure(request, e instanceof CompletionException c ? c.getCause() : e));
+        } catch (RuntimeException e) {
+            return done(failure(request, e));
+        }
+    }
+
+    /** A page of stored events after {@code sinceSeq}; page on with {@code sinceSeq} = the last seq received. */
+    private Response.EventPage events(Request.ListEvents r) {
+        JobInfo job = jobs.find(r.jobId());
+        var events = jobs.storedEvents(job.id(), r.sinceSeq(), r.limit()).stream().map(Chunk::toMessage).toList();
+        return new Response.EventPage(r.id(), job.id(), events, job.lastSeq());
+    }
+
+    /**
+     * The error reply to what failed (a request, or a description of one): the failure's code when it has one;
+     * anything else is a bug, logged with its stack trace.
+     */
+    static Response.ErrorReply failure(Object what, Throwable e) {
+        String id = what instanceof Request r ? r.id() : null;
+        if (e instanceof VmoException v) {
+            return new Response.ErrorReply(id, v.code(), v.getMessage());
+        }
+        log.error("{} failed", what, e);
+        return new Response.ErrorReply(id, ErrorCode.INTERNAL, "internal error: " + e + "; see the daemon's log");
+    }
+
+    private static CompletableFuture<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** These answer through the connection they came on (events, or no reply at all): no route may make them. */
+    private static CompletableFuture<Response> connectionOnly(Request request) {
+        throw new IllegalStateException(request + " is answered through its connection, by handle()");
     }
 }

@@ -3,32 +3,29 @@ package io.vmo.daemon.web;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.vmo.daemon.catalog.Catalog;
-import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
-import io.vmo.protocol.JobInfo;
+import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The REST API: reads that mirror the socket's, for scripts and curl. Each request runs on a virtual thread
- * (they wait on the database), never on a network thread.
+ * The REST API, for scripts and curl: each route of {@link Routes} becomes the protocol request it names and goes
+ * to the same {@link RequestHandler} as the socket's, so both validate and answer alike; only the shape of the
+ * body differs. Each request runs on a virtual thread (they wait on the database), never on a network thread.
  */
 @io.netty.channel.ChannelHandler.Sharable
 final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    /** Bodies returned by the REST API: named records rather than bare arrays, so fields can be added later. */
     /**
      * {@code /healthz}: {@code status} "ok" and {@code store} "ok" (HTTP 200) only while the store accepts writes;
      * else "unavailable"/"down" with the {@code problem} and since when (HTTP 503).
@@ -36,38 +33,21 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Health(String status, String store, String problem, java.time.Instant since) {}
 
-    record Jobs(List<JobInfo> jobs) {}
-
-    record Events(String jobId, List<Response.JobLog> events, long lastSeq) {}
-
-    record CancelBody(String jobId) {}
-
-    record Projects(List<io.vmo.protocol.ProjectInfo> projects) {}
-
-    record Vms(List<io.vmo.protocol.VmInfo> vms) {}
-
     /** A one-time browser login, relative to the daemon's address as the client reached it. */
     record LoginLink(String path) {}
 
     record Session(boolean authenticated) {}
 
-    private static final Pattern JOB = Pattern.compile("/api/jobs/([^/]+)");
-    private static final Pattern JOB_EVENTS = Pattern.compile("/api/jobs/([^/]+)/events");
-    private static final Pattern TARGETS = Pattern.compile("/api/projects/([^/]+)/targets");
-    private static final int MAX_EVENTS = 1000;
-
-    private final JobManager jobs;
-    private final Catalog catalog;
+    private final RequestHandler requests;
     private final StoreHealth health;
     private final BrowserSessions sessions;
     private final Codec codec;
     private final HttpResponses responses;
     private final ExecutorService executor;
 
-    RestHandler(JobManager jobs, Catalog catalog, StoreHealth health, BrowserSessions sessions, Codec codec,
+    RestHandler(RequestHandler requests, StoreHealth health, BrowserSessions sessions, Codec codec,
             HttpResponses responses, ExecutorService executor) {
-        this.jobs = jobs;
-        this.catalog = catalog;
+        this.requests = requests;
         this.health = health;
         this.sessions = sessions;
         this.codec = codec;
@@ -80,94 +60,83 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         request.retain();
         executor.execute(() -> {
             try {
-                if (request.method().equals(HttpMethod.GET)
-                        && new QueryStringDecoder(request.uri()).path().equals("/healthz")) {
-                    StoreHealth.Status store = health.check();
-                    responses.json(ctx, request, store.ok() ? HttpResponseStatus.OK
-                            : HttpResponseStatus.SERVICE_UNAVAILABLE, store.ok()
-                            ? new Health("ok", "ok", null, null)
-                            : new Health("unavailable", "down", store.problem(), store.since()));
-                    return;
-                }
-                Object body = route(request);
-                responses.json(ctx, request, HttpResponseStatus.OK, body);
-            } catch (VmoException e) {
-                responses.error(ctx, request, status(e.code()), e.code(), e.getMessage());
+                answer(ctx, request);
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(RestHandler.class).error("{} {} failed", request.method(),
-                        request.uri(), e);
-                responses.error(ctx, request, HttpResponseStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL,
-                        "internal error: " + e + "; see the daemon's log");
+                error(ctx, request, RequestHandler.failure(request.method() + " " + request.uri(), e));
             } finally {
                 request.release();
             }
         });
     }
 
-    private Object route(FullHttpRequest request) {
-        QueryStringDecoder query = new QueryStringDecoder(request.uri());
-        String path = query.path();
-        HttpMethod method = request.method();
-        Matcher m;
-        if (method.equals(HttpMethod.GET) && path.equals("/api/session")) {
-            return new Session(true); // the guard let it through: the caller is signed in
-        }
-        if (method.equals(HttpMethod.POST) && path.equals(RequestGuard.LOGIN_LINKS)) {
-            return new LoginLink("/login?token=" + sessions.newLoginToken());
-        }
-        if (method.equals(HttpMethod.GET) && path.equals("/api/jobs")) {
-            return new Jobs(jobs.recent(new Request.ListJobs(null, intParam(query, "limit", null)).limit()));
-        }
-        if (method.equals(HttpMethod.POST) && path.equals("/api/jobs/cancel")) {
-            CancelBody body = codec.decode(request.content().toString(StandardCharsets.UTF_8), CancelBody.class);
-            if (body.jobId() == null) {
-                throw new VmoException(ErrorCode.BAD_REQUEST, "body must be {\"jobId\": \"<job id or prefix>\"}");
+    private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
+        Routes.Match match = Routes.find(request.method(), request.uri()).orElseThrow(() -> new VmoException(
+                ErrorCode.NOT_FOUND, request.method() + " " + new QueryStringDecoder(request.uri()).path()
+                        + " is not part of the API; see docs/protocol.md (" + Routes.list() + ")"));
+        switch (match.route().action()) {
+            case Routes.Call call -> {
+                Response reply = requests.reply(request(call, match, request)).join();
+                if (reply instanceof Response.ErrorReply e) {
+                    error(ctx, request, e);
+                } else {
+                    responses.json(ctx, request, HttpResponseStatus.OK, call.body().apply(reply));
+                }
             }
-            return jobs.cancel(body.jobId()).join();
+            case Routes.Http.HEALTH -> {
+                StoreHealth.Status store = health.check();
+                responses.json(ctx, request, store.ok() ? HttpResponseStatus.OK
+                        : HttpResponseStatus.SERVICE_UNAVAILABLE, store.ok()
+                        ? new Health("ok", "ok", null, null)
+                        : new Health("unavailable", "down", store.problem(), store.since()));
+            }
+            // The guard let it through: the caller is signed in.
+            case Routes.Http.SESSION -> responses.json(ctx, request, HttpResponseStatus.OK, new Session(true));
+            case Routes.Http.LOGIN_LINK -> responses.json(ctx, request, HttpResponseStatus.OK,
+                    new LoginLink("/login?token=" + sessions.newLoginToken()));
+            case Routes.Http.WEBSOCKET -> throw new VmoException(ErrorCode.BAD_REQUEST,
+                    "/ws is the WebSocket: open it with an upgrade request");
         }
-        if (method.equals(HttpMethod.GET) && (m = JOB_EVENTS.matcher(path)).matches()) {
-            return events(m.group(1), intParam(query, "since", 0), intParam(query, "limit", MAX_EVENTS));
-        }
-        if (method.equals(HttpMethod.GET) && (m = JOB.matcher(path)).matches()) {
-            return jobs.find(m.group(1));
-        }
-        if (method.equals(HttpMethod.GET) && path.equals("/api/projects")) {
-            return new Projects(catalog.projects());
-        }
-        if (method.equals(HttpMethod.GET) && path.equals("/api/vms")) {
-            return new Vms(catalog.vms());
-        }
-        if (method.equals(HttpMethod.GET) && (m = TARGETS.matcher(path)).matches()) {
-            return catalog.targets(null, QueryStringDecoder.decodeComponent(m.group(1)));
-        }
-        throw new VmoException(ErrorCode.NOT_FOUND, method + " " + path + " is not part of the API; see"
-                + " docs/protocol.md (GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/events?since=SEQ,"
-                + " POST /api/jobs/cancel, GET /api/projects, GET /api/projects/{alias}/targets, GET /api/vms,"
-                + " GET /api/session, POST /api/login-links)");
     }
 
-    /** A page of stored events after {@code since}; page on with {@code since} = the last seq received. */
-    private Events events(String jobId, long since, int limit) {
-        if (limit < 1 || limit > MAX_EVENTS) {
-            throw new VmoException(ErrorCode.BAD_REQUEST, "limit must be between 1 and " + MAX_EVENTS);
+    /**
+     * The protocol request a call makes: its fields from the body's JSON object, the query parameters and the
+     * path, decoded exactly as the same fields sent on the socket.
+     */
+    private Request request(Routes.Call call, Routes.Match match, FullHttpRequest request) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (call.jsonBody()) {
+            fields.putAll(bodyFields(request));
         }
-        JobInfo job = jobs.find(jobId);
-        List<Response.JobLog> events = jobs.storedEvents(job.id(), since, limit).stream()
-                .map(io.vmo.daemon.job.Chunk::toMessage).toList();
-        return new Events(job.id(), events, job.lastSeq());
+        Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
+        call.query().forEach((param, field) -> {
+            List<String> values = query.get(param);
+            if (values != null && values.size() > 1) {
+                throw new VmoException(ErrorCode.BAD_REQUEST, "query parameter " + param + " is given "
+                        + values.size() + " times; give it once");
+            }
+            if (values != null) {
+                fields.put(field, values.getFirst());
+            }
+        });
+        fields.putAll(match.params());
+        fields.put("type", call.type());
+        fields.put("v", Message.VERSION);
+        return (Request) codec.decode(fields);
     }
 
-    private static Integer intParam(QueryStringDecoder query, String name, Integer fallback) {
-        List<String> values = query.parameters().get(name);
-        if (values == null || values.isEmpty()) {
-            return fallback;
+    /** The fields of the body's JSON object (JSON names are text); none for an empty body or {@code null}. */
+    private Map<String, Object> bodyFields(FullHttpRequest request) {
+        String body = request.content().toString(StandardCharsets.UTF_8);
+        Map<?, ?> object = body.isBlank() ? null : codec.decode(body, Map.class);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (object != null) {
+            object.forEach((name, value) -> fields.put(String.valueOf(name), value));
         }
-        try {
-            return Integer.parseInt(values.getFirst());
-        } catch (NumberFormatException e) {
-            throw new VmoException(ErrorCode.BAD_REQUEST, "query parameter " + name + "=" + values.getFirst()
-                    + " is not a whole number");
-        }
+        return fields;
+    }
+
+    private void error(ChannelHandlerContext ctx, FullHttpRequest request, Response.ErrorReply error) {
+        responses.error(ctx, request, status(error.code()), error.code(), error.message());
     }
 
     private static HttpResponseStatus status(ErrorCode code) {
