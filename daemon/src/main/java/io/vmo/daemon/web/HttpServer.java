@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -65,8 +66,10 @@ public final class HttpServer implements AutoCloseable {
         HttpResponses responses = new HttpResponses(codec);
         SharedEncodings encodings = new SharedEncodings(codec);
         RequestHandler requests = new RequestHandler(jobs, catalog);
-        RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses);
-        WebUi ui = new WebUi(sessions);
+        RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
+        GuessThrottle throttle = new GuessThrottle(Clock.systemUTC(), refusals);
+        RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses, throttle, refusals);
+        WebUi ui = new WebUi(sessions, throttle);
         RestHandler rest = new RestHandler(requests, health, sessions, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(Routes.WEBSOCKET_PATH)

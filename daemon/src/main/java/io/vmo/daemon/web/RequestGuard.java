@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.VmoException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +26,7 @@ import java.util.Set;
  *     {@link BrowserSessions} (the web UI; for the socket only with an {@code Origin}, which every browser sends);
  *     {@code /healthz} and the UI's own files need neither: they hold no secret.</li>
  * </ul>
+ * A wrong token or session cookie goes to the {@link GuessThrottle}; every other refusal to the {@link RefusalLog}.
  */
 @io.netty.channel.ChannelHandler.Sharable
 final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -37,33 +39,43 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Set<String> ownHosts;
     private final HttpResponses responses;
     private final BrowserSessions sessions;
+    private final GuessThrottle throttle;
+    private final RefusalLog refusals;
 
-    RequestGuard(AuthToken token, BrowserSessions sessions, Set<String> ownHosts, HttpResponses responses) {
+    RequestGuard(AuthToken token, BrowserSessions sessions, Set<String> ownHosts, HttpResponses responses,
+            GuessThrottle throttle, RefusalLog refusals) {
         super(false); // passes the request on untouched when it is allowed
         this.token = token;
         this.sessions = sessions;
         this.ownHosts = ownHosts;
         this.responses = responses;
+        this.throttle = throttle;
+        this.refusals = refusals;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (GuessThrottle.isHeld(ctx.channel())) {
+            request.release(); // pipelined behind a guess whose answer is held back: the connection closes with it
+            return;
+        }
         HostHeader host;
         try {
             host = HostHeader.of(request.headers());
         } catch (VmoException e) {
-            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, e.code(), e.getMessage());
+            refuse(ctx, request, HttpResponseStatus.BAD_REQUEST, Refusal.Reason.MALFORMED_HOST, e.getMessage());
             return;
         }
         if (!ownHosts.contains(host.host())) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "Host header \"" + host.text()
-                    + "\" does not name this daemon; connect to it as localhost or 127.0.0.1");
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, Refusal.Reason.FOREIGN_HOST, "Host header \""
+                    + host.text() + "\" does not name this daemon; connect to it as localhost or 127.0.0.1");
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !origin.equalsIgnoreCase("http://" + host.text())) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN, "requests from origin " + origin
-                    + " are not allowed; only pages served by this daemon (http://" + host.text() + ") may use it");
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, Refusal.Reason.FOREIGN_ORIGIN, "requests from origin "
+                    + origin + " are not allowed; only pages served by this daemon (http://" + host.text()
+                    + ") may use it");
             return;
         }
         Optional<Routes.Route> route = Routes.find(request.method(), request.uri()).map(Routes.Match::route);
@@ -71,6 +83,7 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                 WebUi.isUiPath(new QueryStringDecoder(request.uri()).path()) ? Routes.Access.PUBLIC
                         : Routes.Access.SIGNED_IN); // unknown /api paths: sign in before learning there are none
         String bearer = bearer(request);
+        // A correct token passes before any count of failures is looked at: it is never slowed down.
         if (access == Routes.Access.PUBLIC || token.matches(bearer)) {
             ctx.fireChannelRead(request);
             return;
@@ -78,7 +91,7 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
         String cookie = sessionCookie(request);
         boolean browser = sessions.isSession(cookie);
         if (browser && access == Routes.Access.TOKEN_ONLY) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, ErrorCode.FORBIDDEN,
+            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, Refusal.Reason.SESSION_NOT_ENOUGH,
                     "login links are made for the token's owner only: run `vmo ui` on the daemon's machine");
             return;
         }
@@ -87,7 +100,22 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.fireChannelRead(request);
             return;
         }
-        refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, UNAUTHORIZED);
+        if (bearer != null || (cookie != null && !browser)) {
+            throttle.refuse(ctx, request, bearer != null ? Refusal.Reason.WRONG_TOKEN : Refusal.Reason.UNKNOWN_SESSION,
+                    refusal -> responses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
+                            UNAUTHORIZED + GuessThrottle.note(refusal), refusal.delayed()));
+            request.release();
+        } else if (browser) {
+            refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, Refusal.Reason.COOKIE_WITHOUT_ORIGIN, UNAUTHORIZED);
+        } else {
+            // No credential at all is no guess, and not worth a log line: it is how the web UI learns that it
+            // must sign in.
+            try {
+                responses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, UNAUTHORIZED);
+            } finally {
+                request.release();
+            }
+        }
     }
 
     /**
@@ -113,10 +141,12 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
         return null;
     }
 
-    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ErrorCode code,
-            String message) {
+    /** Refuses a request that guessed no secret: recorded, and answered at once. */
+    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
+            Refusal.Reason reason, String message) {
         try {
-            responses.error(ctx, request, status, code, message);
+            refusals.record(ctx.channel(), request, reason, 0, Duration.ZERO);
+            responses.error(ctx, request, status, reason.code(), message);
         } finally {
             request.release();
         }

@@ -1,7 +1,6 @@
 package io.vmo.daemon.web;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -11,7 +10,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
@@ -57,12 +55,14 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Asset MISSING = new Asset(new byte[0], "");
 
     private final BrowserSessions sessions;
+    private final GuessThrottle throttle;
     private final ClassLoader loader = WebUi.class.getClassLoader();
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
-    WebUi(BrowserSessions sessions) {
+    WebUi(BrowserSessions sessions, GuessThrottle throttle) {
         super(false); // /ws and /api requests go on to the next handler untouched
         this.sessions = sessions;
+        this.throttle = throttle;
     }
 
     /** Whether a path belongs to the UI rather than to the socket, the API or the health check. */
@@ -95,10 +95,19 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** Redeems the one-time token for a session cookie and sends the browser on to the UI, token gone from its bar. */
     private void login(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
         List<String> tokens = query.parameters().get("token");
-        String session = sessions.redeem(tokens == null || tokens.isEmpty() ? null : tokens.getFirst());
+        String presented = tokens == null || tokens.isEmpty() ? null : tokens.getFirst();
+        String session = sessions.redeem(presented);
         if (session == null) {
-            send(ctx, request, text(HttpResponseStatus.UNAUTHORIZED, "This login link is unknown, expired or"
-                    + " already used (each works once). Run `vmo ui` on the daemon's machine for a new one.\n"));
+            String why = "This login link is unknown, expired or already used (each works once). Run `vmo ui` on"
+                    + " the daemon's machine for a new one.";
+            if (presented == null) {
+                send(ctx, request, text(HttpResponseStatus.UNAUTHORIZED, why + "\n")); // no token, no guess
+                return;
+            }
+            // A wrong link is a guess at a secret like a wrong token: counted, and slowed down when repeated.
+            throttle.refuse(ctx, request, Refusal.Reason.UNKNOWN_LOGIN_LINK, refusal -> send(ctx, request,
+                    HttpResponses.held(text(HttpResponseStatus.UNAUTHORIZED, why + GuessThrottle.note(refusal) + "\n"),
+                            refusal.delayed())));
             return;
         }
         DefaultCookie cookie = new DefaultCookie(RequestGuard.sessionCookieName(request), session);
@@ -165,11 +174,6 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (request.method().equals(HttpMethod.HEAD)) {
             response.content().clear();
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
-        var written = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
+        HttpResponses.send(ctx, request, response);
     }
 }

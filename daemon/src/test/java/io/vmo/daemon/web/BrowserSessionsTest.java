@@ -5,31 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class BrowserSessionsTest {
 
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    final TestClock clock = new TestClock();
     final BrowserSessions sessions = new BrowserSessions(clock);
 
     @Test
@@ -49,7 +29,7 @@ class BrowserSessionsTest {
         assertThat(sessions.isSession(null)).isFalse();
         assertThat(sessions.isSession("guess")).isFalse();
         String token = sessions.newLoginToken();
-        now.set(now.get().plus(BrowserSessions.LINK_LIFETIME).plusSeconds(1));
+        clock.advance(BrowserSessions.LINK_LIFETIME.plusSeconds(1));
         assertThat(sessions.redeem(token)).isNull();
     }
 

@@ -1,0 +1,65 @@
+package io.vmo.daemon.web;
+
+import io.vmo.protocol.ErrorCode;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One request refused at the daemon's door ({@link RequestGuard}, the login link), in the shape an audit log can
+ * store. It holds no secret: the request is its method and path without the query (a login link's token is in
+ * the query), and no header.
+ *
+ * @param at when
+ * @param peer the client's address
+ * @param request method and path, e.g. {@code GET /api/jobs}
+ * @param reason why
+ * @param failures for a failed guess at a secret ({@link Reason#guess()}), how many in a row its address has
+ *     made, this one included; else 0
+ * @param delayed how long the answer was held back; zero when answered at once
+ */
+public record Refusal(Instant at, InetAddress peer, String request, Reason reason, int failures, Duration delayed) {
+
+    public enum Reason {
+        MALFORMED_HOST(ErrorCode.BAD_REQUEST, "not exactly one Host header of host[:port]", false),
+        FOREIGN_HOST(ErrorCode.FORBIDDEN, "Host names another site", false),
+        FOREIGN_ORIGIN(ErrorCode.FORBIDDEN, "Origin is another site", false),
+        WRONG_TOKEN(ErrorCode.UNAUTHORIZED, "wrong bearer token", true),
+        UNKNOWN_SESSION(ErrorCode.UNAUTHORIZED, "unknown session cookie", true),
+        UNKNOWN_LOGIN_LINK(ErrorCode.UNAUTHORIZED, "unknown, used or expired login link", true),
+        COOKIE_WITHOUT_ORIGIN(ErrorCode.UNAUTHORIZED, "session cookie on /ws without an Origin", false),
+        SESSION_NOT_ENOUGH(ErrorCode.FORBIDDEN, "a browser session asked for what needs the token", false);
+
+        private final ErrorCode code;
+        private final String text;
+        private final boolean guess;
+
+        Reason(ErrorCode code, String text, boolean guess) {
+            this.code = code;
+            this.text = text;
+            this.guess = guess;
+        }
+
+        /** The code the client was answered with. */
+        public ErrorCode code() {
+            return code;
+        }
+
+        /** Whether this was a wrong secret: those are counted per address and slowed down ({@link GuessThrottle}). */
+        public boolean guess() {
+            return guess;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** One log line: peer, request, reason and code, and for a guess how many in a row and how long it waited. */
+    String line() {
+        return "refused " + request + " from " + peer.getHostAddress() + " (" + reason.code().code() + "): " + reason
+                + (failures == 0 ? "" : ", " + failures + " in a row from this address")
+                + (delayed.isZero() ? "" : ", answered after " + delayed.toMillis() + " ms");
+    }
+}
