@@ -101,10 +101,14 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (bearer != null || (cookie != null && !browser)) {
-            throttle.refuse(ctx, request, bearer != null ? Refusal.Reason.WRONG_TOKEN : Refusal.Reason.UNKNOWN_SESSION,
-                    refusal -> responses.error(ctx, request, HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
-                            UNAUTHORIZED + GuessThrottle.note(refusal), refusal.delayed()));
-            request.release();
+            Refusal.Reason reason = bearer != null ? Refusal.Reason.WRONG_TOKEN : Refusal.Reason.UNKNOWN_SESSION;
+            try {
+                throttle.refuse(ctx, request, reason, refusal -> responses.error(ctx, request,
+                        HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
+                        UNAUTHORIZED + GuessThrottle.note(refusal), refusal.delayed()));
+            } finally {
+                request.release(); // the throttle holds its own reference while it holds the answer back
+            }
         } else if (browser) {
             refuse(ctx, request, HttpResponseStatus.UNAUTHORIZED, Refusal.Reason.COOKIE_WITHOUT_ORIGIN, UNAUTHORIZED);
         } else {
