@@ -68,9 +68,10 @@ class OrphanReaperTest {
 
     @Test
     void stopsEveryProcessOfAJobWhoseLeaderStillRuns() throws Exception {
-        Job job = job("sleep 60 & sleep 60 & echo ready; wait");
+        Job job = job("sleep 60 & echo $!; sleep 60 & echo $!; echo ready; wait");
         List<ProcStat> all = Processes.tree(job.leader().pid());
         assertThat(all).hasSize(3);
+        started.subList(0, 2).forEach(p -> Processes.awaitProgram(p.pid(), "sleep"));
 
         String done = reaper.reap(new OrphanReaper.Orphan(job.id(), job.stamp()));
 
@@ -83,8 +84,9 @@ class OrphanReaperTest {
     void onceTheLeaderIsGoneOnlyMembersOfItsSessionMarkedWithTheJobsIdAreStopped() throws Exception {
         Job job = job("sleep 60 & echo $!; env -u " + OrphanReaper.JOB_ID_VARIABLE
                 + " sleep 60 & echo $!; echo ready; read x < go");
-        ProcStat marked = stat(started.get(0));
-        ProcStat unmarked = stat(started.get(1));
+        // Until they exec, both are copies of the shell, marked alike.
+        ProcStat marked = Processes.awaitProgram(started.get(0).pid(), "sleep");
+        ProcStat unmarked = Processes.awaitProgram(started.get(1).pid(), "sleep");
         letGo(job);
         assertThat(unmarked.session()).isEqualTo(job.leader().pid());
 

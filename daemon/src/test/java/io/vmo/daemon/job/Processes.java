@@ -22,6 +22,17 @@ final class Processes {
         return all;
     }
 
+    /** The process once it runs {@code program}: a shell's {@code cmd &} is a copy of the shell until it execs. */
+    static ProcStat awaitProgram(long pid, String program) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        ProcStat stat;
+        while (!(stat = ProcStat.read(pid).orElseThrow()).name().equals(program) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        assertThat(stat.name()).isEqualTo(program);
+        return stat;
+    }
+
     /** Whether this very process still runs: a zombie has ended, it only waits for init to collect it. */
     static boolean running(ProcStat process) {
         return ProcStat.read(process.pid())
