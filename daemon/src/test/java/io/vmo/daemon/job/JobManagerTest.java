@@ -71,6 +71,8 @@ class JobManagerTest {
     private final List<FakeTerminal> terminals = new CopyOnWriteArrayList<>();
     private final List<Map<String, String>> terminalEnvs = new CopyOnWriteArrayList<>();
     private volatile IOException terminalsFail;
+    /** The terminals' programs ignore SIGTERM, as one that traps it does. */
+    private volatile boolean terminalsIgnoreTerm;
     private final List<FakeConnection> connections = new ArrayList<>();
     private JobManager jobs;
 
@@ -123,6 +125,7 @@ class JobManagerTest {
                         throw terminalsFail;
                     }
                     FakeTerminal terminal = new FakeTerminal(size, NO_SUCH_PID);
+                    terminal.ignoresTerm = terminalsIgnoreTerm;
                     terminals.add(terminal);
                     terminalEnvs.add(env);
                     assertThat(dir).isEqualTo(project);
@@ -299,7 +302,7 @@ class JobManagerTest {
         assertThat(jobs.cancel(job.id())).as("a second cancel waits for the same end").isSameAs(canceled);
         assertThat(canceled.get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
         Processes.awaitEnded(all);
-        assertThat(notes(job)).hasSize(1).first().asString().startsWith("vmo: canceled on request: SIGTERM");
+        assertThat(notes(job)).first().asString().startsWith("vmo: canceled on request: SIGTERM");
         assertThat(jobs.cancel(job.id()).get().status()).as("the stored end of an ended job")
                 .isEqualTo(JobStatus.CANCELED);
     }
@@ -388,6 +391,44 @@ class JobManagerTest {
                 null, null));
         assertThat(job.interactive()).isTrue();
         assertThat(terminals.getFirst().sizes).containsExactly(TerminalSize.DEFAULT);
+    }
+
+    @Test
+    void aJobCanceledAsSoonAsItStartedStillGetsSigtermAndTheGraceFirst() throws Exception {
+        // A watcher hears of the start before the job's supervisor has even begun; it cancels at once.
+        List<CompletableFuture<Response.JobDone>> canceled = new CopyOnWriteArrayList<>();
+        jobs.watch(new Subscriber() {
+            @Override
+            public void send(Response message) {
+                JobInfo job = ((Response.JobUpdate) message).job();
+                if (job.status() == JobStatus.RUNNING) {
+                    canceled.add(jobs.cancel(job.id()));
+                }
+            }
+
+            @Override
+            public java.util.concurrent.Executor executor() {
+                return Runnable::run;
+            }
+
+            @Override
+            public boolean writable() {
+                return true;
+            }
+
+            @Override
+            public void write(Response message) {}
+
+            @Override
+            public void flush() {}
+        });
+        terminalsIgnoreTerm = true;
+        JobInfo job = terminalJob();
+        assertThat(canceled.getFirst().get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
+        assertThat(terminals.getFirst().signals).startsWith("TERM", "KILL");
+        assertThat(notes(job)).containsExactly(
+                "vmo: canceled on request: SIGHUP and SIGTERM to the job's processes, SIGKILL after 500 ms\n",
+                "vmo: still running after the grace period: SIGKILL\n");
     }
 
     @Test
