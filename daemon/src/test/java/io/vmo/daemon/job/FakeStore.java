@@ -4,7 +4,7 @@ import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.VmoException;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +33,7 @@ final class FakeStore implements JobRepository, StoreStatus {
     /** A job's row as {@code execute} would record it. */
     static JobRecord newJob(boolean interactive) {
         return new JobRecord(UUID.randomUUID(), "make", "demo", "build", List.of(), null,
-                List.of("make", "build"), null, null, null, java.time.Instant.now(), interactive);
+                List.of("make", "build"), null, null, null, Instant.now(), interactive);
     }
 
     @Override
@@ -103,8 +103,7 @@ final class FakeStore implements JobRepository, StoreStatus {
     @Override
     public UUID resolve(String idOrPrefix) {
         failIfDown();
-        List<UUID> ids = new ArrayList<>(jobs.keySet().stream().filter(id -> id.toString().startsWith(idOrPrefix))
-                .toList());
+        List<UUID> ids = jobs.keySet().stream().filter(id -> id.toString().startsWith(idOrPrefix)).toList();
         if (ids.size() != 1) {
             throw new VmoException(ids.isEmpty() ? ErrorCode.UNKNOWN_JOB : ErrorCode.AMBIGUOUS_JOB,
                     ids.size() + " jobs start with " + idOrPrefix);

@@ -2,6 +2,7 @@ package io.vmo.daemon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vmo.daemon.Settings;
 import io.vmo.daemon.catalog.Registry;
@@ -28,6 +29,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -229,7 +231,7 @@ class JobManagerTest {
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
         assertThat(done.exitCode()).as("make's own").isEqualTo(2);
         assertThat(jobs.recent(10)).extracting(JobInfo::id, JobInfo::status)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(job.id(), JobStatus.FAILED));
+                .containsExactly(tuple(job.id(), JobStatus.FAILED));
     }
 
     @Test
@@ -407,7 +409,7 @@ class JobManagerTest {
             }
 
             @Override
-            public java.util.concurrent.Executor executor() {
+            public Executor executor() {
                 return Runnable::run;
             }
 

@@ -1,6 +1,7 @@
 package io.vmo.daemon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.LogStream;
@@ -34,6 +35,42 @@ class ViewersTest {
     private final Map<UUID, RunningJob> running = new ConcurrentHashMap<>();
     private final Viewers viewers = new Viewers(store::events, running::get);
 
+    /** Pages that wait until the test lets the store answer, counting the reads that wait at once. */
+    private final class HeldPages implements Cursor.Pages {
+        private final CountDownLatch answer = new CountDownLatch(1);
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final Map<Integer, CompletableFuture<Void>> reached = new ConcurrentHashMap<>();
+        /** Completes once a read has returned. */
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
+
+        HeldPages() {
+            store.pages = this;
+        }
+
+        @Override
+        public List<Chunk> read(UUID id, long after, long upTo, int limit) {
+            waiting(inFlight.incrementAndGet()).complete(null);
+            try {
+                answer.await();
+                return store.stored(id, after, upTo, limit);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                inFlight.decrementAndGet();
+                answered.complete(null);
+            }
+        }
+
+        /** Completes once {@code reads} wait at once. */
+        CompletableFuture<Void> waiting(int reads) {
+            return reached.computeIfAbsent(reads, n -> new CompletableFuture<>());
+        }
+
+        void answer() {
+            answer.countDown();
+        }
+    }
+
     ViewersTest() {
         writer.onDurable((id, seq) -> {
             RunningJob job = running.get(id);
@@ -52,6 +89,14 @@ class ViewersTest {
     private RunningJob start() {
         RunningJob job = new RunningJob(FakeStore.newJob(false), writer, Clock.systemUTC());
         running.put(job.id(), job);
+        return job;
+    }
+
+    /** A running job that has written more than its tail holds, all of it stored. */
+    private RunningJob flooded() throws Exception {
+        RunningJob job = start();
+        output(job, FLOOD_EVENTS, EVENT);
+        durable();
         return job;
     }
 
@@ -111,30 +156,18 @@ class ViewersTest {
 
     @Test
     void aSlowStoreDelaysOnlyTheViewerThatReadsItAndItStillGetsEverySeqOnce() throws Exception {
-        RunningJob job = start();
-        CountDownLatch storeAnswers = new CountDownLatch(1);
-        CompletableFuture<Void> reading = new CompletableFuture<>();
-        store.pages = (id, after, upTo, limit) -> {
-            reading.complete(null);
-            try {
-                storeAnswers.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return store.stored(id, after, upTo, limit);
-        };
-        output(job, FLOOD_EVENTS, EVENT);
-        durable();
+        RunningJob job = flooded();
+        HeldPages pages = new HeldPages();
         try (FakeConnection late = new FakeConnection(); FakeConnection live = new FakeConnection()) {
             viewers.follow(job.id(), job.log(), job.log().lastSeq(), live);
             viewers.follow(job.id(), job.log(), 0, late);
-            reading.get(5, TimeUnit.SECONDS);
+            pages.waiting(1).get(5, TimeUnit.SECONDS);
             output(job, 10, EVENT); // the job and the other viewer go on meanwhile
             live.reached(FLOOD_EVENTS + 10).get(5, TimeUnit.SECONDS);
             late.settle();
             assertThat(late.seqs()).as("nothing from the tail jumps ahead of the page").isEmpty();
 
-            storeAnswers.countDown();
+            pages.answer();
             end(job);
             assertGotAllOnce(late, FLOOD_EVENTS + 10);
             assertThat(live.seqs()).containsExactlyElementsOf(seqs(FLOOD_EVENTS + 1, FLOOD_EVENTS + 10));
@@ -190,48 +223,24 @@ class ViewersTest {
 
     @Test
     void atMostAFewPagesAreReadAtOnceHoweverManyViewersAreBehind() throws Exception {
-        RunningJob job = start();
-        AtomicInteger inFlight = new AtomicInteger();
-        AtomicInteger most = new AtomicInteger();
-        CompletableFuture<Void> full = new CompletableFuture<>();
-        CompletableFuture<Void> oneMore = new CompletableFuture<>();
-        CountDownLatch storeAnswers = new CountDownLatch(1);
-        store.pages = (id, after, upTo, limit) -> {
-            int now = inFlight.incrementAndGet();
-            most.accumulateAndGet(now, Math::max);
-            if (now == Viewers.PAGE_READERS) {
-                full.complete(null);
-            } else if (now > Viewers.PAGE_READERS) {
-                oneMore.complete(null);
-            }
-            try {
-                storeAnswers.await();
-                return store.stored(id, after, upTo, limit);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            } finally {
-                inFlight.decrementAndGet();
-            }
-        };
-        output(job, FLOOD_EVENTS, EVENT);
-        durable();
+        RunningJob job = flooded();
+        HeldPages pages = new HeldPages();
         List<FakeConnection> behind = LongStream.range(0, 3 * Viewers.PAGE_READERS).mapToObj(i -> {
             FakeConnection viewer = new FakeConnection();
             viewers.follow(job.id(), job.log(), 0, viewer);
             return viewer;
         }).toList();
         try {
-            full.get(5, TimeUnit.SECONDS);
+            pages.waiting(Viewers.PAGE_READERS).get(5, TimeUnit.SECONDS);
             // Every other viewer is waiting for a reader: none gets in while they all are busy.
-            CompletableFuture<Void> extra = oneMore;
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> extra.get(200, TimeUnit.MILLISECONDS))
+            assertThatThrownBy(() -> pages.waiting(Viewers.PAGE_READERS + 1).get(200, TimeUnit.MILLISECONDS))
                     .isInstanceOf(TimeoutException.class);
-            storeAnswers.countDown();
+            pages.answer();
             end(job);
             for (FakeConnection viewer : behind) {
                 assertGotAllOnce(viewer, FLOOD_EVENTS);
             }
-            assertThat(most.get()).isEqualTo(Viewers.PAGE_READERS);
+            assertThat(pages.waiting(Viewers.PAGE_READERS + 1)).as("never more reads at once").isNotDone();
         } finally {
             behind.forEach(FakeConnection::close);
         }
@@ -288,29 +297,14 @@ class ViewersTest {
 
     @Test
     void aViewerThatLeavesWhileItsPageIsReadIsSentNothingOfIt() throws Exception {
-        RunningJob job = start();
-        CountDownLatch storeAnswers = new CountDownLatch(1);
-        CompletableFuture<Void> reading = new CompletableFuture<>();
-        CompletableFuture<Void> answered = new CompletableFuture<>();
-        store.pages = (id, after, upTo, limit) -> {
-            reading.complete(null);
-            try {
-                storeAnswers.await();
-                return store.stored(id, after, upTo, limit);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            } finally {
-                answered.complete(null);
-            }
-        };
-        output(job, FLOOD_EVENTS, EVENT);
-        durable();
+        RunningJob job = flooded();
+        HeldPages pages = new HeldPages();
         try (FakeConnection viewer = new FakeConnection()) {
             viewers.follow(job.id(), job.log(), 0, viewer);
-            reading.get(5, TimeUnit.SECONDS);
+            pages.waiting(1).get(5, TimeUnit.SECONDS);
             viewers.leave(job.id(), viewer);
-            storeAnswers.countDown();
-            answered.get(5, TimeUnit.SECONDS);
+            pages.answer();
+            pages.answered.get(5, TimeUnit.SECONDS);
             end(job);
             viewer.settle();
             assertThat(viewer.seqs()).isEmpty();
