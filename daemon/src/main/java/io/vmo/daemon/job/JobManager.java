@@ -148,6 +148,9 @@ public final class JobManager implements AutoCloseable {
                     + " recorded: " + e.getMessage() + "; check the daemon's database and try again", e);
         }
         RunningJob job = new RunningJob(record, writer, clock);
+        if (started != null) {
+            job.started(started); // it runs already: a cancel from now on signals it, before its supervisor starts too
+        }
         running.put(record.id(), job);
         announce(job.info());
         supervisor.start(job, process, () -> {

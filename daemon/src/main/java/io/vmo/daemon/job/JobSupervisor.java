@@ -60,10 +60,11 @@ final class JobSupervisor implements AutoCloseable {
         boolean broken = false;
         JobProcess process = null;
         try {
+            boolean connecting = job.process() == null; // a local process is the job's from the start
             process = start.get();
             job.started(process);
-            if (job.cancelRequested()) {
-                process.kill(); // canceled while it was still connecting
+            if (connecting && job.cancelRequested()) {
+                process.kill(); // canceled while it was still connecting: no signal has reached it
             }
             JobProcess p = process;
             LogStream output = LogStream.STDOUT;

@@ -1,0 +1,98 @@
+package io.vmo.daemon.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vmo.protocol.LogStream;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The tail: what it keeps, what it lets go of, and what it tells a reader. */
+class JobLogTest {
+
+    private static final int EVENT = 64 << 10;
+    private final UUID job = UUID.randomUUID();
+    private final JobLog log = new JobLog(0);
+
+    private Chunk chunk(long seq, int bytes) {
+        return new Chunk(job, seq, LogStream.STDOUT, Instant.now(), new byte[bytes]);
+    }
+
+    private void append(long count, int bytes) {
+        long first = log.lastSeq() + 1;
+        for (long seq = first; seq < first + count; seq++) {
+            log.append(chunk(seq, bytes));
+        }
+    }
+
+    /** Bytes from the tail's first event on. */
+    private long tailBytes() {
+        long bytes = 0;
+        for (long seq = log.beforeTail(); seq < log.lastSeq(); ) {
+            JobLog.Events events = (JobLog.Events) log.read(seq, Long.MAX_VALUE);
+            for (Chunk c : events.chunks()) {
+                bytes += c.data().length;
+                seq = c.seq();
+            }
+        }
+        return bytes;
+    }
+
+    @Test
+    void eventsMustFollowOnFromTheLast() {
+        append(3, 1);
+        assertThatThrownBy(() -> log.append(chunk(5, 1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("event 5 after 3");
+        assertThatThrownBy(() -> log.append(chunk(3, 1))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(log.lastSeq()).isEqualTo(3);
+    }
+
+    @Test
+    void onlyWhatIsOnDiskIsLetGoAndThenOnlyDownToTheTailsSize() {
+        long events = 2 * JobLog.TAIL_BYTES / EVENT;
+        append(events, EVENT);
+        assertThat(log.beforeTail()).as("nothing is durable yet: all kept").isZero();
+
+        log.durableUpTo(10);
+        assertThat(log.beforeTail()).as("only up to what is durable").isEqualTo(10);
+
+        log.durableUpTo(events);
+        assertThat(tailBytes()).isBetween(JobLog.TAIL_BYTES - EVENT + 1, JobLog.TAIL_BYTES);
+        assertThat(log.read(0, Long.MAX_VALUE)).isEqualTo(new JobLog.Behind(log.beforeTail()));
+    }
+
+    @Test
+    void aDurableReportAheadOfTheTailIsKeptForTheEventsItCovers() {
+        log.durableUpTo(5); // the writer's thread may report before the job's thread appends
+        append(2 * JobLog.TAIL_BYTES / EVENT, EVENT);
+        assertThat(log.beforeTail()).isEqualTo(5);
+    }
+
+    @Test
+    void aReadTakesAboutTheBytesAskedForButAlwaysAtLeastOneEvent() {
+        append(10, 100);
+        log.append(chunk(11, 10_000));
+        assertThat(((JobLog.Events) log.read(0, 250)).chunks()).extracting(Chunk::seq).containsExactly(1L, 2L, 3L);
+        assertThat(((JobLog.Events) log.read(10, 1)).chunks()).extracting(Chunk::seq).containsExactly(11L);
+        assertThat(log.read(11, 1)).isInstanceOf(JobLog.UpToDate.class);
+    }
+
+    @Test
+    void attachAsksTheStoreWhenTheTailDoesNotReachBackFarEnough() {
+        append(2 * JobLog.TAIL_BYTES / EVENT, EVENT);
+        log.durableUpTo(log.lastSeq());
+        assertThat(log.startCovering(JobLog.TAIL_BYTES / 2)).isPositive();
+        assertThat(log.startCovering(2 * JobLog.TAIL_BYTES)).as("ask the store").isEqualTo(-1);
+        assertThat(new JobLog(7).startCovering(1)).as("an empty tail after stored events").isEqualTo(-1);
+    }
+
+    @Test
+    void aRunningJobsLogMayStartAfterEventsAlreadyStored() {
+        JobLog resumed = new JobLog(40);
+        assertThat(resumed.beforeTail()).isEqualTo(40);
+        assertThat(resumed.read(40, 1)).isInstanceOf(JobLog.UpToDate.class);
+        resumed.append(chunk(41, 1));
+        assertThat(resumed.read(0, 1)).isEqualTo(new JobLog.Behind(40));
+    }
+}
