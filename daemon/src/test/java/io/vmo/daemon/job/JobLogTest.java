@@ -14,6 +14,8 @@ class JobLogTest {
     private static final int EVENT = 64 << 10;
     private final UUID job = UUID.randomUUID();
     private final JobLog log = new JobLog(0);
+    /** A reader that has read nothing yet: for it, the tail keeps all it may (up to its bound). */
+    private final Object behind = new Object();
 
     private Chunk chunk(long seq, int bytes) {
         return new Chunk(job, seq, LogStream.STDOUT, Instant.now(), new byte[bytes]);
@@ -29,8 +31,9 @@ class JobLogTest {
     /** Bytes from the tail's first event on. */
     private long tailBytes() {
         long bytes = 0;
+        Object probe = new Object();
         for (long seq = log.beforeTail(); seq < log.lastSeq(); ) {
-            JobLog.Events events = (JobLog.Events) log.read(seq, Long.MAX_VALUE);
+            JobLog.Events events = (JobLog.Events) log.read(probe, seq, Long.MAX_VALUE);
             for (Chunk c : events.chunks()) {
                 bytes += c.data().length;
                 seq = c.seq();
@@ -50,6 +53,7 @@ class JobLogTest {
 
     @Test
     void onlyWhatIsOnDiskIsLetGoAndThenOnlyDownToTheTailsSize() {
+        log.read(behind, 0, 1);
         long events = 2 * JobLog.TAIL_BYTES / EVENT;
         append(events, EVENT);
         assertThat(log.beforeTail()).as("nothing is durable yet: all kept").isZero();
@@ -59,7 +63,7 @@ class JobLogTest {
 
         log.durableUpTo(events);
         assertThat(tailBytes()).isBetween(JobLog.TAIL_BYTES - EVENT + 1, JobLog.TAIL_BYTES);
-        assertThat(log.read(0, Long.MAX_VALUE)).isEqualTo(new JobLog.Behind(log.beforeTail()));
+        assertThat(log.read(behind, 0, Long.MAX_VALUE)).isEqualTo(new JobLog.Behind(log.beforeTail()));
     }
 
     @Test
@@ -73,13 +77,16 @@ class JobLogTest {
     void aReadTakesAboutTheBytesAskedForButAlwaysAtLeastOneEvent() {
         append(10, 100);
         log.append(chunk(11, 10_000));
-        assertThat(((JobLog.Events) log.read(0, 250)).chunks()).extracting(Chunk::seq).containsExactly(1L, 2L, 3L);
-        assertThat(((JobLog.Events) log.read(10, 1)).chunks()).extracting(Chunk::seq).containsExactly(11L);
-        assertThat(log.read(11, 1)).isInstanceOf(JobLog.UpToDate.class);
+        assertThat(((JobLog.Events) log.read(behind, 0, 250)).chunks()).extracting(Chunk::seq)
+                .containsExactly(1L, 2L, 3L);
+        assertThat(((JobLog.Events) log.read(behind, 10, 1)).chunks()).extracting(Chunk::seq)
+                .containsExactly(11L);
+        assertThat(log.read(behind, 11, 1)).isInstanceOf(JobLog.UpToDate.class);
     }
 
     @Test
     void attachAsksTheStoreWhenTheTailDoesNotReachBackFarEnough() {
+        log.read(behind, 0, 1);
         append(2 * JobLog.TAIL_BYTES / EVENT, EVENT);
         log.durableUpTo(log.lastSeq());
         assertThat(log.startCovering(JobLog.TAIL_BYTES / 2)).isPositive();
@@ -91,8 +98,8 @@ class JobLogTest {
     void aRunningJobsLogMayStartAfterEventsAlreadyStored() {
         JobLog resumed = new JobLog(40);
         assertThat(resumed.beforeTail()).isEqualTo(40);
-        assertThat(resumed.read(40, 1)).isInstanceOf(JobLog.UpToDate.class);
+        assertThat(resumed.read(behind, 40, 1)).isInstanceOf(JobLog.UpToDate.class);
         resumed.append(chunk(41, 1));
-        assertThat(resumed.read(0, 1)).isEqualTo(new JobLog.Behind(40));
+        assertThat(resumed.read(behind, 0, 1)).isEqualTo(new JobLog.Behind(40));
     }
 }

@@ -76,7 +76,7 @@ class JobSupervisorTest {
         assertThat(text(job, LogStream.STDOUT)).isEqualTo("out 1\nout 2\n");
         assertThat(text(job, LogStream.STDERR)).isEqualTo("err 1\n");
         assertThat(store.ending(job.id())).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(JobStatus.SUCCESS));
-        assertThat(job.log().read(job.log().lastSeq(), Long.MAX_VALUE)).isEqualTo(new JobLog.Ended(done));
+        assertThat(job.log().read(this, job.log().lastSeq(), Long.MAX_VALUE)).isEqualTo(new JobLog.Ended(done));
         assertThat(process.signals).isEmpty();
         assertThat(process.releases).hasValue(1);
     }

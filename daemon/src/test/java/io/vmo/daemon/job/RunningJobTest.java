@@ -84,7 +84,7 @@ class RunningJobTest {
 
         assertThat(writer.appended).extracting(Chunk::seq)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 1020).boxed().toList());
-        assertThat(((JobLog.Events) job.log().read(0, Long.MAX_VALUE)).chunks())
+        assertThat(((JobLog.Events) job.log().read(this, 0, Long.MAX_VALUE)).chunks())
                 .containsExactlyElementsOf(writer.appended);
         assertThat(job.info().lastSeq()).isEqualTo(1020);
         assertThat(writer.appended).filteredOn(c -> c.stream() == LogStream.SYSTEM).first()
@@ -125,7 +125,7 @@ class RunningJobTest {
         assertThat(job.ended()).isTrue();
         assertThat(job.info().status()).as("the store still says running").isEqualTo(JobStatus.RUNNING);
         assertThat(job.info().finishedAt()).isNull();
-        assertThat(job.log().read(1, Long.MAX_VALUE)).isInstanceOf(JobLog.UpToDate.class);
+        assertThat(job.log().read(this, 1, Long.MAX_VALUE)).isInstanceOf(JobLog.UpToDate.class);
         assertThat(job.finished()).isNotDone();
         assertThat(persisted).isNotDone();
 
@@ -139,7 +139,7 @@ class RunningJobTest {
         assertThat(job.info().status()).isEqualTo(JobStatus.SUCCESS);
         assertThat(job.info().exitCode()).isZero();
         assertThat(job.info().finishedAt()).isEqualTo(done.finishedAt());
-        assertThat(job.log().read(1, Long.MAX_VALUE)).isEqualTo(new JobLog.Ended(done));
+        assertThat(job.log().read(this, 1, Long.MAX_VALUE)).isEqualTo(new JobLog.Ended(done));
     }
 
     @Test

@@ -225,22 +225,22 @@ class ViewersTest {
     void atMostAFewPagesAreReadAtOnceHoweverManyViewersAreBehind() throws Exception {
         RunningJob job = flooded();
         HeldPages pages = new HeldPages();
-        List<FakeConnection> behind = LongStream.range(0, 3 * Viewers.PAGE_READERS).mapToObj(i -> {
+        List<FakeConnection> behind = LongStream.range(0, 3 * SharedPages.STORE_READERS).mapToObj(i -> {
             FakeConnection viewer = new FakeConnection();
             viewers.follow(job.id(), job.log(), 0, viewer);
             return viewer;
         }).toList();
         try {
-            pages.waiting(Viewers.PAGE_READERS).get(5, TimeUnit.SECONDS);
+            pages.waiting(SharedPages.STORE_READERS).get(5, TimeUnit.SECONDS);
             // Every other viewer is waiting for a reader: none gets in while they all are busy.
-            assertThatThrownBy(() -> pages.waiting(Viewers.PAGE_READERS + 1).get(200, TimeUnit.MILLISECONDS))
+            assertThatThrownBy(() -> pages.waiting(SharedPages.STORE_READERS + 1).get(200, TimeUnit.MILLISECONDS))
                     .isInstanceOf(TimeoutException.class);
             pages.answer();
             end(job);
             for (FakeConnection viewer : behind) {
                 assertGotAllOnce(viewer, FLOOD_EVENTS);
             }
-            assertThat(pages.waiting(Viewers.PAGE_READERS + 1)).as("never more reads at once").isNotDone();
+            assertThat(pages.waiting(SharedPages.STORE_READERS + 1)).as("never more reads at once").isNotDone();
         } finally {
             behind.forEach(FakeConnection::close);
         }
