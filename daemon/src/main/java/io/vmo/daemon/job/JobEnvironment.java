@@ -15,7 +15,7 @@ final class JobEnvironment {
 
     static Map<String, String> of(Map<String, String> daemon, UUID jobId) {
         Map<String, String> env = new HashMap<>(daemon);
-        env.keySet().removeIf(name -> name.startsWith("MAKE") || name.equals("MFLAGS") || name.equals("GNUMAKEFLAGS"));
+        env.keySet().removeIf(MakeVariable::isMakeState);
         // Marks every process of the job, so that a daemon starting after a crash can tell them (OrphanReaper).
         env.put(OrphanReaper.JOB_ID_VARIABLE, jobId.toString());
         return env;

@@ -96,13 +96,21 @@ record MakeVariable(String name, String value) {
         return new MakeVariable(name, value);
     }
 
+    /**
+     * Whether make passes its own state to another make through this name (MAKEFLAGS, MAKELEVEL, MFLAGS, every
+     * MAKE…): never a client's to set, nor a job's to inherit from whoever started the daemon.
+     */
+    static boolean isMakeState(String name) {
+        return name.startsWith("MAKE") || name.equals("MFLAGS") || name.equals("GNUMAKEFLAGS");
+    }
+
     /** Why vmo refuses this (well-formed) name, to follow "variable NAME ", or null. */
     private static String refusal(String name) {
         String own = MAKES_OWN.get(name);
         if (own != null) {
             return "is make's own and refused: " + own;
         }
-        if (name.startsWith("MAKE")) {
+        if (isMakeState(name)) { // MFLAGS and GNUMAKEFLAGS have their own reasons above
             return "is refused: names starting with MAKE are make's own (MAKEFLAGS, MAKEFILES, MAKE_TERMOUT,"
                     + " MAKE_TMPDIR…)";
         }
