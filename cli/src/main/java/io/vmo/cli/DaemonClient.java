@@ -57,6 +57,14 @@ public final class DaemonClient implements AutoCloseable {
     static final long WINDOW_BYTES = 16L << 20;
     /** Units of demand (listener invocations: parts of ~16 KB and less) kept outstanding while the window is open. */
     static final int DEMAND_BATCH = 64;
+    /**
+     * How often the client sends an unsolicited pong (RFC 6455 §5.5.3: a one-way heartbeat). The daemon closes a
+     * WebSocket that neither sends anything nor takes what waits for it for a minute (30 s before its ping, 30 s
+     * after), and this client stops reading when its consumer does — a pager nobody scrolls — so it could not
+     * answer the daemon's pings then: the ping waits behind the unread output. Its sending side is free: the
+     * heartbeat says it is alive. Tests shorten it with VMO_HEARTBEAT_SECONDS, as they shorten the daemon's.
+     */
+    static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
     private final Codec codec = new Codec();
     private final BlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
@@ -65,6 +73,7 @@ public final class DaemonClient implements AutoCloseable {
     private final long windowBytes;
     private volatile ReceiveWindow window;
     private WebSocket socket;
+    private Thread heartbeat;
 
     private DaemonClient(String address) {
         this(address, WINDOW_BYTES);
@@ -109,13 +118,52 @@ public final class DaemonClient implements AutoCloseable {
             if (cause instanceof WebSocketHandshakeException h) {
                 int status = h.getResponse().statusCode();
                 throw new CliException("the daemon at " + address + " refused the connection (HTTP " + status + ")"
-                        + (status == 401 ? "; the token in " + tokenFile + " is not this daemon's" : ""));
+                        + (status == 401 ? "; the token in " + tokenFile + " is not this daemon's"
+                                : client.refusal(h.getResponse().body())));
             }
             String why = cause instanceof ConnectException ? "connection refused" : String.valueOf(cause.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + address + " (" + why + "); start it with"
                     + " `vmo daemon` (or `make run` in the vmo checkout)");
         }
+        client.startHeartbeat(heartbeatPeriod());
         return client;
+    }
+
+    /** The daemon's own words when it refused the upgrade with its usual error body (e.g. too many connections). */
+    private String refusal(Object body) {
+        if (body instanceof String json && !json.isBlank()) {
+            try {
+                if (codec.decode(json) instanceof Response.ErrorReply error) {
+                    return ": " + error.message();
+                }
+            } catch (VmoException e) {
+                // not the daemon's error body: the status says enough
+            }
+        }
+        return "";
+    }
+
+    private static Duration heartbeatPeriod() {
+        String seconds = System.getenv("VMO_HEARTBEAT_SECONDS");
+        try {
+            return seconds == null ? HEARTBEAT : Duration.ofMillis(Math.round(Double.parseDouble(seconds) * 1000));
+        } catch (NumberFormatException e) {
+            return HEARTBEAT;
+        }
+    }
+
+    private void startHeartbeat(Duration period) {
+        heartbeat = Thread.ofVirtual().name("vmo-heartbeat").start(() -> {
+            while (!socket.isOutputClosed() && !socket.isInputClosed()) {
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                // A heartbeat still being sent makes this one fail: one is enough.
+                socket.sendPong(ByteBuffer.allocate(0)).exceptionally(e -> null);
+            }
+        });
     }
 
     /** A fresh request id, echoed by the daemon on its reply. */
@@ -168,6 +216,9 @@ public final class DaemonClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (heartbeat != null) {
+            heartbeat.interrupt();
+        }
         if (socket != null && !socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(1, java.util.concurrent.TimeUnit.SECONDS)
                     .exceptionally(e -> null).join();

@@ -15,6 +15,7 @@ import io.vmo.daemon.store.StoreHealth;
 import io.vmo.daemon.terminal.PtyLauncher;
 import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.BrowserSessions;
+import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.daemon.web.HttpServer;
 import io.vmo.protocol.Codec;
 import java.io.IOException;
@@ -38,9 +39,10 @@ public final class Daemon implements AutoCloseable {
      *
      * @param sshAgent the ssh-agent socket (SSH_AUTH_SOCK), or null
      * @param sshIdle how long an SSH connection no job uses stays open
+     * @param connections what one client connection may take of the daemon
      */
     public record Config(InetSocketAddress listen, String databaseUrl, Locations locations, Duration cancelGrace,
-            List<Path> executablePath, Path sshAgent, Duration sshIdle) {}
+            List<Path> executablePath, Path sshAgent, Duration sshIdle, ConnectionLimits connections) {}
 
     private final Database database;
     private final EventWriter writer;
@@ -98,8 +100,8 @@ public final class Daemon implements AutoCloseable {
                     new CatalogStore(database.jdbi()), clock, settings);
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock);
-            HttpServer server = HttpServer.start(config.listen(), token, browsers, jobs, catalog, health,
-                    new Codec());
+            HttpServer server = HttpServer.start(config.listen(), config.connections(), token, browsers, jobs,
+                    catalog, health, new Codec());
             return new Daemon(database, writer, ssh, jobs, server, browsers);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {

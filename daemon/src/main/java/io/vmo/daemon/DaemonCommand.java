@@ -1,5 +1,6 @@
 package io.vmo.daemon;
 
+import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.protocol.VmoException;
 import java.net.BindException;
 import java.net.Inet4Address;
@@ -49,20 +50,52 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Seconds an SSH connection no job uses stays open (default: ${DEFAULT-VALUE}).")
     double sshIdleSeconds;
 
+    // Connections (docs/architecture.md, "Connections"). A busy workstation's clients all share loopback's share:
+    // the benchmark's 200 viewers fit; one script's thousand sockets do not.
+    @Option(names = "--max-connections-per-peer", paramLabel = "N", defaultValue = "256",
+            description = "Connections one client address may have open at once; more are refused with HTTP 429 "
+                    + "(loopback is one address: every local client's). Default: ${DEFAULT-VALUE}.")
+    int maxConnectionsPerPeer;
+
+    // Long enough for any real client on any network, short enough that a trickling socket is gone in seconds.
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Seconds an HTTP request (head and body) may take to arrive; then 408 and close "
+                    + "(default: ${DEFAULT-VALUE}).")
+    double requestTimeoutSeconds;
+
+    // Longer than java.net.http's own 30 s, so the CLI and scripts close idle connections first (no race between a
+    // reused connection and our close); browsers reopen what we close.
+    @Option(names = "--http-idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds an HTTP keep-alive connection may wait for its next request (default: "
+                    + "${DEFAULT-VALUE}).")
+    double httpIdleSeconds;
+
+    // A dead peer is noticed within ping interval + timeout (a minute); proxies with a 60 s idle limit see traffic.
+    @Option(names = "--ws-ping-interval", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Seconds a WebSocket may be silent before the daemon pings it (default: ${DEFAULT-VALUE}).")
+    double pingIntervalSeconds;
+
+    @Option(names = "--ws-ping-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Seconds after a ping within which a WebSocket client must send anything or take some "
+                    + "of what waits for it; else it is closed (default: ${DEFAULT-VALUE}).")
+    double pingTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address;
+        ConnectionLimits connections;
         try {
             address = parseListen(listen);
             refuseNetworkUnlessAccepted(address, plaintextOnNetwork);
+            connections = new ConnectionLimits(maxConnectionsPerPeer, seconds(requestTimeoutSeconds),
+                    seconds(httpIdleSeconds), seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
         } catch (IllegalArgumentException e) {
             System.err.println("vmo daemon: " + e.getMessage());
             return 2;
         }
         Locations locations = Locations.fromEnvironment();
-        var config = new Daemon.Config(address, databaseUrl, locations,
-                Duration.ofMillis(Math.round(cancelGraceSeconds * 1000)), executablePath(), agentSocket(),
-                Duration.ofMillis(Math.round(sshIdleSeconds * 1000)));
+        var config = new Daemon.Config(address, databaseUrl, locations, seconds(cancelGraceSeconds),
+                executablePath(), agentSocket(), seconds(sshIdleSeconds), connections);
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -99,6 +132,10 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static Duration seconds(double seconds) {
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     /** The user's ssh-agent, as every OpenSSH client finds it: SSH_AUTH_SOCK. */

@@ -22,6 +22,8 @@ public enum ErrorCode {
     SPAWN_FAILED("spawn-failed"),
     SSH_FAILED("ssh-failed"),
     STORE_UNAVAILABLE("store-unavailable"),
+    TOO_MANY_CONNECTIONS("too-many-connections"),
+    REQUEST_TIMEOUT("request-timeout"),
     INTERNAL("internal");
 
     private final String code;

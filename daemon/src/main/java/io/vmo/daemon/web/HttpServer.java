@@ -32,10 +32,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The daemon's one port. Each connection's pipeline:
- * HTTP codec → aggregator → {@link RequestGuard} → WebSocket upgrade at /ws → {@link WebUi} (the UI's files,
- * /login) → {@link RestHandler} (/api, /healthz)
- * → {@link MessageAssembler} → {@link WebSocketSession}.
+ * The daemon's one port. A connection beyond its address's share is refused ({@link PeerConnections}); each other
+ * connection's pipeline: HTTP codec (with {@link HttpDeadlines} around it) → aggregator → {@link RequestGuard} →
+ * WebSocket upgrade at /ws → {@link WebUi} (the UI's files, /login) → {@link RestHandler} (/api, /healthz)
+ * → {@link MessageAssembler} → {@link WebSocketSession} → {@link ConnectionErrors}. After the upgrade
+ * {@link Liveness} watches the WebSocket instead of the deadlines.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -58,8 +59,8 @@ public final class HttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static HttpServer start(InetSocketAddress listen, AuthToken token, BrowserSessions sessions,
-            JobManager jobs, Catalog catalog, StoreHealth health, Codec codec)
+    public static HttpServer start(InetSocketAddress listen, ConnectionLimits limits, AuthToken token,
+            BrowserSessions sessions, JobManager jobs, Catalog catalog, StoreHealth health, Codec codec)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -67,6 +68,9 @@ public final class HttpServer implements AutoCloseable {
         SharedEncodings encodings = new SharedEncodings(codec);
         RequestHandler requests = new RequestHandler(jobs, catalog);
         RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
+        EarlyRefusal refusal = new EarlyRefusal(codec);
+        PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);
+        ConnectionErrors errors = new ConnectionErrors(refusals);
         GuessThrottle throttle = new GuessThrottle(Clock.systemUTC(), refusals);
         RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses, throttle, refusals);
         WebUi ui = new WebUi(sessions, throttle);
@@ -86,16 +90,23 @@ public final class HttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (!peers.admit(ch)) {
+                                return;
+                            }
+                            var deadlines = new HttpDeadlines(limits, refusal, refusals);
                             ch.pipeline().addLast(
                                     new FlushConsolidationHandler(256, true),
+                                    deadlines.bytes(),
                                     new HttpServerCodec(),
+                                    deadlines.messages(),
                                     new HttpObjectAggregator(MAX_HTTP_BODY_BYTES),
                                     guard,
                                     new WebSocketServerProtocolHandler(webSocket),
                                     ui,
                                     rest,
                                     new MessageAssembler(),
-                                    new WebSocketSession(codec, encodings, requests, jobs, executor));
+                                    new WebSocketSession(codec, encodings, requests, jobs, executor),
+                                    errors);
                         }
                     })
                     .bind(listen)

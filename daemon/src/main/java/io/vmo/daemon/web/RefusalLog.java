@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where refusals go: each is logged on one line, but at most {@link #LINES_PER_PERIOD} per source (an address, or
+ * Where refusals go — of requests ({@link RequestGuard}) and of connections ({@link PeerConnections},
+ * {@link HttpDeadlines}, {@link Liveness}, {@link ConnectionErrors}): each is logged on one line, but at most {@link #LINES_PER_PERIOD} per source (an address, or
  * an IPv6 /64: {@link GuessThrottle#source}) in a {@link #PERIOD} — the rest of that period is summed up in one
  * line at its end — so no client can flood the log;
  * and the latest {@link #KEPT} are kept in memory, as records an audit log can store. Never waits: the lock only
@@ -56,9 +57,17 @@ final class RefusalLog {
     Refusal record(Channel channel, FullHttpRequest request, Refusal.Reason reason, int failures,
             Duration delayed) {
         Refusal refusal = new Refusal(clock.instant(), peer(channel), request.method() + " "
-                + new QueryStringDecoder(request.uri()).rawPath(), reason, failures, delayed);
+                + new QueryStringDecoder(request.uri()).rawPath(), reason, failures, delayed, "");
         record(refusal);
         return refusal;
+    }
+
+    /**
+     * Records the refusal, or the closing, of a connection for what it did rather than for a request it made:
+     * {@code what} of it ("a connection", "a WebSocket frame"…), and {@code detail} beyond the reason, or "".
+     */
+    void record(Channel channel, String what, Refusal.Reason reason, String detail) {
+        record(new Refusal(clock.instant(), peer(channel), what, reason, 0, Duration.ZERO, detail));
     }
 
     /** The address a connection comes from. */
