@@ -20,8 +20,8 @@ import java.util.Map;
 final class JobLog {
 
     /**
-     * Enough for a viewer that keeps up to be served from memory, even when it falls back a little during a flood
-     * (100 MB/s for 40 ms); one that falls further behind reads pages, shared with other viewers as far behind
+     * Of stored output (what is not on disk yet is kept anyway, and does not count): enough for a viewer that keeps
+     * up to be served from memory, even when it falls back a little during a flood (100 MB/s for 40 ms); one that falls further behind reads pages, shared with other viewers as far behind
      * ({@link SharedPages}). With 1 MiB, a paced viewer of a flood fell off the tail and onto store reads and
      * ended 1.6 s behind the job (ViewersIT).
      */
@@ -45,7 +45,8 @@ final class JobLog {
     private Chunk[] ring = new Chunk[16];
     private int head;
     private int size;
-    private long tailBytes;
+    /** Bytes of the tail's events that are on disk: what the tail holds of its own, bounded by TAIL_BYTES. */
+    private long storedBytes;
     private long lastSeq;
     /** Up to here the store has everything on disk: the tail may let go of it. */
     private long durableSeq;
@@ -81,13 +82,19 @@ final class JobLog {
         }
         ring[(head + size) % ring.length] = chunk;
         size++;
-        tailBytes += chunk.data().length;
         lastSeq = chunk.seq();
+        if (chunk.seq() <= durableSeq) {
+            storedBytes += chunk.data().length; // the writer reported it before the pump got here
+        }
         evict();
     }
 
     /** The store has every event up to {@code seq} on disk. */
     synchronized void durableUpTo(long seq) {
+        long firstSeq = size == 0 ? lastSeq + 1 : ring[head].seq();
+        for (long s = Math.max(durableSeq + 1, firstSeq); s <= Math.min(seq, lastSeq); s++) {
+            storedBytes += ring[(head + (int) (s - firstSeq)) % ring.length].data().length;
+        }
         durableSeq = Math.max(durableSeq, seq);
         evict();
     }
@@ -162,8 +169,9 @@ final class JobLog {
         for (long position : readers.values()) {
             needed = Math.min(needed, position);
         }
-        while (size > 0 && ring[head].seq() <= durableSeq && (ring[head].seq() <= needed || tailBytes > TAIL_BYTES)) {
-            tailBytes -= ring[head].data().length;
+        while (size > 0 && ring[head].seq() <= durableSeq
+                && (ring[head].seq() <= needed || storedBytes > TAIL_BYTES)) {
+            storedBytes -= ring[head].data().length;
             ring[head] = null;
             head = (head + 1) % ring.length;
             size--;

@@ -57,6 +57,24 @@ class JobLogTailTest {
     }
 
     @Test
+    void outputNotOnDiskYetDoesNotCountAgainstTheBound() {
+        // A flood: the writer is 4 × the bound behind the pump, and a reader is a little behind what is on disk.
+        // What it still needs of the stored output is kept; before, the output not yet stored filled the bound,
+        // and a reader two events behind what is stored was sent to the store for them.
+        Object reader = new Object();
+        int chunk = 64 << 10;
+        long stored = 16;
+        long events = stored + 4 * JobLog.TAIL_BYTES / chunk;
+        for (long seq = 1; seq <= events; seq++) {
+            append(seq, chunk);
+        }
+        log.read(reader, stored - 2, 1);
+        log.durableUpTo(stored);
+        assertThat(log.beforeTail()).isEqualTo(stored - 2);
+        assertThat(log.read(reader, stored - 2, 1)).isInstanceOf(JobLog.Events.class);
+    }
+
+    @Test
     void aReaderThatLeavesNoLongerHoldsTheTail() {
         Object reader = new Object();
         log.read(reader, 0, 1);

@@ -59,7 +59,10 @@ class JobLogTest {
         assertThat(log.beforeTail()).as("nothing is durable yet: all kept").isZero();
 
         log.durableUpTo(10);
-        assertThat(log.beforeTail()).as("only up to what is durable").isEqualTo(10);
+        assertThat(log.beforeTail()).as("what is durable is kept while the reader needs it").isZero();
+        log.leave(behind);
+        assertThat(log.beforeTail()).as("then let go of, but only up to what is durable").isEqualTo(10);
+        log.read(behind, 0, 1);
 
         log.durableUpTo(events);
         assertThat(tailBytes()).isBetween(JobLog.TAIL_BYTES - EVENT + 1, JobLog.TAIL_BYTES);
