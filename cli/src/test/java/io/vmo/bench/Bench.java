@@ -131,7 +131,7 @@ public final class Bench {
                     report.daemonFlags = Machine.jcmd(pid, "VM.flags").lines().skip(1).findFirst().orElse("?")
                             .strip();
                     try {
-                        phases(work, project, pgData, db, daemon);
+                        phases(work, project, pgData, pg.jdbcUrl(), db, daemon);
                     } finally {
                         if (!errors.isEmpty()) {
                             String log = daemon.log();
@@ -143,7 +143,8 @@ public final class Bench {
             }
         }
 
-        private void phases(Path work, BenchProject project, Path pgData, Connection db, TestDaemon daemon)
+        private void phases(Path work, BenchProject project, Path pgData, String jdbcUrl, Connection db,
+                TestDaemon daemon)
                 throws Exception {
             long pid = daemon.pid();
             progress("preparing " + plan.floodBytes() / 1_000_000 + " MB of log-like text for the throughput run");
@@ -205,7 +206,7 @@ public final class Bench {
             if (only.contains("throughput")) {
                 progress("throughput: one job writing " + plan.floodBytes() / 1_000_000 + " MB (and the raw pipe)");
                 report.throughput = phase("throughput", "throughput",
-                        () -> new Throughput(daemon, project, pgData, Link.Kind.CLI).run(flood, source, db, pid));
+                        () -> new Throughput(daemon, project, pgData, jdbcUrl, Link.Kind.CLI).run(flood, source, db, pid));
             }
             Files.deleteIfExists(flood);
             if (only.contains("concurrency")) {
