@@ -157,7 +157,7 @@ final class WireClient implements Link {
                                     : ""));
                 }
                 if (op == 0x9 || op == 0xA) {
-                    continue; // ping/pong: not sent by the daemon
+                    continue; // the daemon's liveness ping after 30 s of silence: taking data counts as alive
                 }
                 if (op != 0) {
                     opcode = op;

@@ -155,6 +155,11 @@ final class Viewer implements AutoCloseable {
                 throw new EOFException("closed by the daemon: " + (payload.length > 2
                         ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : ""));
             }
+            if (op == 0x9 || op == 0xA) {
+                // The daemon's liveness ping, after 30 s without a word from this viewer (it takes data, so it
+                // counts as alive without a pong). A control frame may come between a message's fragments.
+                continue;
+            }
             if (op != 0) {
                 opcode = op;
             }
