@@ -21,8 +21,8 @@ final class JobLog {
 
     /**
      * Of stored output (what is not on disk yet is kept anyway, and does not count): enough for a viewer that keeps
-     * up to be served from memory, even when it falls back a little during a flood (100 MB/s for 40 ms); one that falls further behind reads pages, shared with other viewers as far behind
-     * ({@link SharedPages}). With 1 MiB, a paced viewer of a flood fell off the tail and onto store reads and
+     * up to be served from memory, even when it falls back a little during a flood (100 MB/s for 40 ms); one that
+     * falls further behind reads pages, shared with other viewers as far behind ({@link SharedPages}). With 1 MiB, a paced viewer of a flood fell off the tail and onto store reads and
      * ended 1.6 s behind the job (ViewersIT).
      */
     static final long TAIL_BYTES = 4 << 20;
@@ -75,7 +75,7 @@ final class JobLog {
         if (size == ring.length) {
             Chunk[] bigger = new Chunk[ring.length * 2];
             for (int i = 0; i < size; i++) {
-                bigger[i] = ring[(head + i) % ring.length];
+                bigger[i] = at(i);
             }
             ring = bigger;
             head = 0;
@@ -91,9 +91,9 @@ final class JobLog {
 
     /** The store has every event up to {@code seq} on disk. */
     synchronized void durableUpTo(long seq) {
-        long firstSeq = size == 0 ? lastSeq + 1 : ring[head].seq();
+        long firstSeq = firstSeq();
         for (long s = Math.max(durableSeq + 1, firstSeq); s <= Math.min(seq, lastSeq); s++) {
-            storedBytes += ring[(head + (int) (s - firstSeq)) % ring.length].data().length;
+            storedBytes += at((int) (s - firstSeq)).data().length;
         }
         durableSeq = Math.max(durableSeq, seq);
         evict();
@@ -117,14 +117,14 @@ final class JobLog {
         if (afterSeq >= lastSeq) {
             return end != null ? new Ended(end) : new UpToDate();
         }
-        long firstSeq = size == 0 ? lastSeq + 1 : ring[head].seq();
+        long firstSeq = firstSeq();
         if (afterSeq + 1 < firstSeq) {
             return new Behind(firstSeq - 1);
         }
         List<Chunk> chunks = new ArrayList<>();
         long bytes = 0;
         for (int i = (int) (afterSeq + 1 - firstSeq); i < size && (chunks.isEmpty() || bytes < maxBytes); i++) {
-            Chunk chunk = ring[(head + i) % ring.length];
+            Chunk chunk = at(i);
             chunks.add(chunk);
             bytes += chunk.data().length;
         }
@@ -138,7 +138,7 @@ final class JobLog {
     synchronized long startCovering(long bytes) {
         long covered = 0;
         for (int i = size - 1; i >= 0; i--) {
-            Chunk chunk = ring[(head + i) % ring.length];
+            Chunk chunk = at(i);
             covered += chunk.data().length;
             if (covered >= bytes) {
                 return chunk.seq() - 1;
@@ -161,7 +161,17 @@ final class JobLog {
 
     /** The seq before the tail's first event: the store holds everything up to it. */
     synchronized long beforeTail() {
-        return size == 0 ? lastSeq : ring[head].seq() - 1;
+        return firstSeq() - 1;
+    }
+
+    /** The tail's {@code i}th event, oldest first. */
+    private Chunk at(int i) {
+        return ring[(head + i) % ring.length];
+    }
+
+    /** The seq of the tail's first event, or the next one's if it is empty. */
+    private long firstSeq() {
+        return size == 0 ? lastSeq + 1 : ring[head].seq();
     }
 
     private void evict() {
