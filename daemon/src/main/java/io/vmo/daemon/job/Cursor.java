@@ -30,10 +30,13 @@ final class Cursor {
     static final int PAGE_EVENTS = 8;
     private static final Duration RETRY = Duration.ofSeconds(1);
 
-    /** Reads stored events: {@code afterSeq < seq <= upToSeq}, in order, at most {@code limit}. May block. */
+    /**
+     * Reads stored events for a reader of {@code log}: {@code afterSeq < seq <= upToSeq}, in order, at most
+     * {@code limit}. May block.
+     */
     @FunctionalInterface
     interface Pages {
-        List<Chunk> read(UUID jobId, long afterSeq, long upToSeq, int limit);
+        List<Chunk> read(UUID jobId, JobLog log, long afterSeq, long upToSeq, int limit);
     }
 
     private final UUID jobId;
@@ -145,7 +148,7 @@ final class Cursor {
     private void readPage(long upToSeq) {
         reading = true;
         long after = position;
-        CompletableFuture.supplyAsync(() -> pages.read(jobId, after, upToSeq, PAGE_EVENTS), blocking)
+        CompletableFuture.supplyAsync(() -> pages.read(jobId, log, after, upToSeq, PAGE_EVENTS), blocking)
                 .whenCompleteAsync((page, failure) -> sendPage(after, page, failure), subscriber.executor());
     }
 

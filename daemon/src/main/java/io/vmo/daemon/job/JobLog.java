@@ -22,8 +22,8 @@ final class JobLog {
     /**
      * Of stored output (what is not on disk yet is kept anyway, and does not count): enough for a viewer that keeps
      * up to be served from memory, even when it falls back a little during a flood (100 MB/s for 40 ms); one that
-     * falls further behind reads pages, shared with other viewers as far behind ({@link SharedPages}). With 1 MiB, a paced viewer of a flood fell off the tail and onto store reads and
-     * ended 1.6 s behind the job (ViewersIT).
+     * falls further behind reads pages, shared with the viewers behind it ({@link SharedPages}). With 1 MiB, a paced
+     * viewer of a flood fell off the tail and onto store reads and ended 1.6 s behind the job (ViewersIT).
      */
     static final long TAIL_BYTES = 4 << 20;
 
@@ -150,6 +150,11 @@ final class JobLog {
     /** Whether a reader at {@code afterSeq} has more to read: events, or the end. */
     synchronized boolean hasAfter(long afterSeq) {
         return afterSeq < lastSeq || end != null;
+    }
+
+    /** Where each reader is: the seq it had when it last read. */
+    synchronized long[] readerPositions() {
+        return readers.values().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** The reader reads no more. */

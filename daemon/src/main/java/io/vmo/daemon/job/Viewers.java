@@ -15,11 +15,11 @@ final class Viewers implements AutoCloseable {
 
     private final ConcurrentHashMap<Subscriber, Set<Cursor>> cursors = new ConcurrentHashMap<>();
     private final ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
-    private final Cursor.Pages pages;
+    private final SharedPages pages;
     private final Function<UUID, RunningJob> running;
 
     /** {@code store}: pages of stored events; {@code running}: the running job of an id, or null once it has ended. */
-    Viewers(Cursor.Pages store, Function<UUID, RunningJob> running) {
+    Viewers(SharedPages.Store store, Function<UUID, RunningJob> running) {
         this.pages = new SharedPages(store);
         this.running = running;
     }

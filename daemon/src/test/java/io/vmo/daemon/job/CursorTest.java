@@ -79,7 +79,7 @@ class CursorTest {
         return c;
     }
 
-    private List<Chunk> page(UUID id, long after, long upTo, int limit) {
+    private List<Chunk> page(UUID id, JobLog log, long after, long upTo, int limit) {
         pageReads++;
         return stored.stream().filter(c -> c.seq() > after && c.seq() <= upTo).limit(limit).toList();
     }
@@ -242,7 +242,7 @@ class CursorTest {
         FakeViewer viewer = new FakeViewer();
         List<Runnable> later = new ArrayList<>();
         int[] calls = {0};
-        Cursor cursor = new Cursor(job, log, 0, viewer, (id, after, upTo, limit) -> {
+        Cursor cursor = new Cursor(job, log, 0, viewer, (id, pageLog, after, upTo, limit) -> {
             if (calls[0]++ == 0) {
                 throw new IllegalStateException("store down");
             }

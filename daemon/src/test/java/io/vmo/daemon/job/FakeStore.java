@@ -28,7 +28,7 @@ final class FakeStore implements JobRepository, StoreStatus {
     /** Inserting a job fails (a write the database refuses) while reads still work. */
     volatile boolean refuseInserts;
     /** What {@link #events} answers: the stored events, unless a test puts something else in between. */
-    volatile Cursor.Pages pages = this::stored;
+    volatile SharedPages.Store pages = this::stored;
 
     /** A job's row as {@code execute} would record it. */
     static JobRecord newJob(boolean interactive) {

@@ -36,7 +36,7 @@ class ViewersTest {
     private final Viewers viewers = new Viewers(store::events, running::get);
 
     /** Pages that wait until the test lets the store answer, counting the reads that wait at once. */
-    private final class HeldPages implements Cursor.Pages {
+    private final class HeldPages implements SharedPages.Store {
         private final CountDownLatch answer = new CountDownLatch(1);
         private final AtomicInteger inFlight = new AtomicInteger();
         private final Map<Integer, CompletableFuture<Void>> reached = new ConcurrentHashMap<>();
