@@ -7,31 +7,29 @@ import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmoException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A connection to the daemon's WebSocket, speaking the same protocol as every other client. Incoming messages
- * queue up in order; a command takes them one by one with {@link #next()}.
+ * A connection to the daemon's WebSocket, speaking the same protocol as every other client. A reader thread takes
+ * messages off the socket in order and queues them; a command takes them one by one with {@link #next()}.
  *
- * <p>The queue is bounded by a {@link ReceiveWindow} of {@link #WINDOW_BYTES}: a consumer that stops taking (its
- * stdout is a pager that is not reading) stops the demand, java.net.http stops reading the socket, and TCP's
- * back-pressure reaches the daemon, instead of the job's whole output piling up in this JVM's heap.
+ * <p>The queue holds at most {@link #WINDOW_BYTES} of messages not yet taken: a consumer that stops taking (its
+ * stdout is a pager that is not reading) stops the reader, and TCP's back-pressure reaches the daemon, instead of
+ * the job's whole output piling up in this JVM's heap. The reader waits only while messages are queued, so a
+ * consumer waiting on an empty queue always has the socket read for it: the next message, or the close, arrives.
  */
 public final class DaemonClient implements AutoCloseable {
 
@@ -50,13 +48,11 @@ public final class DaemonClient implements AutoCloseable {
 
     /**
      * Bytes of received messages not yet taken at which the CLI stops reading the socket. 16 MiB: about 250 of the
-     * daemon's largest output frames (64 KiB) — enough to keep a consumer that writes to a fast stdout busy across
-     * the hand-offs (the window is topped up in batches, long before it empties), small beside the JVM itself (the
-     * CLI's RSS stays near 100 MB however far behind its reader is; unbounded, it grew with the job's output).
+     * daemon's largest output frames (64 KiB), enough to keep a consumer that writes to a fast stdout busy, small
+     * beside the JVM itself (the CLI's RSS stays near 100 MB however far behind its reader is; unbounded, it grew
+     * with the job's output).
      */
     static final long WINDOW_BYTES = 16L << 20;
-    /** Units of demand (listener invocations: parts of ~16 KB and less) kept outstanding while the window is open. */
-    static final int DEMAND_BATCH = 64;
     /**
      * How often the client sends an unsolicited pong (RFC 6455 §5.5.3: a one-way heartbeat). The daemon closes a
      * WebSocket that neither sends anything nor takes what waits for it for a minute (30 s before its ping, 30 s
@@ -67,32 +63,25 @@ public final class DaemonClient implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
     private final Codec codec = new Codec();
-    private final BlockingQueue<Object> incoming = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Object> incoming = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final Condition room = lock.newCondition();
+    private long queuedBytes;
     private final AtomicLong requestIds = new AtomicLong();
     private final String address;
     private final long windowBytes;
-    private volatile ReceiveWindow window;
-    private WebSocket socket;
+    private final WebSocketConnection socket;
+    private final Thread reader;
     private Thread heartbeat;
+    private volatile boolean closing;
 
-    private DaemonClient(String address) {
-        this(address, WINDOW_BYTES);
-    }
-
-    /** For tests: a client with this window, to be given a socket with {@link #listener()} and {@link #use}. */
-    DaemonClient(String address, long windowBytes) {
+    /** A client of this connection, with this window (tests give small ones). */
+    DaemonClient(String address, WebSocketConnection socket, long windowBytes) {
         this.address = address;
+        this.socket = socket;
         this.windowBytes = windowBytes;
-    }
-
-    /** The listener to open a socket with (tests open their own). */
-    WebSocket.Listener listener() {
-        return new Listener();
-    }
-
-    /** The socket the listener was opened on (tests). */
-    void use(WebSocket webSocket) {
-        this.socket = webSocket;
+        this.reader = Thread.ofPlatform().daemon().name("vmo-reader").start(this::read);
     }
 
     public static DaemonClient connect(String address, Path tokenFile) {
@@ -105,35 +94,41 @@ public final class DaemonClient implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException("cannot read the daemon token " + tokenFile + ": " + e.getMessage());
         }
-        DaemonClient client = new DaemonClient(address);
+        URI uri;
         try {
-            client.socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                    .newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + token)
-                    .subprotocols(LogFrame.SUBPROTOCOL) // output as bytes, exactly as the job wrote them
-                    .buildAsync(URI.create("ws://" + address + "/ws"), client.new Listener())
-                    .join();
-        } catch (CompletionException | IllegalArgumentException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof WebSocketHandshakeException h) {
-                int status = h.getResponse().statusCode();
-                throw new CliException("the daemon at " + address + " refused the connection (HTTP " + status + ")"
-                        + (status == 401 ? "; the token in " + tokenFile + " is not this daemon's"
-                                : client.refusal(h.getResponse().body())));
+            uri = new URI("ws://" + address + "/ws");
+            if (uri.getHost() == null || uri.getPort() < 0) {
+                throw new URISyntaxException(address, "not HOST:PORT");
             }
-            String why = cause instanceof ConnectException ? "connection refused" : String.valueOf(cause.getMessage());
+        } catch (URISyntaxException e) {
+            throw new CliException("the daemon address " + address + " is not HOST:PORT (e.g. 127.0.0.1:7777)");
+        }
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        WebSocketConnection socket;
+        try {
+            socket = WebSocketConnection.open(new InetSocketAddress(host, uri.getPort()), address, "/ws",
+                    LogFrame.SUBPROTOCOL, // output as bytes, exactly as the job wrote them
+                    Map.of("Authorization", "Bearer " + token), Duration.ofSeconds(5));
+        } catch (WebSocketConnection.Refused refused) {
+            throw new CliException("the daemon at " + address + " refused the connection (HTTP " + refused.status
+                    + ")" + (refused.status == 401 ? "; the token in " + tokenFile + " is not this daemon's"
+                            : refusal(refused.body)));
+        } catch (IOException e) {
+            String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + address + " (" + why + "); start it with"
                     + " `vmo daemon` (or `make run` in the vmo checkout)");
         }
+        DaemonClient client = new DaemonClient(address, socket, WINDOW_BYTES);
         client.startHeartbeat(heartbeatPeriod());
         return client;
     }
 
     /** The daemon's own words when it refused the upgrade with its usual error body (e.g. too many connections). */
-    private String refusal(Object body) {
-        if (body instanceof String json && !json.isBlank()) {
+    private static String refusal(String body) {
+        if (!body.isBlank()) {
             try {
-                if (codec.decode(json) instanceof Response.ErrorReply error) {
+                if (new Codec().decode(body) instanceof Response.ErrorReply error) {
                     return ": " + error.message();
                 }
             } catch (VmoException e) {
@@ -154,16 +149,93 @@ public final class DaemonClient implements AutoCloseable {
 
     private void startHeartbeat(Duration period) {
         heartbeat = Thread.ofVirtual().name("vmo-heartbeat").start(() -> {
-            while (!socket.isOutputClosed() && !socket.isInputClosed()) {
+            while (reader.isAlive()) {
                 try {
                     Thread.sleep(period);
-                } catch (InterruptedException e) {
+                    socket.sendPong();
+                } catch (InterruptedException | IOException e) {
                     return;
                 }
-                // A heartbeat still being sent makes this one fail: one is enough.
-                socket.sendPong(ByteBuffer.allocate(0)).exceptionally(e -> null);
             }
         });
+    }
+
+    /** The reader thread: every message in order into the queue, waiting while the window is full. */
+    private void read() {
+        try {
+            while (true) {
+                switch (socket.read()) {
+                    case WebSocketConnection.Text text -> {
+                        Message message;
+                        try {
+                            message = codec.decode(text.text());
+                        } catch (VmoException e) {
+                            end("the daemon sent a message this vmo cannot read: " + e.getMessage());
+                            return;
+                        }
+                        if (message instanceof Response response) {
+                            queue(new Received(response, text.text().length()));
+                        }
+                    }
+                    case WebSocketConnection.Binary binary -> {
+                        Response response;
+                        try {
+                            response = LogFrame.decode(ByteBuffer.wrap(binary.data()));
+                        } catch (VmoException e) {
+                            end("the daemon sent a frame this vmo cannot read: " + e.getMessage());
+                            return;
+                        }
+                        queue(new Received(response, binary.data().length));
+                    }
+                    case WebSocketConnection.Close close -> {
+                        end(close.reason().isEmpty() ? "status " + close.code() : close.reason());
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            end(closing ? "closed by this client" : String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            end("interrupted");
+        } finally {
+            socket.close();
+        }
+    }
+
+    /** Queues a message, once the window has room. */
+    private void queue(Received message) throws InterruptedException {
+        lock.lock();
+        try {
+            while (queuedBytes >= windowBytes) {
+                room.await();
+            }
+            incoming.add(message);
+            queuedBytes += message.bytes();
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues the end, after every message: it needs no room. */
+    private void end(String reason) {
+        lock.lock();
+        try {
+            incoming.add(new Closed(reason));
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes of messages queued and not yet taken (tests). */
+    long queuedBytes() {
+        lock.lock();
+        try {
+            return queuedBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A fresh request id, echoed by the daemon on its reply. */
@@ -172,31 +244,48 @@ public final class DaemonClient implements AutoCloseable {
     }
 
     /** Thread-safe: an attached terminal sends keys, sizes and requests from several threads. */
-    public synchronized void send(Request request) {
-        socket.sendText(codec.encode(request), true).join();
+    public void send(Request request) {
+        try {
+            socket.sendText(codec.encode(request));
+        } catch (IOException e) {
+            throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + e.getMessage());
+        }
     }
 
     /** The next message from the daemon; blocks until one arrives. */
     public Response next() {
         Object next;
+        lock.lock();
         try {
-            next = incoming.take();
+            while (incoming.isEmpty()) {
+                arrived.await();
+            }
+            next = incoming.peek();
+            if (next instanceof Received received) {
+                incoming.poll();
+                queuedBytes -= received.bytes();
+                room.signalAll();
+            } // a Closed stays: every later call sees the close too
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
+        } finally {
+            lock.unlock();
         }
         if (next instanceof Closed closed) {
-            incoming.add(closed); // every later call sees the close too
             throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + closed.reason());
         }
-        Received received = (Received) next;
-        window.taken(received.bytes());
-        return received.response();
+        return ((Received) next).response();
     }
 
     /** Whether a message is waiting, so printing can flush only when it has caught up. */
     public boolean hasNext() {
-        return !incoming.isEmpty();
+        lock.lock();
+        try {
+            return !incoming.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Sends a request and returns its reply, skipping other messages; an {@code error} reply is thrown. */
@@ -214,108 +303,28 @@ public final class DaemonClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Says goodbye and closes. The close frame is sent from another thread, waited for a second at most: a daemon
+     * that reads nothing (its socket full) must not hold the CLI's exit.
+     */
     @Override
     public void close() {
+        closing = true;
         if (heartbeat != null) {
             heartbeat.interrupt();
         }
-        if (socket != null && !socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(1, java.util.concurrent.TimeUnit.SECONDS)
-                    .exceptionally(e -> null).join();
-        }
-    }
-
-    private final class Listener implements WebSocket.Listener {
-
-        private final StringBuilder text = new StringBuilder();
-        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            // Demand in batches (one request(1) per ~16 KB part costs a hand-off each time and capped `vmo run` at
-            // a quarter of what the daemon can send), within a window of queued bytes.
-            window = new ReceiveWindow(windowBytes, DEMAND_BATCH, webSocket::request);
-            window.open();
-        }
-
-        /** Queues a complete message; the window counts it until {@link #next()} takes it. */
-        private void queue(Response response, long bytes) {
-            window.queued(bytes);
-            incoming.add(new Received(response, bytes));
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            // A large message arrives in parts, as CharBuffers: appending one as a CharSequence copies it a char
-            // at a time (a tenth of the reading thread's samples in a profile of a flood), its backing array goes in
-            // one bulk copy.
-            if (data instanceof CharBuffer chars && chars.hasArray()) {
-                text.append(chars.array(), chars.arrayOffset() + chars.position(), chars.remaining());
-            } else {
-                text.append(data);
-            }
-            if (last) {
-                try {
-                    Message message = codec.decode(text.toString());
-                    if (message instanceof Response response) {
-                        queue(response, text.length());
-                    }
-                } catch (VmoException e) {
-                    incoming.add(new Closed("the daemon sent a message this vmo cannot read: " + e.getMessage()));
-                }
-                text.setLength(0);
-            }
-            window.invoked(); // every invocation used a unit of demand, whether a message came of it or not
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            // Output arrives as binary job:log frames, in parts when large; a one-part frame needs no gathering.
-            ByteBuffer frame = data;
-            if (!last || binary.size() > 0) {
-                byte[] part = new byte[data.remaining()];
-                data.get(part);
-                binary.writeBytes(part);
-                if (!last) {
-                    window.invoked();
-                    return null;
-                }
-                frame = ByteBuffer.wrap(binary.toByteArray());
-                binary.reset();
-            }
+        Thread bye = Thread.ofVirtual().start(() -> {
             try {
-                int bytes = frame.remaining();
-                queue(LogFrame.decode(frame), bytes);
-            } catch (VmoException e) {
-                incoming.add(new Closed("the daemon sent a frame this vmo cannot read: " + e.getMessage()));
+                socket.sendClose(1000, "bye");
+            } catch (IOException e) {
+                // already gone
             }
-            window.invoked();
-            return null;
+        });
+        try {
+            bye.join(Duration.ofSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-
-        @Override
-        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-            // java.net.http answers with a pong by itself; the ping used a unit of demand all the same.
-            window.invoked();
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-            window.invoked();
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            incoming.add(new Closed(reason.isEmpty() ? "status " + statusCode : reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            incoming.add(new Closed(String.valueOf(error.getMessage())));
-        }
+        socket.close();
     }
 }

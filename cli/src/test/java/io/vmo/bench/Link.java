@@ -12,7 +12,7 @@ interface Link extends AutoCloseable {
 
     enum Kind {
         /**
-         * {@code io.vmo.cli.DaemonClient}: the CLI's own client (java.net.http WebSocket, a queue, a reader), sent
+         * {@code io.vmo.cli.DaemonClient}: the CLI's own client (its WebSocketConnection, a reader thread, a queue), sent
          * output as binary frames.
          */
         CLI("the CLI's DaemonClient", true),

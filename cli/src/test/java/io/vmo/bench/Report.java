@@ -513,8 +513,8 @@ final class Report {
                   client connection, joined from seq 0 right after `job:started`, with a thread that takes every
                   message, checks that seqs arrive once each and in order, and checksums what arrives per stream (length
                   and CRC32C: cheap enough not to weigh on the client while it is timed). Two
-                  clients are used: `io.vmo.cli.DaemonClient` (the CLI's own: java.net.http WebSocket, messages handed
-                  to the reader through a queue), and a minimal blocking-socket WebSocket client (`WireClient`, no
+                  clients are used: `io.vmo.cli.DaemonClient` (the CLI's own: a blocking-socket WebSocket, messages
+                  handed from its reader thread through a queue), and a minimal blocking-socket WebSocket client (`WireClient`, no
                   extra threads), to tell the daemon's share from the client's. Before measuring, the daemon is warmed
                   up with sixty 32 MB flood jobs (~30,000 chunks, enough for the JIT's top tier to compile the per-chunk
                   path) and short paced jobs, as a long-running daemon would be.
