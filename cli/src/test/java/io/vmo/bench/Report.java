@@ -418,6 +418,8 @@ final class Report {
         scenarioRow(md, scenarios, "Viewers byte-exact (every seq once, in order; stdout == the file)",
                 sc -> sc.viewers() == 0 ? "—" : sc.exact() + " / " + sc.viewers());
         scenarioRow(md, scenarios, "Viewers dropped by the daemon", sc -> sc.viewers() == 0 ? "—" : "" + sc.dropped());
+        scenarioRow(md, scenarios, "The viewers' threads in the benchmark (the load generator; see How to read)",
+                Scenario.Result::viewerPriority);
         scenarioRow(md, scenarios, "Joins refused with store-unavailable, then sent again (viewers; refusals)",
                 sc -> sc.viewers() == 0 ? "—" : sc.results().stream().filter(r -> r.refusedJoins() > 0).count()
                         + "; " + sc.results().stream().mapToInt(Viewer.Result::refusedJoins).sum());
@@ -581,7 +583,11 @@ final class Report {
                   last write (the recipe's end time, CLOCK_REALTIME) → the viewer's receipt of `job:done`; *event
                   lag*: the largest receipt time − the event's `ts` over all events of all viewers. In 6. the same
                   job runs with no viewer just before and just after the one with viewers; the target compares the
-                  writing time with viewers to the mean of those two.
+                  writing time with viewers to the mean of those two. Before them, one unreported run with the
+                  viewers warms the daemon's delivery code (the first such run spent a third of the daemon's CPU in
+                  the JIT). The viewers are the benchmark's load generator: their threads run at nice 19 (Linux's
+                  nice is per thread) and reuse one buffer each, so that what slows the job is the daemon's work for
+                  them, not their own decoding and garbage on the same two cores.
                 - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded
                   (a FAIL, with the daemon's reason and the last seq received), the job's end is then timed by polling
                   `GET /api/jobs/ID` every 20 ms, and the store is still checked against the file.

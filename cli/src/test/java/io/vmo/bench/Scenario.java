@@ -28,7 +28,7 @@ final class Scenario {
     record Result(String label, int viewers, double pauseSeconds, Digest.Result source, long idleRssKb, long startRssKb,
             long peakRssKb, int rssSamples, boolean hwmUsed, double writeSeconds, double endStoredSeconds,
             long writeEndEpochNanos, long storedEvents, String status, List<Viewer.Result> results,
-            List<String> problems) {
+            String viewerPriority, List<String> problems) {
 
         long exact() {
             return results.stream().filter(this::exact).count();
@@ -140,6 +140,8 @@ final class Scenario {
         if (connectFailures > 0) {
             problems.add(connectFailures + " of " + viewers + " viewers could not connect: " + connectProblem);
         }
+        String viewerPriority = connected.isEmpty() ? "—"
+                : Nice.set(connected.stream().map(Viewer::tid).toList(), Nice.VIEWERS);
         RssSampler rss = RssSampler.start(pid);
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (deadlineSeconds * 1e9);
@@ -211,7 +213,7 @@ final class Scenario {
         }
         return new Result(label, viewers, pauseSeconds, source, idleRssKb, rss.startKb(), rss.peakKb(),
                 rss.samples(), rss.hwmUsed(), writeSeconds, endStored, writeEnd, storedEvents, status, results,
-                problems);
+                viewerPriority, problems);
     }
 
     /** A full GC before each scenario (jcmd GC.run, twice), so one scenario's garbage is not the next one's RSS. */

@@ -39,6 +39,8 @@ final class Viewer {
     private final double pauseSeconds;
     private final int readTimeoutMillis;
     private final CompletableFuture<Result> result = new CompletableFuture<>();
+    private final CompletableFuture<String> job = new CompletableFuture<>();
+    private final CompletableFuture<Long> tid = new CompletableFuture<>();
     private volatile boolean closedByUs;
     private volatile long seq;
     private int refusedJoins;
@@ -50,15 +52,32 @@ final class Viewer {
         this.readTimeoutMillis = readTimeoutMillis;
     }
 
-    /** Connects (the upgrade done before the job starts, so it is not in any timing). */
+    /**
+     * Connects, and starts its thread, which waits for {@link #follow} (the upgrade and the thread's start done before
+     * the job starts, so they are not in any timing).
+     */
     static Viewer connect(TestDaemon daemon, int index, double pauseSeconds, int readTimeoutMillis) throws Exception {
-        return new Viewer(index, WireClient.connect(daemon.address(), daemon.token(), true), pauseSeconds,
+        Viewer v = new Viewer(index, WireClient.connect(daemon.address(), daemon.token(), true), pauseSeconds,
                 readTimeoutMillis);
+        Thread.ofPlatform().daemon().name("viewer-" + index).start(() -> {
+            v.tid.complete(Nice.currentTid());
+            try {
+                v.result.complete(v.run(v.job.get()));
+            } catch (Exception e) {
+                v.result.complete(v.cut(false, "never told which job to follow: " + e, Digest.fast(), 0, null, 0));
+            }
+        });
+        return v;
     }
 
-    /** Joins the job from seq 0 and follows it on a thread of its own. */
+    /** Its thread's kernel id, once the thread runs (-1 where unknown). */
+    long tid() {
+        return tid.join();
+    }
+
+    /** Joins the job from seq 0 and follows it on its thread. */
     void follow(String jobId) {
-        Thread.ofPlatform().daemon().name("viewer-" + index).start(() -> result.complete(run(jobId)));
+        job.complete(jobId);
     }
 
     CompletableFuture<Result> result() {
@@ -68,6 +87,7 @@ final class Viewer {
     /** Closes the socket (a blocked read then throws); what it had so far is reported as cut short by us. */
     void abort() {
         closedByUs = true;
+        job.completeExceptionally(new java.util.concurrent.CancellationException("aborted"));
         client.close();
     }
 
@@ -84,11 +104,12 @@ final class Viewer {
                 Thread.sleep((long) (pauseSeconds * 1000)); // reads nothing: the socket's buffers fill
             }
             while (true) {
-                WireClient.Frame frame = client.nextFrame();
-                byte[] b = frame.payload();
+                WireClient.Frame frame = client.nextFrameShared();
+                byte[] b = frame.data();
+                int size = frame.length();
                 if (frame.opcode() == 0x2) {
-                    ByteBuffer h = ByteBuffer.wrap(b);
-                    if (b.length < LogFrame.HEADER_BYTES || h.get(0) != LogFrame.KIND_JOB_LOG
+                    ByteBuffer h = ByteBuffer.wrap(b, 0, size);
+                    if (size < LogFrame.HEADER_BYTES || h.get(0) != LogFrame.KIND_JOB_LOG
                             || h.getLong(1) != id.getMostSignificantBits()
                             || h.getLong(9) != id.getLeastSignificantBits()) {
                         continue; // another kind, or another job
@@ -98,7 +119,7 @@ final class Viewer {
                         seqProblem = "seq " + s + " after " + seq;
                     }
                     seq = s;
-                    int length = b.length - LogFrame.HEADER_BYTES;
+                    int length = size - LogFrame.HEADER_BYTES;
                     if (h.get(25) == 1) { // stdout
                         stdout.update(b, LogFrame.HEADER_BYTES, length);
                     } else {
@@ -106,7 +127,7 @@ final class Viewer {
                     }
                     maxLag = Math.max(maxLag, client.receivedAt() - h.getLong(26) * 1000);
                 } else {
-                    var message = CODEC.decode(new String(b, StandardCharsets.UTF_8));
+                    var message = CODEC.decode(new String(b, 0, size, StandardCharsets.UTF_8));
                     if (message instanceof Response.JobDone d && jobId.equals(d.jobId())) {
                         return new Result(index, true, false, null, seq, seqProblem, stdout.finish(), other,
                                 client.receivedAt(), maxLag, refusedJoins);

@@ -147,7 +147,7 @@ public final class JobManager implements AutoCloseable {
             throw new VmoException(ErrorCode.STORE_UNAVAILABLE, "the job was not started because it could not be"
                     + " recorded: " + e.getMessage() + "; check the daemon's database and try again", e);
         }
-        RunningJob job = new RunningJob(record, writer, clock);
+        RunningJob job = new RunningJob(record, writer, clock, viewers.overflow());
         if (started != null) {
             job.started(started); // it runs already: a cancel from now on signals it, before its supervisor starts too
         }

@@ -25,14 +25,18 @@ final class RunningJob {
     private final JobRecord record;
     private final OutputQueue writer;
     private final Clock clock;
-    private final JobLog log = new JobLog(0);
+    private final JobLog log;
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
     private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
     private Response.JobDone done;
-    /** Whether {@link #done} is in the store: until then the job shows as the store has it, running. */
-    private boolean endStored;
+    /**
+     * {@link #done} once it is in the store: until then the job shows as the store has it, running. Read without
+     * the lock: 200 viewers joining at once queued on it in {@link #info} (131 of them in one thread dump), with the
+     * job's pump, which needs it for every chunk, among them.
+     */
+    private volatile Response.JobDone storedEnd;
     private boolean cancelRequested;
     /** What the job runs, once started (a remote one connects first). */
     private volatile JobProcess process;
@@ -40,6 +44,12 @@ final class RunningJob {
     private Instant lastInputMark;
 
     RunningJob(JobRecord record, OutputQueue writer, Clock clock) {
+        this(record, writer, clock, JobLog.Overflow.NONE);
+    }
+
+    /** {@code overflow}: where its log's tail puts what it lets go of while a viewer still needs it. */
+    RunningJob(JobRecord record, OutputQueue writer, Clock clock, JobLog.Overflow overflow) {
+        this.log = new JobLog(0, overflow);
         this.record = record;
         this.writer = writer;
         this.clock = clock;
@@ -114,9 +124,7 @@ final class RunningJob {
         terminal.cancel(false); // no-op once it started; else whoever waits to type learns it never will
         done = end;
         writer.end(new Ending(record.id(), status, exitCode, now)).thenRun(() -> {
-            synchronized (this) {
-                endStored = true;
-            }
+            storedEnd = end;
             log.end(end);
             cursors.forEach(Cursor::wake);
             finished.complete(end);
@@ -156,9 +164,12 @@ final class RunningJob {
         return finished;
     }
 
-    /** As clients see it: an end shows once it is stored; until then the job is running, as its row says. */
-    synchronized JobInfo info() {
-        Response.JobDone end = endStored ? done : null;
+    /**
+     * As clients see it: an end shows once it is stored; until then the job is running, as its row says. Takes no
+     * lock (see {@link #storedEnd}); the end is read first, so an ended job's last seq is its final one.
+     */
+    JobInfo info() {
+        Response.JobDone end = storedEnd;
         return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
                 record.vm(), record.command(), end == null ? JobStatus.RUNNING : end.status(),
                 end == null ? null : end.exitCode(), record.startedAt(), end == null ? null : end.finishedAt(),

@@ -29,7 +29,7 @@ import java.util.concurrent.Semaphore;
  * <p>Its lock is held only to look up, add and drop references (and, inside it, a job log's for its readers'
  * positions), never across a store read.
  */
-final class SharedPages implements Cursor.Pages {
+final class SharedPages implements Cursor.Pages, JobLog.Overflow {
 
     /** Reads stored events: {@code afterSeq < seq <= upToSeq}, in order, at most {@code limit}. May block. */
     @FunctionalInterface
@@ -78,8 +78,18 @@ final class SharedPages implements Cursor.Pages {
         } finally {
             readers.release();
         }
-        keep(jobId, log, page);
+        keep(jobId, log, page, 2); // the reader that read it is behind it too (at afterSeq): kept if another is
         return page;
+    }
+
+    /**
+     * A running job's tail lets go of events a reader still needs: kept as if read from the store, they need not
+     * be. With 200 viewers of a 50 MB job spread over it, the ones behind the tail read it back from PostgreSQL,
+     * which then served those reads instead of the job's writes.
+     */
+    @Override
+    public void letGo(JobLog log, List<Chunk> stillNeeded) {
+        keep(stillNeeded.getFirst().jobId(), log, stillNeeded, 1);
     }
 
     private synchronized List<Chunk> kept(UUID jobId, long afterSeq, long upToSeq, int limit) {
@@ -104,12 +114,12 @@ final class SharedPages implements Cursor.Pages {
         return next == null ? Long.MAX_VALUE : next;
     }
 
-    private synchronized void keep(UUID jobId, JobLog log, List<Chunk> page) {
+    /** Keeps what at least {@code readersBehind} readers are behind. */
+    private synchronized void keep(UUID jobId, JobLog log, List<Chunk> page, int readersBehind) {
         long[] positions = sortedPositions(log);
         Kept kept = null;
         for (Chunk chunk : page) {
-            // The reader that read it is behind it too (at afterSeq): keep it if someone else is.
-            if (behind(positions, chunk.seq()) < 2) {
+            if (behind(positions, chunk.seq()) < readersBehind) {
                 continue;
             }
             if (kept == null) {
@@ -127,16 +137,21 @@ final class SharedPages implements Cursor.Pages {
     private record Candidate(UUID jobId, Chunk chunk, long distance) {}
 
     private void evict() {
-        List<Candidate> candidates = new ArrayList<>();
         long readerCount = 0;
+        for (Kept kept : byJob.values()) {
+            readerCount += kept.log().readerCount();
+        }
+        long limit = Math.min(budget, perReader * readerCount);
+        if (bytes <= limit) {
+            return; // sorting every kept event on each page cost the job's pump, which calls this, 0.1 s per 50 MB
+        }
+        List<Candidate> candidates = new ArrayList<>();
         for (var job : byJob.entrySet()) {
             long[] positions = sortedPositions(job.getValue().log());
-            readerCount += positions.length;
             for (Chunk chunk : job.getValue().chunks().values()) {
                 candidates.add(new Candidate(job.getKey(), chunk, distance(positions, chunk.seq())));
             }
         }
-        long limit = Math.min(budget, perReader * readerCount);
         candidates.sort(Comparator.comparingLong(Candidate::distance).reversed());
         for (int i = 0; i < candidates.size() && bytes > limit; i++) {
             Candidate victim = candidates.get(i);

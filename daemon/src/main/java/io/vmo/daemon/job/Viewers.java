@@ -36,6 +36,11 @@ final class Viewers implements AutoCloseable {
         }
     }
 
+    /** Where running jobs' tails put what they let go of while a cursor still needs it. */
+    JobLog.Overflow overflow() {
+        return pages;
+    }
+
     /** The subscriber can take more again: its cursors go on. */
     void resume(Subscriber subscriber) {
         Set<Cursor> mine = cursors.get(subscriber);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vmo.protocol.LogStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +105,57 @@ class JobLogTest {
         assertThat(resumed.read(behind, 40, 1)).isInstanceOf(JobLog.UpToDate.class);
         resumed.append(chunk(41, 1));
         assertThat(resumed.read(behind, 0, 1)).isEqualTo(new JobLog.Behind(40));
+    }
+
+    @Test
+    void readersThatTakeNoLockSeeEveryEventOnceInOrderOrAreSentToTheStore() throws Exception {
+        // One pump appending, the writer reporting durability, four readers reading at once: each reader gets a
+        // run without gaps from the tail, or Behind with a seq up to which the store has everything.
+        JobLog shared = new JobLog(0);
+        long events = 20_000;
+        var failures = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var durable = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            readers.add(Thread.ofPlatform().start(() -> {
+                Object me = new Object();
+                long position = 0;
+                while (position < events) {
+                    switch (shared.read(me, position, 4096)) {
+                        case JobLog.Events e -> {
+                            for (Chunk c : e.chunks()) {
+                                if (c.seq() != position + 1) {
+                                    failures.add("seq " + c.seq() + " after " + position);
+                                }
+                                position = c.seq();
+                            }
+                        }
+                        case JobLog.Behind b -> {
+                            if (b.upToSeq() <= position || b.upToSeq() > durable.get()) {
+                                failures.add("behind up to " + b.upToSeq() + " at " + position + ", durable "
+                                        + durable.get());
+                            }
+                            position = b.upToSeq(); // as if read from the store
+                        }
+                        default -> Thread.onSpinWait();
+                    }
+                }
+                shared.leave(me);
+            }));
+        }
+        for (long seq = 1; seq <= events; seq++) {
+            shared.append(new Chunk(job, seq, LogStream.STDOUT, Instant.now(), new byte[512]));
+            if (seq % 64 == 0) {
+                durable.set(seq - 32);
+                shared.durableUpTo(seq - 32);
+            }
+        }
+        durable.set(events);
+        shared.durableUpTo(events);
+        for (Thread t : readers) {
+            t.join(10_000);
+            assertThat(t.isAlive()).isFalse();
+        }
+        assertThat(failures).isEmpty();
     }
 }

@@ -180,4 +180,38 @@ class SharedPagesTest {
         }
         assertThat(most.get()).isEqualTo(SharedPages.STORE_READERS);
     }
+
+    @Test
+    void whatATailLetsGoOfWhileAReaderIsBehindItIsReadFromMemory() {
+        SharedPages pages = new SharedPages(this::store);
+        JobLog log = new JobLog(0, pages);
+        Object behind = new Object();
+        log.read(behind, 0, 1);
+        long events = 2 * JobLog.TAIL_BYTES / 65536;
+        for (long seq = 1; seq <= events; seq++) {
+            log.append(new Chunk(job, seq, LogStream.STDOUT, Instant.EPOCH, new byte[65536]));
+        }
+        log.durableUpTo(events); // the tail lets go of half, which the reader still needs
+        assertThat(log.beforeTail()).isPositive();
+        assertThat(pages.keptBytes()).as("one reader's share, what it needs first").isEqualTo(
+                SharedPages.BYTES_PER_READER);
+
+        List<Chunk> page = pages.read(job, log, 0, log.beforeTail(), 8);
+        assertThat(seqs(page)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(storeReads).as("none of it read back from the store").hasValue(0);
+    }
+
+    @Test
+    void whatNoReaderIsBehindIsNotKept() {
+        SharedPages pages = new SharedPages(this::store);
+        JobLog log = new JobLog(0, pages);
+        Object keepsUp = new Object();
+        long events = 2 * JobLog.TAIL_BYTES / 65536;
+        for (long seq = 1; seq <= events; seq++) {
+            log.append(new Chunk(job, seq, LogStream.STDOUT, Instant.EPOCH, new byte[65536]));
+            log.read(keepsUp, seq, 1);
+        }
+        log.durableUpTo(events);
+        assertThat(pages.keptBytes()).isZero();
+    }
 }
