@@ -36,14 +36,11 @@ final class JobSupervisor implements AutoCloseable {
     private final Duration cancelGrace;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     /**
-     * Output is read on platform threads. pty4j reads in native code (a JNA poll), which pins a virtual thread to
-     * its carrier: two interactive jobs starved every other virtual thread on a 2-core machine. And a pipe's
-     * reader on a virtual thread waits, after each read that finds the pipe empty, for a carrier, behind whatever
-     * else runs on them: with 200 viewers reading pages and joining, a 50 MB job's stdout reads took 0.72 s
-     * instead of 0.19 s (0.54 s on a platform thread of its own; bench, fanout phase).
+     * Terminal output is read on platform threads: pty4j reads in native code (a JNA poll), which pins a virtual
+     * thread to its carrier; two interactive jobs starved every other virtual thread on a 2-core machine.
      */
-    private final ExecutorService outputReaders = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("vmo-output-reader-", 0).daemon().factory());
+    private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
 
     JobSupervisor(Duration cancelGrace) {
         this.cancelGrace = cancelGrace;
@@ -71,13 +68,15 @@ final class JobSupervisor implements AutoCloseable {
             }
             JobProcess p = process;
             LogStream output = LogStream.STDOUT;
+            ExecutorService readers = threads;
             if (process instanceof TerminalProcess terminal) {
                 output = LogStream.PTY;
+                readers = terminalReaders;
                 job.terminal().complete(terminal);
             }
             LogStream out = output;
-            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), outputReaders);
-            var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), outputReaders);
+            var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), readers);
+            var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), threads);
             var pipes = CompletableFuture.allOf(stdout, stderr);
             exitCode = process.waitFor();
             if (job.cancelRequested()) {
@@ -181,6 +180,6 @@ final class JobSupervisor implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
-        outputReaders.shutdownNow();
+        terminalReaders.shutdownNow();
     }
 }
