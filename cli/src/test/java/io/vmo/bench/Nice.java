@@ -40,7 +40,11 @@ final class Nice {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor() == 0 ? "nice " + nice : "renice failed (exit " + p.exitValue() + ")";
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "renice did not finish within 10 s";
+            }
+            return p.exitValue() == 0 ? "nice " + nice : "renice failed (exit " + p.exitValue() + ")";
         } catch (Exception e) {
             return "renice failed (" + e + ")";
         }

@@ -42,8 +42,7 @@ final class WireClient implements Link {
         this.out = socket.getOutputStream();
     }
 
-    /** A whole message: its opcode (1 text, 2 binary) and payload, fragments joined. */
-    /** A whole message: {@code data[0, length)}. */
+    /** A whole message: its opcode (1 text, 2 binary) and payload {@code data[0, length)}, fragments joined. */
     record Frame(int opcode, byte[] data, int length) {
 
         byte[] payload() {
@@ -140,7 +139,8 @@ final class WireClient implements Link {
      */
     Frame nextFrame() {
         Frame f = nextFrameShared();
-        return new Frame(f.opcode(), f.payload(), f.length());
+        // Always a copy: a message that fills the shared array exactly would otherwise be that array.
+        return new Frame(f.opcode(), java.util.Arrays.copyOf(f.data(), f.length()), f.length());
     }
 
     /**

@@ -143,7 +143,7 @@ final class SharedPages implements Cursor.Pages, JobLog.Overflow {
         }
         long limit = Math.min(budget, perReader * readerCount);
         if (bytes <= limit) {
-            return; // sorting every kept event on each page cost the job's pump, which calls this, 0.1 s per 50 MB
+            return; // the job's pump calls this (letGo): no sort of every kept event while under the budget
         }
         List<Candidate> candidates = new ArrayList<>();
         for (var job : byJob.entrySet()) {
