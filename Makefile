@@ -79,10 +79,11 @@ test-deps:
 ## build (bin/vmo, the jar, its libs, the test classes), so a rebuild during the run cannot pull classes from under it.
 bench: build
 	@stage=$$(mktemp -d "$${TMPDIR:-/tmp}/vmo-bench-build.XXXXXX") && trap 'rm -rf "$$stage"' EXIT && \
-	mkdir -p "$$stage/bin" "$$stage/cli/target" && cp bin/vmo bin/find-jdk "$$stage/bin/" && \
+	mkdir -p "$$stage/bin" "$$stage/cli/target" "$$stage/daemon/target" && cp bin/vmo bin/find-jdk "$$stage/bin/" && \
 	cp -r cli/target/vmo.jar cli/target/lib cli/target/classes cli/target/test-classes "$$stage/cli/target/" && \
+	cp -r daemon/target/vmo-daemon.jar daemon/target/lib "$$stage/daemon/target/" && \
 	"$(JAVA_HOME)/bin/java" -Xmx2g \
-		-cp "$$stage/cli/target/test-classes:$$stage/cli/target/classes:$$stage/cli/target/lib/*" \
+		-cp "$$stage/cli/target/test-classes:$$stage/cli/target/classes:$$stage/cli/target/lib/*:$$stage/daemon/target/vmo-daemon.jar:$$stage/daemon/target/lib/*" \
 		-Dvmo.launcher="$$stage/bin/vmo" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
 		io.vmo.bench.Bench --out docs/benchmarks.md $(BENCH_ARGS)
 

@@ -1,7 +1,7 @@
 package io.vmo.cli;
 
-import io.vmo.daemon.web.AuthToken;
 import io.vmo.protocol.Codec;
+import io.vmo.protocol.Locations;
 import io.vmo.protocol.LogFrame;
 import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
@@ -87,7 +87,7 @@ public final class DaemonClient implements AutoCloseable {
     public static DaemonClient connect(String address, Path tokenFile) {
         String token;
         try {
-            token = AuthToken.read(tokenFile);
+            token = Locations.readToken(tokenFile);
         } catch (NoSuchFileException e) {
             throw new CliException("no daemon token at " + tokenFile + "; start the daemon once with `vmo daemon`"
                     + " (it creates the token) as this user");

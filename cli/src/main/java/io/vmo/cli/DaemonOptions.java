@@ -1,6 +1,6 @@
 package io.vmo.cli;
 
-import io.vmo.daemon.Locations;
+import io.vmo.protocol.Locations;
 import picocli.CommandLine.Option;
 
 /** How a client subcommand finds the daemon; mixed into each of them. */

@@ -1,7 +1,6 @@
 package io.vmo.cli;
 
-import io.vmo.daemon.Locations;
-import io.vmo.daemon.web.AuthToken;
+import io.vmo.protocol.Locations;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -32,7 +31,7 @@ final class UiCommand implements Callable<Integer> {
         Path tokenFile = Locations.fromEnvironment().tokenFile();
         String token;
         try {
-            token = AuthToken.read(tokenFile);
+            token = Locations.readToken(tokenFile);
         } catch (NoSuchFileException e) {
             throw new CliException("no daemon token at " + tokenFile + "; start the daemon once with `vmo daemon`");
         } catch (IOException e) {

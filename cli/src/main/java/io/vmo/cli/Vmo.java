@@ -1,6 +1,5 @@
 package io.vmo.cli;
 
-import io.vmo.daemon.DaemonCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, AttachCommand.class, TailCommand.class, JobsCommand.class, CancelCommand.class,
             ProjectsCommand.class, TargetsCommand.class, VmsCommand.class, SshCommand.class, LogsCommand.class,
             UiCommand.class,
-            DaemonCommand.class})
+            DaemonEntry.class})
 public final class Vmo {
 
     public static void main(String[] args) {

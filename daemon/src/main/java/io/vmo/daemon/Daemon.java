@@ -18,6 +18,7 @@ import io.vmo.daemon.web.BrowserSessions;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.daemon.web.HttpServer;
 import io.vmo.protocol.Codec;
+import io.vmo.protocol.Locations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

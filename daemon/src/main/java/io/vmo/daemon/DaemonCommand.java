@@ -1,6 +1,7 @@
 package io.vmo.daemon;
 
 import io.vmo.daemon.web.ConnectionLimits;
+import io.vmo.protocol.Locations;
 import io.vmo.protocol.VmoException;
 import java.net.BindException;
 import java.net.Inet4Address;

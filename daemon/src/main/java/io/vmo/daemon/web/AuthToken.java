@@ -2,6 +2,7 @@ package io.vmo.daemon.web;
 
 import io.vmo.daemon.PrivateFiles;
 import io.vmo.daemon.UnsafeFileException;
+import io.vmo.protocol.Locations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -57,12 +58,7 @@ public final class AuthToken {
                     + " the daemon. Run `chmod 600 " + file + "` (and consider the token seen: delete the file to"
                     + " get a new one), then start again");
         }
-        return new AuthToken(read(file));
-    }
-
-    /** The token in the file, as a client sends it. */
-    public static String read(Path file) throws IOException {
-        return Files.readString(file).strip();
+        return new AuthToken(Locations.readToken(file));
     }
 
     /** Constant-time, so response timing tells nothing about how much of a guess was right. */

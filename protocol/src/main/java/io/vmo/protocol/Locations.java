@@ -1,12 +1,14 @@
-package io.vmo.daemon;
+package io.vmo.protocol;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Where vmo keeps its files on a user's machine, after the XDG base directory spec: the token in
  * {@code $XDG_CONFIG_HOME/vmo}, the embedded database in {@code $XDG_STATE_HOME/vmo}, and the mkcli registry where
- * mkcli keeps it.
+ * mkcli keeps it. Here, not in the daemon, because the CLI reads the same token without loading any of the daemon.
  */
 public record Locations(Path home, Path configDir, Path stateDir, Path registry) {
 
@@ -25,7 +27,12 @@ public record Locations(Path home, Path configDir, Path stateDir, Path registry)
         return configDir.resolve("token");
     }
 
-    /** vmo's own settings: see {@link Settings}. */
+    /** The token in {@link #tokenFile()}, as a client sends it. */
+    public static String readToken(Path file) throws IOException {
+        return Files.readString(file).strip();
+    }
+
+    /** vmo's own settings (read by the daemon). */
     public Path settingsFile() {
         return configDir.resolve("config.yml");
     }
