@@ -16,7 +16,7 @@ WEB_DIST := web/dist/index.html
 # npm ci (a clean install from the committed lockfile) only when node_modules is missing or the lockfile changed.
 NPM_INSTALLED := web/node_modules/.vmo-npm-ci
 
-.PHONY: build run test test-web bench clean dev-web
+.PHONY: build run test test-web lint format bench clean dev-web
 
 build: $(JAR)
 
@@ -43,8 +43,18 @@ run: build
 
 ## test: the whole suite: the web UI's unit and component tests (Vitest), then the Java unit tests, then end-to-end
 ## tests against a real daemon, PostgreSQL, CLI and (WebUiIT) Debian's Chromium driven by playwright-core
-test: test-deps test-web $(WEB_DIST)
+test: test-deps lint test-web $(WEB_DIST)
 	$(MVN) verify
+
+## lint: the gates on how the code is written: Prettier and ESLint on web/, palantir-java-format (Spotless) on the
+## Java tree. `make format` rewrites both into shape.
+lint: $(NPM_INSTALLED)
+	cd web && npm run -s lint
+	$(MVN) -q spotless:check
+
+format: $(NPM_INSTALLED)
+	cd web && npm run -s format
+	$(MVN) -q spotless:apply
 
 ## test-web: the web UI's type check (svelte-check) and its unit and component tests (Vitest, jsdom)
 test-web: $(NPM_INSTALLED)

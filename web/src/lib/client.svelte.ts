@@ -21,9 +21,11 @@ export class VmoClient {
   private attempts = 0;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /* eslint-disable svelte/prefer-svelte-reactivity -- bookkeeping of requests and callbacks; nothing renders it */
   private readonly pending = new Map<string, Pending>();
   private readonly listeners = new Set<(m: ServerMessage) => void>();
   private readonly openHandlers = new Set<() => void>();
+  /* eslint-enable svelte/prefer-svelte-reactivity */
 
   constructor(
     readonly httpBase: string,

@@ -41,6 +41,7 @@ export class JobsState {
       this.jobs = reply.jobs;
       this.loaded = true;
       this.error = '';
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaced on each refresh, never mutated
       this.refreshedAt = new Date();
     } catch (e) {
       this.error = (e as Error).message;
