@@ -11,8 +11,16 @@ export const login = process.env.VMO_LOGIN;
 const shots = process.env.VMO_SHOTS;
 
 // The flags the machine notes give: without the background-networking ones Chromium keeps dialing Google.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function withBrowser(fn, { width = 1280, height = 1400 } = {}) {
   if (!url || !login) throw new Error('VMO_URL and VMO_LOGIN must be set (see harness.mjs)');
@@ -57,12 +65,14 @@ export async function screenshot(page, name) {
 
 /** The texts of the log's rendered rows, without the stream label, with their streams. */
 export async function logRows(page) {
-  return page.locator('[data-testid=log] [data-stream]').evaluateAll((rows) => rows.map((r) => ({
-    stream: r.getAttribute('data-stream'),
-    text: r.querySelector('.line-text')?.textContent ?? '',
-    label: r.firstElementChild?.textContent ?? '',
-    color: getComputedStyle(r.querySelector('.line-text')).color,
-  })));
+  return page.locator('[data-testid=log] [data-stream]').evaluateAll((rows) =>
+    rows.map((r) => ({
+      stream: r.getAttribute('data-stream'),
+      text: r.querySelector('.line-text')?.textContent ?? '',
+      label: r.firstElementChild?.textContent ?? '',
+      color: getComputedStyle(r.querySelector('.line-text')).color,
+    })),
+  );
 }
 
 export async function waitForStatus(page, status) {

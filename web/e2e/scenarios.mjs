@@ -10,8 +10,11 @@ const target = (page, name) => page.locator(`[data-project=${PROJECT}] [data-tar
 
 function expectSequence(texts, prefix, count) {
   const got = texts.filter((t) => t.startsWith(prefix + ' '));
-  assert.deepEqual(got, Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`),
-    `${prefix} lines in order, each once`);
+  assert.deepEqual(
+    got,
+    Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`),
+    `${prefix} lines in order, each once`,
+  );
 }
 
 const scenarios = {
@@ -39,7 +42,7 @@ const scenarios = {
     // timestamps on demand
     assert.equal(await page.locator('[data-testid=ts]').count(), 0);
     await page.getByTestId('timestamps').check();
-    assert.ok(await page.locator('[data-testid=ts]').count() > 0);
+    assert.ok((await page.locator('[data-testid=ts]').count()) > 0);
     // search
     await page.getByTestId('log-search').fill('err 1');
     await page.getByTestId('log-search').press('Enter');
@@ -71,7 +74,11 @@ const scenarios = {
     }
     await waitForStatus(page, 'success');
     await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 40' }).waitFor();
-    expectSequence((await logRows(page)).map((r) => r.text), 'tick', 40);
+    expectSequence(
+      (await logRows(page)).map((r) => r.text),
+      'tick',
+      40,
+    );
   },
 
   /**
@@ -93,7 +100,11 @@ const scenarios = {
     await first.ws.close({ code: 4000, reason: 'test: connection dropped' });
     await waitForStatus(page, 'success');
     await page.locator('[data-testid=log] [data-stream]', { hasText: 'tick 40' }).waitFor();
-    expectSequence((await logRows(page)).map((r) => r.text), 'tick', 40);
+    expectSequence(
+      (await logRows(page)).map((r) => r.text),
+      'tick',
+      40,
+    );
     assert.ok(sockets.length >= 2, `the page reconnected (${sockets.length} sockets)`);
   },
 
@@ -103,8 +114,11 @@ const scenarios = {
     await page.waitForURL(/#\/jobs\//);
     await waitForStatus(page, 'success');
     const log = page.getByTestId('log');
-    await page.waitForFunction(() => document.querySelector('[data-testid=log]')?.getAttribute('data-lines') === '1000000',
-      null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=log]')?.getAttribute('data-lines') === '1000000',
+      null,
+      { timeout: 60_000 },
+    );
     const rendered = await log.locator('[data-stream]').count();
     assert.ok(rendered > 10 && rendered < 200, `${rendered} rows in the DOM`);
     await log.locator('[data-stream]', { hasText: /^out\s*1000000$/ }).waitFor(); // followed to the end
@@ -130,7 +144,9 @@ const scenarios = {
     await log.locator('[data-stream]', { hasText: '654321' }).waitFor();
     const searched = Date.now() - started;
     assert.ok(searched < 10_000, `search took ${searched} ms`);
-    console.log(`million: ${rendered} rows in the DOM; scroll jumps ${timings.map((t) => t.toFixed(0)).join('/')} ms; search ${searched} ms`);
+    console.log(
+      `million: ${rendered} rows in the DOM; scroll jumps ${timings.map((t) => t.toFixed(0)).join('/')} ms; search ${searched} ms`,
+    );
   },
 
   /** Cancel from the UI; the target's button is disabled while its job runs; history shows it canceled. */
@@ -141,8 +157,10 @@ const scenarios = {
     await page.locator('[data-testid=log] [data-stream]', { hasText: 'started' }).waitFor();
     await page.goto(url + '/#/');
     await connected(page);
-    await page.waitForFunction((sel) => document.querySelector(sel)?.disabled === true,
-      `[data-project=${PROJECT}] [data-target=forever]`);
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.disabled === true,
+      `[data-project=${PROJECT}] [data-target=forever]`,
+    );
     await page.goto(`${url}/#/jobs/${id}`);
     await page.getByTestId('cancel').click();
     await waitForStatus(page, 'canceled');
@@ -154,8 +172,10 @@ const scenarios = {
     await row.locator('[data-status=canceled]').waitFor();
     assert.match(await row.locator('[data-status]').textContent(), /⊘\s*canceled/);
     await page.goto(url + '/#/');
-    await page.waitForFunction((sel) => document.querySelector(sel)?.disabled === false,
-      `[data-project=${PROJECT}] [data-target=forever]`);
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.disabled === false,
+      `[data-project=${PROJECT}] [data-target=forever]`,
+    );
   },
 
   /** History: a job started elsewhere appears and ends live (no 30 s poll needed); filters and badges. */
@@ -188,7 +208,10 @@ const scenarios = {
     await page.getByTestId('connection').filter({ hasText: '127.0.0.1:9' }).waitFor();
     await page.reload();
     await page.getByTestId('connection').filter({ hasText: '127.0.0.1:9' }).waitFor();
-    assert.notEqual(await page.locator('[data-testid=connection] [data-state]').getAttribute('data-state'), 'connected');
+    assert.notEqual(
+      await page.locator('[data-testid=connection] [data-state]').getAttribute('data-state'),
+      'connected',
+    );
     assert.equal(await page.evaluate(() => localStorage.getItem('vmo.backendUrl')), 'http://127.0.0.1:9');
     await page.keyboard.press('Control+,');
     assert.equal(await page.getByLabel('Backend URL').inputValue(), 'http://127.0.0.1:9');
@@ -263,11 +286,19 @@ const scenarios = {
     const axe = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const audit = async (name) => {
       await page.evaluate(axe);
-      const result = await page.evaluate(() => window.axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      }));
-      const problems = result.violations.map((v) => `${name}: ${v.id} (${v.impact}): ${v.help} — ` +
-        v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | '));
+      const result = await page.evaluate(() =>
+        window.axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        }),
+      );
+      const problems = result.violations.map(
+        (v) =>
+          `${name}: ${v.id} (${v.impact}): ${v.help} — ` +
+          v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | '),
+      );
       assert.deepEqual(problems, [], problems.join('\n'));
     };
     await page.locator(`[data-project=${PROJECT}]`).waitFor();
@@ -305,8 +336,10 @@ const scenarios = {
     await page.waitForURL(/#\/jobs\//);
     const running = jobIdFromUrl(page);
     await page.goto(url + '/#/');
-    await page.waitForFunction((sel) => document.querySelector(sel)?.disabled === true,
-      `[data-project=${PROJECT}] [data-target=deploy]`);
+    await page.waitForFunction(
+      (sel) => document.querySelector(sel)?.disabled === true,
+      `[data-project=${PROJECT}] [data-target=deploy]`,
+    );
     await screenshot(page, 'dashboard');
     await page.goto(url + '/#/jobs');
     await page.locator(`tr[data-job="${running}"]`).waitFor();

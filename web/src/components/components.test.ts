@@ -13,12 +13,16 @@ describe('StatusBadge', () => {
     expect(badge.textContent).toContain('(2)');
   });
 
-  it.each([['success', '✓'], ['canceled', '⊘'], ['running', '◔'], ['lost', '?']] as const)(
-    '%s has its own icon', (status, icon) => {
-      const { container } = render(StatusBadge, { status });
-      expect(container.textContent).toContain(icon);
-      expect(container.textContent).toContain(status);
-    });
+  it.each([
+    ['success', '✓'],
+    ['canceled', '⊘'],
+    ['running', '◔'],
+    ['lost', '?'],
+  ] as const)('%s has its own icon', (status, icon) => {
+    const { container } = render(StatusBadge, { status });
+    expect(container.textContent).toContain(icon);
+    expect(container.textContent).toContain(status);
+  });
 });
 
 describe('LogViewer', () => {

@@ -57,8 +57,10 @@ function applySgr(style: Style, params: string): Style {
     else if (c === 2) s.dim = true;
     else if (c === 3) s.italic = true;
     else if (c === 4) s.underline = true;
-    else if (c === 22) { s.bold = false; s.dim = false; }
-    else if (c === 23) s.italic = false;
+    else if (c === 22) {
+      s.bold = false;
+      s.dim = false;
+    } else if (c === 23) s.italic = false;
     else if (c === 24) s.underline = false;
     else if (c >= 30 && c <= 37) s.fg = BASIC[c - 30];
     else if (c >= 90 && c <= 97) s.fg = BRIGHT[c - 90];
@@ -68,11 +70,13 @@ function applySgr(style: Style, params: string): Style {
     else if (c === 49) s.bg = undefined;
     else if ((c === 38 || c === 48) && codes[i + 1] === 5) {
       const v = color256(codes[i + 2]);
-      if (c === 38) s.fg = v; else s.bg = v;
+      if (c === 38) s.fg = v;
+      else s.bg = v;
       i += 2;
     } else if ((c === 38 || c === 48) && codes[i + 1] === 2) {
       const v = `rgb(${codes[i + 2] ?? 0},${codes[i + 3] ?? 0},${codes[i + 4] ?? 0})`;
-      if (c === 38) s.fg = v; else s.bg = v;
+      if (c === 38) s.fg = v;
+      else s.bg = v;
       i += 4;
     }
   }

@@ -69,8 +69,14 @@ describe('VmoClient', () => {
 });
 
 describe('JobFeed', () => {
-  const log = (seq: number): Record<string, unknown> & JobLog =>
-    ({ type: 'job:log', jobId: 'j1', seq, stream: 'stdout', chunk: `${seq}\n`, ts: '2026-01-01T00:00:00Z' });
+  const log = (seq: number): Record<string, unknown> & JobLog => ({
+    type: 'job:log',
+    jobId: 'j1',
+    seq,
+    stream: 'stdout',
+    chunk: `${seq}\n`,
+    ts: '2026-01-01T00:00:00Z',
+  });
 
   it('rejoins after a reconnect from the last seq and drops what it already has: no gap, no duplicate', async () => {
     const { c } = client();
@@ -100,8 +106,10 @@ describe('JobFeed', () => {
 
   it('attaches terminals with their size (the PTY contract) and leaves when stopped', async () => {
     const { c } = client();
-    const feed = new JobFeed(c, 'j1', { joined: () => {}, log: () => {}, done: () => {}, error: () => {} },
-      () => ({ cols: 100, rows: 30 }));
+    const feed = new JobFeed(c, 'j1', { joined: () => {}, log: () => {}, done: () => {}, error: () => {} }, () => ({
+      cols: 100,
+      rows: 30,
+    }));
     feed.start();
     const socket = await connected(c);
     expect(socket.lastSent()).toMatchObject({ type: 'attach-job', jobId: 'j1', cols: 100, rows: 30 });

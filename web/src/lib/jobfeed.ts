@@ -44,9 +44,10 @@ export class JobFeed {
   private async join(): Promise<void> {
     if (this.finished) return;
     try {
-      const reply = this.attach && this.lastSeq === 0
-        ? await this.client.request<'job:joined'>({ type: 'attach-job', jobId: this.jobId, ...this.attach() })
-        : await this.client.request<'job:joined'>({ type: 'join-job', jobId: this.jobId, sinceSeq: this.lastSeq });
+      const reply =
+        this.attach && this.lastSeq === 0
+          ? await this.client.request<'job:joined'>({ type: 'attach-job', jobId: this.jobId, ...this.attach() })
+          : await this.client.request<'job:joined'>({ type: 'join-job', jobId: this.jobId, sinceSeq: this.lastSeq });
       this.handlers.joined(reply.job);
     } catch (e) {
       this.handlers.error((e as Error).message);

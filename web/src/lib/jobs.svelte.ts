@@ -15,7 +15,10 @@ export class JobsState {
   refreshedAt = $state<Date | null>(null);
   private stops: Array<() => void> = [];
 
-  constructor(private readonly client: VmoClient, private readonly limit = 200) {}
+  constructor(
+    private readonly client: VmoClient,
+    private readonly limit = 200,
+  ) {}
 
   start(): void {
     this.stops.push(

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { LogBuffer } from './logbuffer';
 
 const ev = (seq: number, stream: 'stdout' | 'stderr' | 'system' | 'input', chunk: string) => ({
-  seq, stream, chunk, ts: `2026-01-01T00:00:0${seq % 10}Z`,
+  seq,
+  stream,
+  chunk,
+  ts: `2026-01-01T00:00:0${seq % 10}Z`,
 });
 
 describe('LogBuffer', () => {
@@ -11,7 +14,9 @@ describe('LogBuffer', () => {
     expect(b.append(ev(1, 'stdout', 'one\ntwo\n'))).toBe(2);
     b.append(ev(2, 'stderr', 'oops\n'));
     expect(b.lines.map((l) => [l.stream, l.text])).toEqual([
-      ['stdout', 'one'], ['stdout', 'two'], ['stderr', 'oops'],
+      ['stdout', 'one'],
+      ['stdout', 'two'],
+      ['stderr', 'oops'],
     ]);
   });
 

@@ -20,8 +20,16 @@ export interface JobInfo {
   interactive?: boolean;
 }
 
-export interface ProjectInfo { alias: string; dir: string; problem?: string | null }
-export interface TargetInfo { name: string; description?: string | null; interactive?: boolean }
+export interface ProjectInfo {
+  alias: string;
+  dir: string;
+  problem?: string | null;
+}
+export interface TargetInfo {
+  name: string;
+  description?: string | null;
+  interactive?: boolean;
+}
 export interface VmInfo {
   name: string;
   environment?: string | null;
@@ -33,9 +41,21 @@ export interface VmInfo {
   problem?: string | null;
 }
 
-export interface JobLog { type: 'job:log'; jobId: string; seq: number; stream: LogStream; chunk: string; ts: string }
+export interface JobLog {
+  type: 'job:log';
+  jobId: string;
+  seq: number;
+  stream: LogStream;
+  chunk: string;
+  ts: string;
+}
 export interface JobDone {
-  type: 'job:done'; id?: string; jobId: string; status: JobStatus; exitCode?: number | null; finishedAt?: string;
+  type: 'job:done';
+  id?: string;
+  jobId: string;
+  status: JobStatus;
+  exitCode?: number | null;
+  finishedAt?: string;
 }
 
 export type ServerMessage =
@@ -55,7 +75,10 @@ export type ServerMessage =
 export type Reply<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
 export class ProtocolError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -18,11 +18,16 @@ export function parseRoute(hash: string): Route {
 
 export function href(route: Route): string {
   switch (route.page) {
-    case 'dashboard': return '#/';
-    case 'history': return '#/jobs';
-    case 'job': return `#/jobs/${encodeURIComponent(route.id)}`;
-    case 'vms': return '#/vms';
-    case 'terminal': return `#/terminal/${encodeURIComponent(route.id)}`;
+    case 'dashboard':
+      return '#/';
+    case 'history':
+      return '#/jobs';
+    case 'job':
+      return `#/jobs/${encodeURIComponent(route.id)}`;
+    case 'vms':
+      return '#/vms';
+    case 'terminal':
+      return `#/terminal/${encodeURIComponent(route.id)}`;
   }
 }
 

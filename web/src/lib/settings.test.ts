@@ -18,7 +18,10 @@ describe('backend URL override', () => {
   });
 
   it('derives the WebSocket URL from the HTTP one', () => {
-    expect(endpoints('', 'http://127.0.0.1:7777')).toEqual({ http: 'http://127.0.0.1:7777', ws: 'ws://127.0.0.1:7777/ws' });
+    expect(endpoints('', 'http://127.0.0.1:7777')).toEqual({
+      http: 'http://127.0.0.1:7777',
+      ws: 'ws://127.0.0.1:7777/ws',
+    });
     expect(endpoints('https://h', 'http://x').ws).toBe('wss://h/ws');
   });
 });

@@ -12,7 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "attach", mixinStandardHelpOptions = true,
+@Command(
+        name = "attach",
+        mixinStandardHelpOptions = true,
         description = "Attach this terminal to an interactive job: redraw its recent output, then type into it"
                 + " like a local program. " + TerminalSession.DETACH_HINT + " (the job keeps running). Exits with"
                 + " the job's exit code once it ends.",
@@ -25,8 +27,10 @@ final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "Job id, or a unique prefix of one.")
     String job;
 
-    @Option(names = "--new-window", description = "Open a new terminal window attached to the job and return:"
-            + " $VMO_TERMINAL (a command; the attach command is appended), else the platform's terminal.")
+    @Option(
+            names = "--new-window",
+            description = "Open a new terminal window attached to the job and return:"
+                    + " $VMO_TERMINAL (a command; the attach command is appended), else the platform's terminal.")
     boolean newWindow;
 
     @Override

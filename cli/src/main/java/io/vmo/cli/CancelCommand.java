@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(
+        name = "cancel",
+        mixinStandardHelpOptions = true,
         description = "Cancel a running job (SIGTERM to all its processes, SIGKILL after a grace period) and wait"
                 + " until it has ended.")
 final class CancelCommand implements Callable<Integer> {
@@ -27,7 +29,8 @@ final class CancelCommand implements Callable<Integer> {
             if (done.status() == JobStatus.CANCELED) {
                 console.out.println("job " + done.jobId() + " canceled");
             } else {
-                console.out.println("job " + done.jobId() + " had already ended: " + done.status().wireName());
+                console.out.println("job " + done.jobId() + " had already ended: "
+                        + done.status().wireName());
             }
             console.flush();
             return 0;

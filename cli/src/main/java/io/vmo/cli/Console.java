@@ -13,7 +13,11 @@ import org.fusesource.jansi.internal.CLibrary;
 final class Console {
 
     enum Style {
-        RED("\u001b[31m"), GREEN("\u001b[32m"), YELLOW("\u001b[33m"), DIM("\u001b[2m"), BOLD("\u001b[1m");
+        RED("\u001b[31m"),
+        GREEN("\u001b[32m"),
+        YELLOW("\u001b[33m"),
+        DIM("\u001b[2m"),
+        BOLD("\u001b[1m");
 
         final String code;
 
@@ -30,7 +34,8 @@ final class Console {
     private final boolean colourErr;
 
     Console() {
-        boolean allowed = System.getenv("NO_COLOR") == null || System.getenv("NO_COLOR").isEmpty();
+        boolean allowed =
+                System.getenv("NO_COLOR") == null || System.getenv("NO_COLOR").isEmpty();
         colourOut = allowed && isTerminal(CLibrary.STDOUT_FILENO);
         colourErr = allowed && isTerminal(CLibrary.STDERR_FILENO);
     }

@@ -103,16 +103,23 @@ public final class DaemonClient implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new CliException("the daemon address " + address + " is not HOST:PORT (e.g. 127.0.0.1:7777)");
         }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+        String host = uri.getHost().startsWith("[")
+                ? uri.getHost().substring(1, uri.getHost().length() - 1)
                 : uri.getHost();
         WebSocketConnection socket;
         try {
-            socket = WebSocketConnection.open(new InetSocketAddress(host, uri.getPort()), address, "/ws",
+            socket = WebSocketConnection.open(
+                    new InetSocketAddress(host, uri.getPort()),
+                    address,
+                    "/ws",
                     LogFrame.SUBPROTOCOL, // output as bytes, exactly as the job wrote them
-                    Map.of("Authorization", "Bearer " + token), Duration.ofSeconds(5));
+                    Map.of("Authorization", "Bearer " + token),
+                    Duration.ofSeconds(5));
         } catch (WebSocketConnection.Refused refused) {
             throw new CliException("the daemon at " + address + " refused the connection (HTTP " + refused.status
-                    + ")" + (refused.status == 401 ? "; the token in " + tokenFile + " is not this daemon's"
+                    + ")"
+                    + (refused.status == 401
+                            ? "; the token in " + tokenFile + " is not this daemon's"
                             : refusal(refused.body)));
         } catch (IOException e) {
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());

@@ -18,6 +18,7 @@ final class JobFollower {
 
     /** The exit code for a canceled job: what a shell reports for Ctrl-C. */
     static final int EXIT_CANCELED = 130;
+
     private static final int MAX_RESUMES = 5;
 
     private final DaemonOptions daemon;
@@ -121,7 +122,7 @@ final class JobFollower {
                     return exitCode(done, console);
                 }
                 case Response.ErrorReply error -> throw new CliException(error.message());
-                default -> { }
+                default -> {}
             }
             if (!client.hasNext()) {
                 console.flush(); // caught up: show it now; while behind, let the buffers fill
@@ -132,7 +133,7 @@ final class JobFollower {
     private void print(Response.JobLog log) {
         switch (log.stream()) {
             case STDOUT, PTY -> console.out.write(log.data(), 0, log.data().length);
-            case INPUT -> { } // someone typed into an interactive job
+            case INPUT -> {} // someone typed into an interactive job
             case STDERR -> console.writeErr(Console.Style.RED, log.data());
             case SYSTEM -> console.writeErr(Console.Style.DIM, log.data());
         }

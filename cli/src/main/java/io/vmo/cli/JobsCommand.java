@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List recent jobs, newest first.")
 final class JobsCommand implements Callable<Integer> {
 
-    private static final DateTimeFormatter STARTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
-            .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter STARTED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @Mixin
     DaemonOptions daemon;
@@ -27,7 +27,10 @@ final class JobsCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = {"-n", "--limit"},
+            paramLabel = "N",
+            defaultValue = "20",
             description = "How many jobs (default: ${DEFAULT-VALUE}, at most " + Request.ListJobs.MAX_LIMIT + ").")
     int limit;
 
@@ -36,7 +39,8 @@ final class JobsCommand implements Callable<Integer> {
         Console console = new Console();
         List<JobInfo> jobs;
         try (DaemonClient client = daemon.connect()) {
-            jobs = client.call(new Request.ListJobs(client.nextId(), limit), Response.JobList.class).jobs();
+            jobs = client.call(new Request.ListJobs(client.nextId(), limit), Response.JobList.class)
+                    .jobs();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -59,8 +63,12 @@ final class JobsCommand implements Callable<Integer> {
                 command.add("[interactive]"); // `vmo attach` works on it
             }
             String status = job.status().wireName();
-            table.row(Arrays.asList(null, text -> console.styleOut(statusStyle(status), text)),
-                    job.id().substring(0, 8), status, String.join(" ", command), STARTED.format(job.startedAt()),
+            table.row(
+                    Arrays.asList(null, text -> console.styleOut(statusStyle(status), text)),
+                    job.id().substring(0, 8),
+                    status,
+                    String.join(" ", command),
+                    STARTED.format(job.startedAt()),
                     duration(Duration.between(job.startedAt(), job.finishedAt() != null ? job.finishedAt() : now)));
         }
         table.print(console);

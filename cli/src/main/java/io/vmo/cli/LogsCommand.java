@@ -10,7 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logs", mixinStandardHelpOptions = true,
+@Command(
+        name = "logs",
+        mixinStandardHelpOptions = true,
         description = "Stream logs from a VM as a job (cancellable, resumable with `vmo tail`, and kept): a log preset"
                 + " of the VM from config.yml, or else a container's `docker logs`.")
 final class LogsCommand implements Callable<Integer> {
@@ -21,14 +23,20 @@ final class LogsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "VM", description = "A VM from `vmo vms`.")
     String vm;
 
-    @Parameters(index = "1", paramLabel = "PRESET|CONTAINER",
+    @Parameters(
+            index = "1",
+            paramLabel = "PRESET|CONTAINER",
             description = "A log preset of the VM (see `vmo vms --json`), or a container's name or id.")
     String container;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep following new log lines until canceled (Ctrl-C).")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep following new log lines until canceled (Ctrl-C).")
     boolean follow;
 
-    @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once; the job keeps running.")
+    @Option(
+            names = {"-d", "--detach"},
+            description = "Print the job id and return at once; the job keeps running.")
     boolean detach;
 
     @Override
@@ -46,8 +54,7 @@ final class LogsCommand implements Callable<Integer> {
             command.add(container);
         }
         List<String> argv = command;
-        return new JobFollower(daemon, new Console())
-                .start(id -> Request.ExecuteCommand.remote(id, vm, argv), detach);
+        return new JobFollower(daemon, new Console()).start(id -> Request.ExecuteCommand.remote(id, vm, argv), detach);
     }
 
     /** The VM's preset of that name, if it has one. */
@@ -57,7 +64,8 @@ final class LogsCommand implements Callable<Integer> {
                     .filter(v -> v.name().equals(vm))
                     .map(v -> v.presets().get(container))
                     .filter(java.util.Objects::nonNull)
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
         }
     }
 }

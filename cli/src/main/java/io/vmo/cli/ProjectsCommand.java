@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "projects", mixinStandardHelpOptions = true,
+@Command(
+        name = "projects",
+        mixinStandardHelpOptions = true,
         description = "List the projects of the mkcli registry, with any problem an entry has.")
 final class ProjectsCommand implements Callable<Integer> {
 
@@ -23,7 +25,8 @@ final class ProjectsCommand implements Callable<Integer> {
         Console console = new Console();
         List<ProjectInfo> projects;
         try (DaemonClient client = daemon.connect()) {
-            projects = client.call(new Request.ListProjects(client.nextId()), Response.ProjectList.class).projects();
+            projects = client.call(new Request.ListProjects(client.nextId()), Response.ProjectList.class)
+                    .projects();
         }
         if (json.enabled) {
             json.print(console, projects);
@@ -31,8 +34,11 @@ final class ProjectsCommand implements Callable<Integer> {
         }
         Table table = new Table("PROJECT", "FOLDER", "PROBLEM");
         for (ProjectInfo p : projects) {
-            table.row(List.of(text -> text, text -> text, text -> console.styleOut(Console.Style.RED, text)),
-                    p.alias(), p.dir(), p.problem());
+            table.row(
+                    List.of(text -> text, text -> text, text -> console.styleOut(Console.Style.RED, text)),
+                    p.alias(),
+                    p.dir(),
+                    p.problem());
         }
         table.print(console);
         return 0;

@@ -44,7 +44,10 @@ final class Table {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String cell = i == cells.size() - 1 ? cells.get(i) : String.format("%-" + widths[i] + "s", cells.get(i));
-            line.append(i < cellStyles.size() && cellStyles.get(i) != null ? cellStyles.get(i).apply(cell) : cell);
+            line.append(
+                    i < cellStyles.size() && cellStyles.get(i) != null
+                            ? cellStyles.get(i).apply(cell)
+                            : cell);
             if (i < cells.size() - 1) {
                 line.append("  ");
             }

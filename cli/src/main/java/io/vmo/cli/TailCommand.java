@@ -6,7 +6,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tail", mixinStandardHelpOptions = true,
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
         description = "Print a job's output so far, then follow it until it ends; exits with its exit code.")
 final class TailCommand implements Callable<Integer> {
 
@@ -16,7 +18,10 @@ final class TailCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "JOB", description = "Job id, or a unique prefix of one.")
     String job;
 
-    @Option(names = "--since", paramLabel = "SEQ", defaultValue = "0",
+    @Option(
+            names = "--since",
+            paramLabel = "SEQ",
+            defaultValue = "0",
             description = "Only events after this sequence number (default: all).")
     long since;
 

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "targets", mixinStandardHelpOptions = true,
+@Command(
+        name = "targets",
+        mixinStandardHelpOptions = true,
         description = "List a project's make targets, with their `## description` comments.")
 final class TargetsCommand implements Callable<Integer> {
 
@@ -37,8 +39,9 @@ final class TargetsCommand implements Callable<Integer> {
             for (TargetInfo target : list.targets()) {
                 // Interactive targets (config.yml) run in a terminal: `vmo run` attaches to them.
                 String description = target.description() == null ? "" : target.description();
-                table.row(target.name(), target.interactive()
-                        ? ("[interactive] " + description).strip() : target.description());
+                table.row(
+                        target.name(),
+                        target.interactive() ? ("[interactive] " + description).strip() : target.description());
             }
             table.print(console);
         }

@@ -26,6 +26,7 @@ final class TerminalSession {
 
     /** Ctrl-]: telnet's escape key, which no common program needs. */
     static final int ESCAPE = 0x1d;
+
     static final String DETACH_HINT = "detach with Ctrl-] then d";
 
     private final DaemonClient client;
@@ -72,8 +73,8 @@ final class TerminalSession {
         Size size = terminal.getSize();
         boolean sized = size.getColumns() > 0 && size.getRows() > 0;
         String requestId = client.nextId();
-        client.send(new Request.AttachJob(requestId, jobId, sized ? size.getColumns() : null,
-                sized ? size.getRows() : null));
+        client.send(new Request.AttachJob(
+                requestId, jobId, sized ? size.getColumns() : null, sized ? size.getRows() : null));
         Response.JobJoined joined = awaitJoined(requestId);
         String id = joined.job().id();
 
@@ -82,8 +83,8 @@ final class TerminalSession {
         OutputStream out = terminal.output();
         try {
             // Only once in raw mode: a key typed after this line shows is the program's, never echoed by the tty.
-            console.err.print(console.styleErr(Console.Style.DIM, "vmo: attached to job " + id + "; "
-                    + DETACH_HINT) + "\r\n");
+            console.err.print(
+                    console.styleErr(Console.Style.DIM, "vmo: attached to job " + id + "; " + DETACH_HINT) + "\r\n");
             console.err.flush();
             terminal.handle(Terminal.Signal.WINCH, signal -> {
                 Size now = terminal.getSize();
@@ -128,23 +129,25 @@ final class TerminalSession {
                     switch (log.stream()) {
                         case PTY -> out.write(log.data());
                         // Output processing is off in raw mode: line ends must carry their own \r.
-                        case STDOUT, STDERR, SYSTEM -> out.write(log.chunk().replace("\n", "\r\n")
-                                .getBytes(StandardCharsets.UTF_8));
-                        case INPUT -> { } // someone typed: already visible in the output
+                        case STDOUT, STDERR, SYSTEM ->
+                            out.write(log.chunk().replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+                        case INPUT -> {} // someone typed: already visible in the output
                     }
                 }
-                case Response.JobDone done when done.jobId().equals(jobId) -> {
+                case Response.JobDone done
+                when done.jobId().equals(jobId) -> {
                     out.flush();
                     return done;
                 }
-                case Response.Ack ack when detached -> {
+                case Response.Ack ack
+                when detached -> {
                     out.flush();
                     return null; // the leave-job sent on detach was answered
                 }
                 case Response.ErrorReply error -> {
                     out.write(("\r\nvmo: " + error.message() + "\r\n").getBytes(StandardCharsets.UTF_8));
                 }
-                default -> { }
+                default -> {}
             }
             if (!client.hasNext()) {
                 out.flush();
@@ -154,7 +157,8 @@ final class TerminalSession {
 
     /** Sends what is typed, decoded as UTF-8 (a character split across reads waits for its rest). */
     private void forwardKeys(InputStream in, String jobId) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         byte[] buf = new byte[4096];
@@ -200,12 +204,27 @@ final class TerminalSession {
     /** Like cfmakeraw: no echo, no line editing, no signals from keys, no CR/LF translation either way. */
     private static Attributes raw(Attributes original) {
         Attributes raw = new Attributes(original);
-        raw.setLocalFlags(EnumSet.of(Attributes.LocalFlag.ICANON, Attributes.LocalFlag.ECHO,
-                Attributes.LocalFlag.ECHOE, Attributes.LocalFlag.ECHOK, Attributes.LocalFlag.ECHONL,
-                Attributes.LocalFlag.ISIG, Attributes.LocalFlag.IEXTEN), false);
-        raw.setInputFlags(EnumSet.of(Attributes.InputFlag.IXON, Attributes.InputFlag.ICRNL,
-                Attributes.InputFlag.INLCR, Attributes.InputFlag.IGNCR, Attributes.InputFlag.ISTRIP,
-                Attributes.InputFlag.BRKINT, Attributes.InputFlag.INPCK, Attributes.InputFlag.PARMRK), false);
+        raw.setLocalFlags(
+                EnumSet.of(
+                        Attributes.LocalFlag.ICANON,
+                        Attributes.LocalFlag.ECHO,
+                        Attributes.LocalFlag.ECHOE,
+                        Attributes.LocalFlag.ECHOK,
+                        Attributes.LocalFlag.ECHONL,
+                        Attributes.LocalFlag.ISIG,
+                        Attributes.LocalFlag.IEXTEN),
+                false);
+        raw.setInputFlags(
+                EnumSet.of(
+                        Attributes.InputFlag.IXON,
+                        Attributes.InputFlag.ICRNL,
+                        Attributes.InputFlag.INLCR,
+                        Attributes.InputFlag.IGNCR,
+                        Attributes.InputFlag.ISTRIP,
+                        Attributes.InputFlag.BRKINT,
+                        Attributes.InputFlag.INPCK,
+                        Attributes.InputFlag.PARMRK),
+                false);
         raw.setOutputFlags(EnumSet.of(Attributes.OutputFlag.OPOST), false);
         raw.setControlChar(Attributes.ControlChar.VMIN, 1);
         raw.setControlChar(Attributes.ControlChar.VTIME, 0);

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code vmo ui}: a fresh one-time login link for the web UI, for a second browser or after the first was used. */
-@Command(name = "ui", mixinStandardHelpOptions = true,
+@Command(
+        name = "ui",
+        mixinStandardHelpOptions = true,
         description = "Print a one-time link that signs a browser in to the daemon's web UI.")
 final class UiCommand implements Callable<Integer> {
 
@@ -40,11 +42,15 @@ final class UiCommand implements Callable<Integer> {
         String base = "http://" + daemon.address;
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(URI.create(base + "/api/login-links"))
-                            .header("Authorization", "Bearer " + token)
-                            .POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/api/login-links"))
+                                    .header("Authorization", "Bearer " + token)
+                                    .POST(HttpRequest.BodyPublishers.noBody())
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IOException | IllegalArgumentException e) {
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + daemon.address + " (" + why + "); start it"
@@ -52,8 +58,8 @@ final class UiCommand implements Callable<Integer> {
         }
         Matcher m = PATH.matcher(response.body());
         if (response.statusCode() != 200 || !m.find()) {
-            throw new CliException("the daemon at " + daemon.address + " refused (HTTP " + response.statusCode()
-                    + "): " + response.body());
+            throw new CliException("the daemon at " + daemon.address + " refused (HTTP " + response.statusCode() + "): "
+                    + response.body());
         }
         System.out.println(base + m.group(1));
         return 0;

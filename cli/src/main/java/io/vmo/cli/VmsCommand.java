@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "vms", mixinStandardHelpOptions = true,
+@Command(
+        name = "vms",
+        mixinStandardHelpOptions = true,
         description = "List the VMs of the vm-config environments and the Host aliases of your ssh config.")
 final class VmsCommand implements Callable<Integer> {
 
@@ -23,7 +25,8 @@ final class VmsCommand implements Callable<Integer> {
         Console console = new Console();
         List<VmInfo> vms;
         try (DaemonClient client = daemon.connect()) {
-            vms = client.call(new Request.ListVms(client.nextId()), Response.VmList.class).vms();
+            vms = client.call(new Request.ListVms(client.nextId()), Response.VmList.class)
+                    .vms();
         }
         if (json.enabled) {
             json.print(console, vms);
@@ -31,8 +34,13 @@ final class VmsCommand implements Callable<Integer> {
         }
         Table table = new Table("VM", "ENVIRONMENT", "HOST", "USER", "SOURCE", "PROBLEM");
         for (VmInfo vm : vms) {
-            table.row(List.of(t -> t, t -> t, t -> t, t -> t, t -> t, t -> console.styleOut(Console.Style.RED, t)),
-                    vm.name(), vm.environment(), vm.host() != null ? vm.host() : vm.sshHost(), vm.user(), vm.source(),
+            table.row(
+                    List.of(t -> t, t -> t, t -> t, t -> t, t -> t, t -> console.styleOut(Console.Style.RED, t)),
+                    vm.name(),
+                    vm.environment(),
+                    vm.host() != null ? vm.host() : vm.sshHost(),
+                    vm.user(),
+                    vm.source(),
                     vm.problem());
         }
         table.print(console);

@@ -60,6 +60,7 @@ final class WebSocketConnection implements AutoCloseable {
     private static final int OP_PONG = 0xA;
     /** The daemon's frames are at most 16 MiB; a message beyond this is not the daemon's. */
     static final int MAX_MESSAGE_BYTES = 64 << 20;
+
     private static final int MAX_HEAD_BYTES = 16 << 10;
 
     private final Socket socket;
@@ -77,8 +78,14 @@ final class WebSocketConnection implements AutoCloseable {
      * Connects to {@code host:port} and upgrades {@code path}, asking for {@code subprotocol}, with these extra
      * request headers. Throws {@link Refused} when the server answers with another status.
      */
-    static WebSocketConnection open(InetSocketAddress address, String hostHeader, String path, String subprotocol,
-            Map<String, String> headers, Duration connectTimeout) throws IOException {
+    static WebSocketConnection open(
+            InetSocketAddress address,
+            String hostHeader,
+            String path,
+            String subprotocol,
+            Map<String, String> headers,
+            Duration connectTimeout)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -88,13 +95,22 @@ final class WebSocketConnection implements AutoCloseable {
             byte[] nonce = new byte[16];
             ThreadLocalRandom.current().nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
-            StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(hostHeader).append("\r\n")
+            StringBuilder request = new StringBuilder("GET ")
+                    .append(path)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(hostHeader)
+                    .append("\r\n")
                     .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-                    .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                    .append("Sec-WebSocket-Key: ")
+                    .append(key)
+                    .append("\r\n")
                     .append("Sec-WebSocket-Version: 13\r\n")
-                    .append("Sec-WebSocket-Protocol: ").append(subprotocol).append("\r\n");
-            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+                    .append("Sec-WebSocket-Protocol: ")
+                    .append(subprotocol)
+                    .append("\r\n");
+            headers.forEach((name, value) ->
+                    request.append(name).append(": ").append(value).append("\r\n"));
             out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Map<String, String> response = new LinkedHashMap<>();
@@ -128,7 +144,9 @@ final class WebSocketConnection implements AutoCloseable {
         for (String line; !(line = readLine(in)).isEmpty(); ) {
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
         return status;
@@ -163,7 +181,8 @@ final class WebSocketConnection implements AutoCloseable {
 
     private static String accept(String key) {
         try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+            byte[] sha1 =
+                    MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
             return Base64.getEncoder().encodeToString(sha1);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
@@ -191,7 +210,8 @@ final class WebSocketConnection implements AutoCloseable {
             } else if (length == 127) {
                 length = in.readLong();
             }
-            if (length < 0 || length > MAX_MESSAGE_BYTES
+            if (length < 0
+                    || length > MAX_MESSAGE_BYTES
                     || (fragments != null && fragments.size() + length > MAX_MESSAGE_BYTES)) {
                 throw new IOException("the server sent a message of more than " + MAX_MESSAGE_BYTES + " bytes");
             }
@@ -199,11 +219,12 @@ final class WebSocketConnection implements AutoCloseable {
             in.readFully(payload);
             switch (opcode) {
                 case OP_PING -> sendFrame(OP_PONG, payload);
-                case OP_PONG -> { }
+                case OP_PONG -> {}
                 case OP_CLOSE -> {
                     int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
                     String reason = payload.length > 2
-                            ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+                            ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                            : "";
                     return new Close(code, reason);
                 }
                 case OP_TEXT, OP_BINARY -> {

@@ -30,14 +30,28 @@ import java.util.stream.Stream;
 public final class Bench {
 
     /** The run's sizes; the defaults keep the whole run (build excluded) at 3–4 minutes on 2 cores. */
-    record Plan(int latencyJobs, int latencyRate, int lineSize, double latencySeconds, double baselineSeconds,
-            long floodBytes, long warmupBytes, int warmupFloods, int concurrentJobs, int concurrentRate, double concurrentSeconds,
-            int idleJobs, double viewersPauseSeconds, int stalledViewers, int fanoutViewers, long fanoutBytes) {
+    record Plan(
+            int latencyJobs,
+            int latencyRate,
+            int lineSize,
+            double latencySeconds,
+            double baselineSeconds,
+            long floodBytes,
+            long warmupBytes,
+            int warmupFloods,
+            int concurrentJobs,
+            int concurrentRate,
+            double concurrentSeconds,
+            int idleJobs,
+            double viewersPauseSeconds,
+            int stalledViewers,
+            int fanoutViewers,
+            long fanoutBytes) {
 
-        static final Plan FULL = new Plan(5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 60, 50, 1_000_000, 15, 100,
-                30, 10, 200, 50_000_000L);
-        static final Plan QUICK = new Plan(5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20,
-                5, 10, 20, 16_000_000L);
+        static final Plan FULL = new Plan(
+                5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 60, 50, 1_000_000, 15, 100, 30, 10, 200, 50_000_000L);
+        static final Plan QUICK =
+                new Plan(5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20, 5, 10, 20, 16_000_000L);
     }
 
     static final List<String> PHASES = List.of("latency", "throughput", "concurrency", "memory", "viewers", "fanout");
@@ -54,8 +68,7 @@ public final class Bench {
                 case "--quick" -> plan = Plan.QUICK;
                 case "--only" -> only = new HashSet<>(List.of(args[++i].split(",")));
                 default -> {
-                    System.err.println("usage: Bench [--out FILE] [--quick] [--only " + String.join(",", PHASES)
-                            + "]");
+                    System.err.println("usage: Bench [--out FILE] [--quick] [--only " + String.join(",", PHASES) + "]");
                     System.exit(2);
                 }
             }
@@ -80,6 +93,7 @@ public final class Bench {
         private final List<String> errors = new ArrayList<>();
         /** Why a phase did not complete, by its --only name. */
         private final java.util.Map<String, String> failures = new java.util.HashMap<>();
+
         private final Set<String> only;
 
         Run(Plan plan, boolean quick, Set<String> only) {
@@ -127,8 +141,17 @@ public final class Bench {
                     Thread.sleep(1000); // start-up done (it listens); let it settle
                     report.idleRssKb = Machine.statusKb(pid, "VmRSS");
                     progress("daemon idle RSS after start-up: " + report.idleRssKb / 1024 + " MB");
-                    report.jdk = Machine.jcmd(pid, "VM.version").lines().skip(1).findFirst().orElse("?").strip();
-                    report.daemonFlags = Machine.jcmd(pid, "VM.flags").lines().skip(1).findFirst().orElse("?")
+                    report.jdk = Machine.jcmd(pid, "VM.version")
+                            .lines()
+                            .skip(1)
+                            .findFirst()
+                            .orElse("?")
+                            .strip();
+                    report.daemonFlags = Machine.jcmd(pid, "VM.flags")
+                            .lines()
+                            .skip(1)
+                            .findFirst()
+                            .orElse("?")
                             .strip();
                     try {
                         phases(work, project, pgData, pg.jdbcUrl(), db, daemon);
@@ -143,31 +166,32 @@ public final class Bench {
             }
         }
 
-        private void phases(Path work, BenchProject project, Path pgData, String jdbcUrl, Connection db,
-                TestDaemon daemon)
+        private void phases(
+                Path work, BenchProject project, Path pgData, String jdbcUrl, Connection db, TestDaemon daemon)
                 throws Exception {
             long pid = daemon.pid();
             progress("preparing " + plan.floodBytes() / 1_000_000 + " MB of log-like text for the throughput run");
             Path flood = work.resolve("flood.log");
             Digest.Result source = only.contains("throughput") || only.contains("viewers")
-                    ? BenchProject.generateLog(flood, plan.floodBytes()) : null;
+                    ? BenchProject.generateLog(flood, plan.floodBytes())
+                    : null;
             Path warm = work.resolve("warmup.log");
             BenchProject.generateLog(warm, plan.warmupBytes());
 
-            progress("warming up the daemon's JIT (" + plan.warmupFloods() + " jobs of " + plan.warmupBytes() / 1_000_000
-                    + " MB, short paced jobs)");
+            progress("warming up the daemon's JIT (" + plan.warmupFloods() + " jobs of "
+                    + plan.warmupBytes() / 1_000_000 + " MB, short paced jobs)");
             phase("warm-up", null, () -> {
                 // C2 compiles a method after some 15,000 calls, and a flood is read in 64 KB chunks: with twenty
                 // 32 MB jobs (~10,000 chunks) C2 still compiled the per-chunk path (RunningJob.emit, the event
                 // writer, pgjdbc's bind) during the measured run and took 40% of the daemon's CPU (perf, JFR). Sixty
                 // make ~30,000 chunks, as a daemon that has run for a while.
                 for (int i = 0; i < plan.warmupFloods(); i++) {
-                    try (Watched w = Watched.start(daemon, "flood", List.of("FILE=" + warm), (log, at) -> { })) {
+                    try (Watched w = Watched.start(daemon, "flood", List.of("FILE=" + warm), (log, at) -> {})) {
                         w.awaitDone(300);
                     }
                 }
-                var warmLines = new Latency(daemon, project, plan.latencyJobs(), plan.latencyRate() * 4,
-                        plan.lineSize(), 3);
+                var warmLines =
+                        new Latency(daemon, project, plan.latencyJobs(), plan.latencyRate() * 4, plan.lineSize(), 3);
                 warmLines.throughVmo(Link.Kind.CLI);
                 warmLines.throughVmo(Link.Kind.WIRE);
                 return null;
@@ -177,46 +201,84 @@ public final class Bench {
             // The phases judged on the daemon's RSS against its idle RSS come first, before the throughput phase
             // (which today leaves the daemon's heap grown by its slow client's queue).
             if (only.contains("viewers")) {
-                report.viewers = phase("viewers", "viewers", () -> Viewers.run(daemon, db, flood, source,
-                        plan.viewersPauseSeconds(), plan.stalledViewers(), report.idleRssKb, work));
+                report.viewers = phase(
+                        "viewers",
+                        "viewers",
+                        () -> Viewers.run(
+                                daemon,
+                                db,
+                                flood,
+                                source,
+                                plan.viewersPauseSeconds(),
+                                plan.stalledViewers(),
+                                report.idleRssKb,
+                                work));
             }
             if (only.contains("fanout")) {
                 progress("preparing " + plan.fanoutBytes() / 1_000_000 + " MB of log-like text for the fan-out run");
                 Path fanoutFile = work.resolve("fanout.log");
-                report.fanout = phase("fanout", "fanout", () -> Fanout.run(daemon, db, fanoutFile,
-                        BenchProject.generateLog(fanoutFile, plan.fanoutBytes()), plan.fanoutViewers(),
-                        report.idleRssKb, work));
+                report.fanout = phase(
+                        "fanout",
+                        "fanout",
+                        () -> Fanout.run(
+                                daemon,
+                                db,
+                                fanoutFile,
+                                BenchProject.generateLog(fanoutFile, plan.fanoutBytes()),
+                                plan.fanoutViewers(),
+                                report.idleRssKb,
+                                work));
                 Files.deleteIfExists(fanoutFile);
             }
 
             if (only.contains("latency")) {
-                var latency = new Latency(daemon, project, plan.latencyJobs(), plan.latencyRate(), plan.lineSize(),
+                var latency = new Latency(
+                        daemon,
+                        project,
+                        plan.latencyJobs(),
+                        plan.latencyRate(),
+                        plan.lineSize(),
                         plan.latencySeconds());
-                var baseline = new Latency(daemon, project, plan.latencyJobs(), plan.latencyRate(), plan.lineSize(),
+                var baseline = new Latency(
+                        daemon,
+                        project,
+                        plan.latencyJobs(),
+                        plan.latencyRate(),
+                        plan.lineSize(),
                         plan.baselineSeconds());
                 progress("latency: " + plan.latencyJobs() + " jobs × " + plan.latencyRate() + " B/s for "
                         + plan.latencySeconds() + " s, through vmo to the CLI's client");
                 report.latencyVmo = phase("latency through vmo", "latency", () -> latency.throughVmo(Link.Kind.CLI));
                 progress("latency: the same for " + plan.baselineSeconds() + " s to a minimal WebSocket client");
-                report.latencyWire = phase("latency through vmo to a minimal client", "latency",
+                report.latencyWire = phase(
+                        "latency through vmo to a minimal client",
+                        "latency",
                         () -> baseline.throughVmo(Link.Kind.WIRE));
                 progress("latency: the same for " + plan.baselineSeconds() + " s from a raw pipe");
                 report.latencyPipe = phase("latency through a pipe", "latency", baseline::throughPipe);
             }
             if (only.contains("throughput")) {
                 progress("throughput: one job writing " + plan.floodBytes() / 1_000_000 + " MB (and the raw pipe)");
-                report.throughput = phase("throughput", "throughput",
-                        () -> new Throughput(daemon, project, pgData, jdbcUrl, Link.Kind.CLI).run(flood, source, db, pid));
+                report.throughput = phase(
+                        "throughput",
+                        "throughput",
+                        () -> new Throughput(daemon, project, pgData, jdbcUrl, Link.Kind.CLI)
+                                .run(flood, source, db, pid));
             }
             Files.deleteIfExists(flood);
             if (only.contains("concurrency")) {
                 for (Link.Kind kind : Link.Kind.values()) {
                     progress("concurrency: " + plan.concurrentJobs() + " jobs × " + plan.concurrentRate() / 1_000_000
                             + " MB/s for " + plan.concurrentSeconds() + " s, each with a client: " + kind.description);
-                    Concurrent.Result result = phase("concurrency (" + kind.description + ")",
+                    Concurrent.Result result = phase(
+                            "concurrency (" + kind.description + ")",
                             kind == Link.Kind.CLI ? "concurrency" : null,
                             () -> new Concurrent(daemon, work.resolve("reports-" + kind), pgData, kind)
-                                    .run(plan.concurrentJobs(), plan.concurrentRate(), plan.concurrentSeconds(), db,
+                                    .run(
+                                            plan.concurrentJobs(),
+                                            plan.concurrentRate(),
+                                            plan.concurrentSeconds(),
+                                            db,
                                             pid));
                     if (kind == Link.Kind.CLI) {
                         report.concurrent = result;
@@ -250,7 +312,8 @@ public final class Bench {
         }
 
         private static String query(Connection db, String sql) throws Exception {
-            try (var s = db.createStatement(); var rs = s.executeQuery(sql)) {
+            try (var s = db.createStatement();
+                    var rs = s.executeQuery(sql)) {
                 rs.next();
                 return rs.getString(1);
             }

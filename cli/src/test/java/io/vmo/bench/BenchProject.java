@@ -101,7 +101,8 @@ final class BenchProject {
     static BenchProject create(Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         // The real interpreter, not a version-manager shim that would add its own start-up to every job.
-        String python = Machine.run("python3", "-c", "import sys; print(sys.executable)").strip();
+        String python = Machine.run("python3", "-c", "import sys; print(sys.executable)")
+                .strip();
         Files.writeString(dir.resolve("Makefile"), MAKEFILE.formatted(python));
         Files.writeString(dir.resolve("lines.py"), LINES_PY);
         Files.writeString(dir.resolve("paced.py"), PACED_PY);
@@ -110,8 +111,8 @@ final class BenchProject {
 
     /** The argv the daemon runs for a target (see MakeCommand and LocalProcess), for the raw-pipe baselines. */
     List<String> argv(String target, List<String> args) {
-        List<String> argv = new ArrayList<>(List.of("setsid", "make", "-C", dir.toString(), "--no-print-directory",
-                "--", target));
+        List<String> argv =
+                new ArrayList<>(List.of("setsid", "make", "-C", dir.toString(), "--no-print-directory", "--", target));
         argv.addAll(args);
         return argv;
     }
@@ -122,9 +123,34 @@ final class BenchProject {
      */
     static Digest.Result generateLog(Path file, long size) throws IOException {
         String[] levels = {"INFO ", "INFO ", "INFO ", "DEBUG", "WARN ", "ERROR"};
-        String[] words = {"compiling", "linking", "resolving", "downloading", "testing", "packaging", "copying",
-            "generating", "checking", "skipping", "module", "target", "dependency", "artifact", "cache", "layer",
-            "image", "volume", "network", "service", "config", "schema", "index", "snapshot", "release", "build"};
+        String[] words = {
+            "compiling",
+            "linking",
+            "resolving",
+            "downloading",
+            "testing",
+            "packaging",
+            "copying",
+            "generating",
+            "checking",
+            "skipping",
+            "module",
+            "target",
+            "dependency",
+            "artifact",
+            "cache",
+            "layer",
+            "image",
+            "volume",
+            "network",
+            "service",
+            "config",
+            "schema",
+            "index",
+            "snapshot",
+            "release",
+            "build"
+        };
         String hex = "0123456789abcdef";
         var random = new SplittableRandom(20240601);
         var digest = new Digest();
@@ -136,14 +162,23 @@ final class BenchProject {
             while (written < size) {
                 sb.setLength(0);
                 millis += random.nextInt(50);
-                sb.append(millis / 1000).append('.').append(String.format("%03d", millis % 1000)).append(' ')
-                        .append(levels[random.nextInt(levels.length)]).append(" [worker-")
-                        .append(random.nextInt(16)).append("] ");
+                sb.append(millis / 1000)
+                        .append('.')
+                        .append(String.format("%03d", millis % 1000))
+                        .append(' ')
+                        .append(levels[random.nextInt(levels.length)])
+                        .append(" [worker-")
+                        .append(random.nextInt(16))
+                        .append("] ");
                 int n = 3 + random.nextInt(12);
                 for (int i = 0; i < n; i++) {
                     switch (random.nextInt(5)) {
-                        case 0 -> sb.append('/').append(words[random.nextInt(words.length)]).append('/')
-                                .append(words[random.nextInt(words.length)]).append(".o");
+                        case 0 ->
+                            sb.append('/')
+                                    .append(words[random.nextInt(words.length)])
+                                    .append('/')
+                                    .append(words[random.nextInt(words.length)])
+                                    .append(".o");
                         case 1 -> sb.append(random.nextInt(100_000));
                         case 2 -> {
                             for (int h = 0; h < 12; h++) {

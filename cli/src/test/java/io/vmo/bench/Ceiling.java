@@ -83,9 +83,11 @@ final class Ceiling {
                     }
                 });
                 Process p = new ProcessBuilder(project.argv("flood", List.of("FILE=" + file)))
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
                 p.getOutputStream().close();
-                try (InputStream stdout = p.getInputStream(); OutputStream socket = out.getOutputStream()) {
+                try (InputStream stdout = p.getInputStream();
+                        OutputStream socket = out.getOutputStream()) {
                     byte[] buf = new byte[CHUNK];
                     int n;
                     while ((n = stdout.read(buf)) > 0) {

@@ -16,22 +16,32 @@ import java.util.List;
 final class Concurrent {
 
     /** One job: what the process says it wrote and over which interval of its own. */
-    record JobResult(String id, long written, double seconds, double blockedSeconds, double cpuSeconds,
-            List<String> problems) {
+    record JobResult(
+            String id, long written, double seconds, double blockedSeconds, double cpuSeconds, List<String> problems) {
         double mbps() {
             return written / 1e6 / seconds;
         }
     }
 
-    record Result(int jobs, int rate, double seconds, List<JobResult> results, double wallSeconds,
-            double totalMBps, Machine.Cpu cpu, double worstLiveLagSeconds, double worstEndLagSeconds) {
+    record Result(
+            int jobs,
+            int rate,
+            double seconds,
+            List<JobResult> results,
+            double wallSeconds,
+            double totalMBps,
+            Machine.Cpu cpu,
+            double worstLiveLagSeconds,
+            double worstEndLagSeconds) {
 
         long lossless() {
             return results.stream().filter(r -> r.problems().isEmpty()).count();
         }
 
         List<String> problems() {
-            return results.stream().flatMap(r -> r.problems().stream().map(p -> r.id() + ": " + p)).toList();
+            return results.stream()
+                    .flatMap(r -> r.problems().stream().map(p -> r.id() + ": " + p))
+                    .toList();
         }
 
         double minMBps() {
@@ -43,7 +53,8 @@ final class Concurrent {
         }
 
         double medianMBps() {
-            double[] rates = results.stream().mapToDouble(JobResult::mbps).sorted().toArray();
+            double[] rates =
+                    results.stream().mapToDouble(JobResult::mbps).sorted().toArray();
             return rates.length == 0 ? 0 : rates[rates.length / 2];
         }
 
@@ -94,8 +105,12 @@ final class Concurrent {
             for (int i = 0; i < jobs; i++) {
                 Path report = reports.resolve("job-" + i + ".txt");
                 reportFiles.add(report);
-                watched.add(Watched.start(client, daemon, "paced", List.of("SECONDS=" + seconds, "RATE=" + rate,
-                        "BLOCK=" + block, "REPORT=" + report), (log, at) -> { }));
+                watched.add(Watched.start(
+                        client,
+                        daemon,
+                        "paced",
+                        List.of("SECONDS=" + seconds, "RATE=" + rate, "BLOCK=" + block, "REPORT=" + report),
+                        (log, at) -> {}));
             }
             List<Long> storedAt = new ArrayList<>();
             for (Watched w : watched) {
@@ -124,9 +139,12 @@ final class Concurrent {
                 if (!"success".equals(stored.status())) {
                     problems.add("stored status " + stored.status());
                 }
-                Throughput.check(problems, "stored stdout vs what the process wrote", stored.bytes(LogStream.STDOUT),
-                        wrote);
-                Throughput.check(problems, "client stdout vs stored", w.received(LogStream.STDOUT),
+                Throughput.check(
+                        problems, "stored stdout vs what the process wrote", stored.bytes(LogStream.STDOUT), wrote);
+                Throughput.check(
+                        problems,
+                        "client stdout vs stored",
+                        w.received(LogStream.STDOUT),
                         client.expected(stored, LogStream.STDOUT));
                 for (LogStream other : List.of(LogStream.STDERR, LogStream.SYSTEM)) {
                     Throughput.check(problems, "stored " + other.wireName(), stored.bytes(other), Digest.Result.EMPTY);
@@ -140,15 +158,28 @@ final class Concurrent {
                 if (w.lastSeq() != stored.events()) {
                     problems.add("client saw " + w.lastSeq() + " events, the store holds " + stored.events());
                 }
-                results.add(new JobResult(w.id(), wrote.bytes(), (stop - start) / 1e9, Double.parseDouble(f[4]),
-                        Double.parseDouble(f[5]), problems));
+                results.add(new JobResult(
+                        w.id(),
+                        wrote.bytes(),
+                        (stop - start) / 1e9,
+                        Double.parseDouble(f[4]),
+                        Double.parseDouble(f[5]),
+                        problems));
                 // Wall clock: the writer's last write → the last log event at the client → job:done there.
                 long doneEpoch = Watched.epochNanos() - (System.nanoTime() - w.doneNanoTime());
                 worstLiveLag = Math.max(worstLiveLag, (w.lastLogAt() - stop) / 1e9);
                 worstEndLag = Math.max(worstEndLag, (doneEpoch - w.lastLogAt()) / 1e9);
             }
-            return new Result(jobs, rate, seconds, results, wall, total / 1e6 / ((lastEnd - firstStart) / 1e9), cpu,
-                    worstLiveLag, worstEndLag);
+            return new Result(
+                    jobs,
+                    rate,
+                    seconds,
+                    results,
+                    wall,
+                    total / 1e6 / ((lastEnd - firstStart) / 1e9),
+                    cpu,
+                    worstLiveLag,
+                    worstEndLag);
         } finally {
             watched.forEach(Watched::close);
         }

@@ -62,8 +62,10 @@ final class Digest {
         boolean matches(Result other) {
             boolean shaShared = sha256 != null && other.sha256 != null;
             boolean crcShared = crc32c >= 0 && other.crc32c >= 0;
-            return bytes == other.bytes && (shaShared || crcShared)
-                    && (!shaShared || sha256.equals(other.sha256)) && (!crcShared || crc32c == other.crc32c);
+            return bytes == other.bytes
+                    && (shaShared || crcShared)
+                    && (!shaShared || sha256.equals(other.sha256))
+                    && (!crcShared || crc32c == other.crc32c);
         }
 
         @Override

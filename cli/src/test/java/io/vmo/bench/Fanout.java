@@ -14,6 +14,7 @@ final class Fanout {
 
     /** The job's writing time with viewers may exceed that with none by at most this share. */
     static final double SLOWDOWN_TARGET = 0.25;
+
     static final long RSS_TARGET_KB = 256 * 1024;
 
     record Result(Scenario.Result before, Scenario.Result watched, Scenario.Result after) {
@@ -29,30 +30,69 @@ final class Fanout {
         }
 
         boolean pass() {
-            return watched.clean() && before.problems().isEmpty() && after.problems().isEmpty()
-                    && slowdown() <= SLOWDOWN_TARGET && watched.peakOverIdleKb() <= RSS_TARGET_KB;
+            return watched.clean()
+                    && before.problems().isEmpty()
+                    && after.problems().isEmpty()
+                    && slowdown() <= SLOWDOWN_TARGET
+                    && watched.peakOverIdleKb() <= RSS_TARGET_KB;
         }
     }
 
     private Fanout() {}
 
-    static Result run(TestDaemon daemon, Connection db, Path file, Digest.Result source, int viewers, long idleRssKb,
-            Path work) {
+    static Result run(
+            TestDaemon daemon, Connection db, Path file, Digest.Result source, int viewers, long idleRssKb, Path work) {
         double deadline = 300;
         // A daemon that has run for a while has compiled its delivery code: the first run with this many viewers
         // spent a third of the daemon's CPU in the JIT while the job ran. Not reported.
         Bench.progress("fanout: warming up with the " + viewers + " viewers");
-        Scenario.run(daemon, db, "warm-up", file, source, viewers, 0, work.resolve("fanout-warmup.times"), idleRssKb,
+        Scenario.run(
+                daemon,
+                db,
+                "warm-up",
+                file,
+                source,
+                viewers,
+                0,
+                work.resolve("fanout-warmup.times"),
+                idleRssKb,
                 deadline);
         Bench.progress("fanout: the " + source.bytes() / 1_000_000 + " MB job with no viewer");
-        Scenario.Result before = Scenario.run(daemon, db, "no viewer (before)", file, source, 0, 0,
-                work.resolve("fanout-before.times"), idleRssKb, deadline);
+        Scenario.Result before = Scenario.run(
+                daemon,
+                db,
+                "no viewer (before)",
+                file,
+                source,
+                0,
+                0,
+                work.resolve("fanout-before.times"),
+                idleRssKb,
+                deadline);
         Bench.progress("fanout: the same job with " + viewers + " viewers");
-        Scenario.Result watched = Scenario.run(daemon, db, viewers + " viewers", file, source, viewers, 0,
-                work.resolve("fanout.times"), idleRssKb, deadline);
+        Scenario.Result watched = Scenario.run(
+                daemon,
+                db,
+                viewers + " viewers",
+                file,
+                source,
+                viewers,
+                0,
+                work.resolve("fanout.times"),
+                idleRssKb,
+                deadline);
         Bench.progress("fanout: the job with no viewer again");
-        Scenario.Result after = Scenario.run(daemon, db, "no viewer (after)", file, source, 0, 0,
-                work.resolve("fanout-after.times"), idleRssKb, deadline);
+        Scenario.Result after = Scenario.run(
+                daemon,
+                db,
+                "no viewer (after)",
+                file,
+                source,
+                0,
+                0,
+                work.resolve("fanout-after.times"),
+                idleRssKb,
+                deadline);
         return new Result(before, watched, after);
     }
 }

@@ -20,8 +20,8 @@ final class Latency {
      * {@code toDaemon} and {@code fromDaemon} split each line's latency at the event's {@code ts} (the daemon's clock
      * when it read the chunk; µs): process write → daemon read, and daemon read → client receipt. Null for the pipe.
      */
-    record Result(String path, Stats stats, int expected, int received, String problem, Stats toDaemon,
-            Stats fromDaemon) {}
+    record Result(
+            String path, Stats stats, int expected, int received, String problem, Stats toDaemon, Stats fromDaemon) {}
 
     private final TestDaemon daemon;
     private final BenchProject project;
@@ -108,7 +108,11 @@ final class Latency {
                 // A second's delay before the first line: the client has joined, so every line takes the live path.
                 watched.add(Watched.start(kind, daemon, "lines", args(1.0), (log, at) -> {
                     if (log.stream() == LogStream.STDOUT) {
-                        timer.accept(log.chunk(), at, log.ts().getEpochSecond() * 1_000_000_000L + log.ts().getNano());
+                        timer.accept(
+                                log.chunk(),
+                                at,
+                                log.ts().getEpochSecond() * 1_000_000_000L
+                                        + log.ts().getNano());
                     }
                 }));
             }
@@ -125,9 +129,14 @@ final class Latency {
             watched.forEach(Watched::close);
         }
         int received = timers.stream().mapToInt(t -> t.lines).sum();
-        return new Result(f("vmo, %.0f s, client: %s", seconds, kind.description), Stats.of(latencies),
+        return new Result(
+                f("vmo, %.0f s, client: %s", seconds, kind.description),
+                Stats.of(latencies),
                 jobs * linesPerJob(),
-                received, problem, Stats.of(toDaemon), Stats.of(fromDaemon));
+                received,
+                problem,
+                Stats.of(toDaemon),
+                Stats.of(fromDaemon));
     }
 
     Result throughPipe() throws Exception {
@@ -137,7 +146,8 @@ final class Latency {
         List<LineTimer> timers = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
             Process p = new ProcessBuilder(project.argv("lines", args(1.0)))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             p.getOutputStream().close();
             processes.add(p);
             LineTimer timer = new LineTimer(latencies, null, null);
@@ -163,7 +173,13 @@ final class Latency {
             readers.get(i).join();
         }
         int received = timers.stream().mapToInt(t -> t.lines).sum();
-        return new Result(f("raw pipe, %.0f s (same argv, read by this JVM)", seconds), Stats.of(latencies), jobs * linesPerJob(), received,
-                problem, null, null);
+        return new Result(
+                f("raw pipe, %.0f s (same argv, read by this JVM)", seconds),
+                Stats.of(latencies),
+                jobs * linesPerJob(),
+                received,
+                problem,
+                null,
+                null);
     }
 }

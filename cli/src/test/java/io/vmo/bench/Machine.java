@@ -131,7 +131,8 @@ final class Machine {
                 .filter(p -> p.info().command().orElse("").contains("postgres"))
                 .filter(p -> {
                     try {
-                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(real);
+                        return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"))
+                                .equals(real);
                     } catch (IOException | UnsupportedOperationException e) {
                         return false;
                     }
@@ -145,7 +146,8 @@ final class Machine {
         String[] f = procField("stat", "cpu ").split("\\s+");
         long busy = 0;
         for (int i = 0; i < f.length; i++) {
-            if (i < 3 || i == 5 || i == 6) { // user nice system, irq softirq (not idle, iowait, steal; guest is in user)
+            if (i < 3 || i == 5
+                    || i == 6) { // user nice system, irq softirq (not idle, iowait, steal; guest is in user)
                 busy += Long.parseLong(f[i]);
             }
         }
@@ -159,24 +161,39 @@ final class Machine {
     record Cpu(double daemon, double postgres, double client, double machine) {
 
         static Cpu sample(long daemonPid, Path pgData) {
-            double pg = postgresPids(pgData).stream().mapToDouble(Machine::cpuSeconds).sum();
-            return new Cpu(cpuSeconds(daemonPid), pg, cpuSeconds(ProcessHandle.current().pid()),
+            double pg = postgresPids(pgData).stream()
+                    .mapToDouble(Machine::cpuSeconds)
+                    .sum();
+            return new Cpu(
+                    cpuSeconds(daemonPid),
+                    pg,
+                    cpuSeconds(ProcessHandle.current().pid()),
                     machineBusySeconds());
         }
 
         Cpu minus(Cpu before) {
-            return new Cpu(daemon - before.daemon, postgres - before.postgres, client - before.client,
+            return new Cpu(
+                    daemon - before.daemon,
+                    postgres - before.postgres,
+                    client - before.client,
                     machine - before.machine);
         }
 
         String describe(double wallSeconds) {
             double rest = Math.max(0, machine - daemon - postgres - client);
-            return String.format(java.util.Locale.ROOT,
+            return String.format(
+                    java.util.Locale.ROOT,
                     "daemon %.1f s (%.0f%% of one core), PostgreSQL %.1f s (%.0f%%), benchmark client JVM %.1f s"
                             + " (%.0f%%), everything else (the jobs' processes, other programs) %.1f s (%.0f%%);"
                             + " the machine's %d CPUs were %.0f%% busy",
-                    daemon, 100 * daemon / wallSeconds, postgres, 100 * postgres / wallSeconds, client,
-                    100 * client / wallSeconds, rest, 100 * rest / wallSeconds,
+                    daemon,
+                    100 * daemon / wallSeconds,
+                    postgres,
+                    100 * postgres / wallSeconds,
+                    client,
+                    100 * client / wallSeconds,
+                    rest,
+                    100 * rest / wallSeconds,
                     Runtime.getRuntime().availableProcessors(),
                     100 * machine / wallSeconds / Runtime.getRuntime().availableProcessors());
         }

@@ -18,8 +18,8 @@ import java.util.Map;
  */
 final class Memory {
 
-    record Snapshot(long heapKb, long rssKb, long threads, Map<String, long[]> histogram,
-            Map<String, Integer> threadNames) {}
+    record Snapshot(
+            long heapKb, long rssKb, long threads, Map<String, long[]> histogram, Map<String, Integer> threadNames) {}
 
     /** A class's share of the growth: instances and bytes per job. */
     record Growth(String className, double instancesPerJob, double bytesPerJob) {}
@@ -64,8 +64,8 @@ final class Memory {
     private static Snapshot snapshot(long pid) throws Exception {
         Map<String, long[]> histogram = Machine.histogram(pid);
         long heap = Machine.heapUsedAfterGcKb(pid);
-        return new Snapshot(heap, Machine.statusKb(pid, "VmRSS"), Machine.threads(pid), histogram,
-                Machine.threadNames(pid));
+        return new Snapshot(
+                heap, Machine.statusKb(pid, "VmRSS"), Machine.threads(pid), histogram, Machine.threadNames(pid));
     }
 
     Result run(int n) throws Exception {
@@ -76,8 +76,10 @@ final class Memory {
         try (DaemonClient control = daemon.connect()) {
             try {
                 for (int i = 0; i < n; i++) {
-                    var started = control.call(new Request.ExecuteCommand(control.nextId(), BenchProject.ALIAS,
-                            "idle", List.of("SECONDS=300")), Response.JobStarted.class);
+                    var started = control.call(
+                            new Request.ExecuteCommand(
+                                    control.nextId(), BenchProject.ALIAS, "idle", List.of("SECONDS=300")),
+                            Response.JobStarted.class);
                     ids.add(started.job().id());
                 }
                 awaitStarted(control, ids);
@@ -114,10 +116,13 @@ final class Memory {
     private static void awaitStarted(DaemonClient control, List<String> ids) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            var list = control.call(new Request.ListJobs(control.nextId(), Math.min(1000, ids.size() + 10)),
-                    Response.JobList.class);
-            long ready = list.jobs().stream().filter(j -> ids.contains(j.id())).mapToLong(JobInfo::lastSeq)
-                    .filter(seq -> seq >= 1).count();
+            var list = control.call(
+                    new Request.ListJobs(control.nextId(), Math.min(1000, ids.size() + 10)), Response.JobList.class);
+            long ready = list.jobs().stream()
+                    .filter(j -> ids.contains(j.id()))
+                    .mapToLong(JobInfo::lastSeq)
+                    .filter(seq -> seq >= 1)
+                    .count();
             if (ready == ids.size()) {
                 Thread.sleep(500);
                 return;
@@ -134,7 +139,8 @@ final class Memory {
             delta.put(cls, new long[] {v[0] - b[0], v[1] - b[1]});
         });
         return delta.entrySet().stream()
-                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1]).reversed())
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> e.getValue()[1])
+                        .reversed())
                 .limit(12)
                 .map(e -> new Growth(e.getKey(), (double) e.getValue()[0] / n, (double) e.getValue()[1] / n))
                 .toList();

@@ -14,6 +14,7 @@ final class Report {
     static final double THROUGHPUT_TARGET_MBPS = 100;
     /** Below the target: the share of the machine's ceiling (see {@link Ceiling}) vmo must reach. */
     static final double CEILING_KEPT = 0.9;
+
     static final double HEAP_PER_JOB_TARGET_KB = 256;
     /** The writers "keep the rate" when, on average, they sustained at least this share of the rate they were paced at. */
     static final double RATE_KEPT = 0.95;
@@ -31,9 +32,11 @@ final class Report {
     List<String> errors = List.of();
     /** Why a phase did not complete, by its --only name: shown as a FAIL on its target row. */
     Map<String, String> failures = Map.of();
+
     private final Set<String> only;
     /** The daemon's VmRSS after start-up, before any job; and after the warm-up. */
     long idleRssKb = -1;
+
     long warmRssKb = -1;
     Viewers.Result viewers;
     Fanout.Result fanout;
@@ -73,7 +76,8 @@ final class Report {
 
     /** The measured text of a row whose result is missing: why, or that the phase was not selected. */
     private String missing(String phase) {
-        return only.contains(phase) ? failures.getOrDefault(phase, "did not complete (see the log)")
+        return only.contains(phase)
+                ? failures.getOrDefault(phase, "did not complete (see the log)")
                 : "— (not selected with --only)";
     }
 
@@ -83,7 +87,8 @@ final class Report {
         if (latencyVmo == null) {
             return null;
         }
-        return latencyVmo.stats().p99() <= P99_TARGET_MS * 1e6 && latencyVmo.received() == latencyVmo.expected()
+        return latencyVmo.stats().p99() <= P99_TARGET_MS * 1e6
+                && latencyVmo.received() == latencyVmo.expected()
                 && latencyVmo.problem() == null;
     }
 
@@ -95,13 +100,15 @@ final class Report {
         }
         double vmo = throughput.vmoMBps();
         double ceiling = throughput.ceiling().mbps();
-        return throughput.exact() && (vmo >= THROUGHPUT_TARGET_MBPS
-                || ceiling < THROUGHPUT_TARGET_MBPS && vmo >= CEILING_KEPT * ceiling);
+        return throughput.exact()
+                && (vmo >= THROUGHPUT_TARGET_MBPS || ceiling < THROUGHPUT_TARGET_MBPS && vmo >= CEILING_KEPT * ceiling);
     }
 
     Boolean concurrentPass() {
-        return concurrent == null ? null : concurrent.lossless() == concurrent.jobs()
-                && concurrent.meanMBps() >= RATE_KEPT * concurrent.rate() / 1e6;
+        return concurrent == null
+                ? null
+                : concurrent.lossless() == concurrent.jobs()
+                        && concurrent.meanMBps() >= RATE_KEPT * concurrent.rate() / 1e6;
     }
 
     Boolean memoryPass() {
@@ -110,71 +117,143 @@ final class Report {
 
     private List<String[]> targetRows() {
         List<String[]> rows = new java.util.ArrayList<>();
-        rows.add(new String[] {f("p99 write→client ≤ %.0f ms at %d jobs × %d B/s", P99_TARGET_MS, plan.latencyJobs(),
-                plan.latencyRate()),
-            latencyVmo == null ? missing("latency") : f("p99 %s (p50 %s, max %s); minimal client p99 %s; raw pipe p99 %s",
-                    Stats.ms(latencyVmo.stats().p99()), Stats.ms(latencyVmo.stats().p50()),
-                    Stats.ms(latencyVmo.stats().max()),
-                    latencyWire == null ? "—" : Stats.ms(latencyWire.stats().p99()),
-                    latencyPipe == null ? "—" : Stats.ms(latencyPipe.stats().p99())),
-            verdict("latency", latencyPass())});
-        rows.add(new String[] {f("one job ≥ %.0f MB/s streamed and persisted, byte-exact (or, if the machine's"
-                + " ceiling is lower, ≥ %.0f%% of it)", THROUGHPUT_TARGET_MBPS, CEILING_KEPT * 100),
-            throughput == null ? missing("throughput") : f("%.1f MB/s, %s (ceiling %.1f MB/s: vmo %.0f%% of it; raw"
-                    + " pipe %.0f MB/s)", throughput.vmoMBps(),
-                    throughput.exact() ? "byte-exact" : "NOT byte-exact: " + String.join("; ", throughput.problems()),
-                    throughput.ceiling().mbps(), 100 * throughput.vmoMBps() / throughput.ceiling().mbps(),
-                    throughput.pipeMBps()),
-            verdict("throughput", throughputPass())});
-        rows.add(new String[] {f("%d jobs × %d MB/s, zero loss (and the writers keep, on average, ≥ %.0f%% of that"
-                + " rate)", plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, RATE_KEPT * 100),
-            concurrent == null ? missing("concurrency") : f("%d/%d jobs byte-exact; writers sustained mean %.2f (min %.2f)"
-                    + " MB/s per job%s", concurrent.lossless(), concurrent.jobs(), concurrent.meanMBps(),
-                    concurrent.minMBps(), concurrentWire == null ? "" : f("; with a minimal client: %d/%d"
-                            + " byte-exact, mean %.2f (min %.2f) MB/s", concurrentWire.lossless(),
-                            concurrentWire.jobs(), concurrentWire.meanMBps(), concurrentWire.minMBps())),
-            verdict("concurrency", concurrentPass())});
-        rows.add(new String[] {f("≤ %.0f KB heap per running job", HEAP_PER_JOB_TARGET_KB),
-            memory == null ? missing("memory") : f("%.1f KB heap per job (%d idle jobs; RSS +%.0f KB per job)",
-                    memory.heapPerJobKb(), memory.jobs(), memory.rssPerJobKb()),
-            verdict("memory", memoryPass())});
+        rows.add(new String[] {
+            f("p99 write→client ≤ %.0f ms at %d jobs × %d B/s", P99_TARGET_MS, plan.latencyJobs(), plan.latencyRate()),
+            latencyVmo == null
+                    ? missing("latency")
+                    : f(
+                            "p99 %s (p50 %s, max %s); minimal client p99 %s; raw pipe p99 %s",
+                            Stats.ms(latencyVmo.stats().p99()),
+                            Stats.ms(latencyVmo.stats().p50()),
+                            Stats.ms(latencyVmo.stats().max()),
+                            latencyWire == null
+                                    ? "—"
+                                    : Stats.ms(latencyWire.stats().p99()),
+                            latencyPipe == null
+                                    ? "—"
+                                    : Stats.ms(latencyPipe.stats().p99())),
+            verdict("latency", latencyPass())
+        });
+        rows.add(new String[] {
+            f(
+                    "one job ≥ %.0f MB/s streamed and persisted, byte-exact (or, if the machine's"
+                            + " ceiling is lower, ≥ %.0f%% of it)",
+                    THROUGHPUT_TARGET_MBPS, CEILING_KEPT * 100),
+            throughput == null
+                    ? missing("throughput")
+                    : f(
+                            "%.1f MB/s, %s (ceiling %.1f MB/s: vmo %.0f%% of it; raw" + " pipe %.0f MB/s)",
+                            throughput.vmoMBps(),
+                            throughput.exact()
+                                    ? "byte-exact"
+                                    : "NOT byte-exact: " + String.join("; ", throughput.problems()),
+                            throughput.ceiling().mbps(),
+                            100 * throughput.vmoMBps() / throughput.ceiling().mbps(),
+                            throughput.pipeMBps()),
+            verdict("throughput", throughputPass())
+        });
+        rows.add(new String[] {
+            f(
+                    "%d jobs × %d MB/s, zero loss (and the writers keep, on average, ≥ %.0f%% of that" + " rate)",
+                    plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, RATE_KEPT * 100),
+            concurrent == null
+                    ? missing("concurrency")
+                    : f(
+                            "%d/%d jobs byte-exact; writers sustained mean %.2f (min %.2f)" + " MB/s per job%s",
+                            concurrent.lossless(),
+                            concurrent.jobs(),
+                            concurrent.meanMBps(),
+                            concurrent.minMBps(),
+                            concurrentWire == null
+                                    ? ""
+                                    : f(
+                                            "; with a minimal client: %d/%d" + " byte-exact, mean %.2f (min %.2f) MB/s",
+                                            concurrentWire.lossless(),
+                                            concurrentWire.jobs(),
+                                            concurrentWire.meanMBps(),
+                                            concurrentWire.minMBps())),
+            verdict("concurrency", concurrentPass())
+        });
+        rows.add(new String[] {
+            f("≤ %.0f KB heap per running job", HEAP_PER_JOB_TARGET_KB),
+            memory == null
+                    ? missing("memory")
+                    : f(
+                            "%.1f KB heap per job (%d idle jobs; RSS +%.0f KB per job)",
+                            memory.heapPerJobKb(), memory.jobs(), memory.rssPerJobKb()),
+            verdict("memory", memoryPass())
+        });
         String[] scenarioTargets = {
-            f("%d MB flood, one viewer that keeps up: daemon peak RSS ≤ idle + %d MB, viewer byte-exact, not dropped",
+            f(
+                    "%d MB flood, one viewer that keeps up: daemon peak RSS ≤ idle + %d MB, viewer byte-exact, not dropped",
                     plan.floodBytes() / 1_000_000, Viewers.RSS_TARGET_KB / 1024),
-            f("%d MB flood, one viewer reading nothing for %.0f s: peak RSS ≤ idle + %d MB, byte-exact, not dropped",
+            f(
+                    "%d MB flood, one viewer reading nothing for %.0f s: peak RSS ≤ idle + %d MB, byte-exact, not dropped",
                     plan.floodBytes() / 1_000_000, plan.viewersPauseSeconds(), Viewers.RSS_TARGET_KB / 1024),
-            f("%d MB flood, %d viewers reading nothing for %.0f s: peak RSS ≤ idle + %d MB, all byte-exact, none"
-                    + " dropped", plan.floodBytes() / 1_000_000, plan.stalledViewers(), plan.viewersPauseSeconds(),
-                    Viewers.RSS_TARGET_KB / 1024)};
+            f(
+                    "%d MB flood, %d viewers reading nothing for %.0f s: peak RSS ≤ idle + %d MB, all byte-exact, none"
+                            + " dropped",
+                    plan.floodBytes() / 1_000_000,
+                    plan.stalledViewers(),
+                    plan.viewersPauseSeconds(),
+                    Viewers.RSS_TARGET_KB / 1024)
+        };
         for (int i = 0; i < scenarioTargets.length; i++) {
             Scenario.Result sc = viewers == null ? null : viewers.scenarios().get(i);
-            rows.add(new String[] {scenarioTargets[i], sc == null ? missing("viewers") : scenarioMeasured(sc),
-                verdict("viewers", sc == null ? null : Viewers.pass(sc))});
+            rows.add(new String[] {
+                scenarioTargets[i],
+                sc == null ? missing("viewers") : scenarioMeasured(sc),
+                verdict("viewers", sc == null ? null : Viewers.pass(sc))
+            });
         }
-        rows.add(new String[] {f("%d viewers on one %d MB job: every viewer byte-exact; the job's writing within %.0f%%"
-                + " of the same job with no viewer; daemon peak RSS ≤ idle + %d MB; the slowest viewer's lag",
-                plan.fanoutViewers(), plan.fanoutBytes() / 1_000_000, Fanout.SLOWDOWN_TARGET * 100,
-                Fanout.RSS_TARGET_KB / 1024),
-            fanout == null ? missing("fanout") : f("%d/%d byte-exact, %d dropped; writing %.2f s vs %.2f s with no viewer"
-                    + " (%+.0f%%); peak RSS %s (idle %s, %s); slowest viewer's job:done %.2f s after the job's last"
-                    + " write%s", fanout.watched().exact(), fanout.watched().viewers(), fanout.watched().dropped(),
-                    fanout.watched().writeSeconds(), fanout.baselineSeconds(), 100 * fanout.slowdown(),
-                    mb(fanout.watched().peakRssKb()), mb(idleRssKb), signedMb(fanout.watched().peakOverIdleKb()),
-                    fanout.watched().slowestLagSeconds(), problemsSuffix(fanout.watched())),
-            verdict("fanout", fanout == null ? null : fanout.pass())});
+        rows.add(new String[] {
+            f(
+                    "%d viewers on one %d MB job: every viewer byte-exact; the job's writing within %.0f%%"
+                            + " of the same job with no viewer; daemon peak RSS ≤ idle + %d MB; the slowest viewer's lag",
+                    plan.fanoutViewers(),
+                    plan.fanoutBytes() / 1_000_000,
+                    Fanout.SLOWDOWN_TARGET * 100,
+                    Fanout.RSS_TARGET_KB / 1024),
+            fanout == null
+                    ? missing("fanout")
+                    : f(
+                            "%d/%d byte-exact, %d dropped; writing %.2f s vs %.2f s with no viewer"
+                                    + " (%+.0f%%); peak RSS %s (idle %s, %s); slowest viewer's job:done %.2f s after the job's last"
+                                    + " write%s",
+                            fanout.watched().exact(),
+                            fanout.watched().viewers(),
+                            fanout.watched().dropped(),
+                            fanout.watched().writeSeconds(),
+                            fanout.baselineSeconds(),
+                            100 * fanout.slowdown(),
+                            mb(fanout.watched().peakRssKb()),
+                            mb(idleRssKb),
+                            signedMb(fanout.watched().peakOverIdleKb()),
+                            fanout.watched().slowestLagSeconds(),
+                            problemsSuffix(fanout.watched())),
+            verdict("fanout", fanout == null ? null : fanout.pass())
+        });
         return rows;
     }
 
     private String scenarioMeasured(Scenario.Result sc) {
-        return f("peak RSS %s (idle %s, %s); %d/%d viewers byte-exact, %d dropped; job's writing %.2f s%s",
-                mb(sc.peakRssKb()), mb(idleRssKb), signedMb(sc.peakOverIdleKb()), sc.exact(), sc.viewers(),
-                sc.dropped(), sc.writeSeconds(), problemsSuffix(sc));
+        return f(
+                "peak RSS %s (idle %s, %s); %d/%d viewers byte-exact, %d dropped; job's writing %.2f s%s",
+                mb(sc.peakRssKb()),
+                mb(idleRssKb),
+                signedMb(sc.peakOverIdleKb()),
+                sc.exact(),
+                sc.viewers(),
+                sc.dropped(),
+                sc.writeSeconds(),
+                problemsSuffix(sc));
     }
 
     private static String problemsSuffix(Scenario.Result sc) {
         List<String> p = sc.allProblems();
-        return p.isEmpty() ? "" : "; " + p.getFirst().replace("|", "/") + (p.size() > 1 ? f(" (+%d more)", p.size() - 1)
-                : "");
+        return p.isEmpty()
+                ? ""
+                : "; " + p.getFirst().replace("|", "/") + (p.size() > 1 ? f(" (+%d more)", p.size() - 1) : "");
     }
 
     String summary() {
@@ -183,8 +262,9 @@ final class Report {
             s.append(f("  %-10s %s: %s%n", row[2].replace("*", ""), row[0], row[1]));
         }
         if (idleRssKb >= 0) {
-            s.append(f("  daemon idle RSS after start-up %s, after the warm-up %s%n", mb(idleRssKb),
-                    warmRssKb < 0 ? "—" : mb(warmRssKb)));
+            s.append(f(
+                    "  daemon idle RSS after start-up %s, after the warm-up %s%n",
+                    mb(idleRssKb), warmRssKb < 0 ? "—" : mb(warmRssKb)));
         }
         errors.forEach(e -> s.append("  did not complete: ").append(e).append('\n'));
         return s.toString();
@@ -193,22 +273,37 @@ final class Report {
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# vmo benchmarks\n\n");
-        md.append("Generated by `make bench` on ").append(date).append(" (").append(f("%.0f", totalSeconds))
-                .append(" s, build excluded). Every run overwrites this file; the figures below are from that run only.")
-                .append(quick ? " **This was a partial run (`--quick` or `--only`): not a full report; its figures"
-                        + " are not comparable.**" : "").append("\n\n");
+        md.append("Generated by `make bench` on ")
+                .append(date)
+                .append(" (")
+                .append(f("%.0f", totalSeconds))
+                .append(
+                        " s, build excluded). Every run overwrites this file; the figures below are from that run only.")
+                .append(
+                        quick
+                                ? " **This was a partial run (`--quick` or `--only`): not a full report; its figures"
+                                        + " are not comparable.**"
+                                : "")
+                .append("\n\n");
 
         md.append("## Results against the targets\n\n");
         md.append("| Target | Measured | Result |\n|---|---|---|\n");
         for (String[] row : targetRows()) {
-            md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
+            md.append("| ")
+                    .append(row[0])
+                    .append(" | ")
+                    .append(row[1])
+                    .append(" | ")
+                    .append(row[2])
+                    .append(" |\n");
         }
         md.append("\nFor context, the earlier Node design measured p99 9 ms at 5 × 1 kB/s and about 25 MB/s for one"
                 + " job. MB = 10^6 bytes, KB = 1024 bytes.\n");
         if (idleRssKb >= 0) {
-            md.append(f("%nDaemon idle RSS (VmRSS of the daemon process after start-up, before any job): **%s**; after"
-                    + " the warm-up: %s. The RSS targets are judged against the first.%n", mb(idleRssKb),
-                    warmRssKb < 0 ? "—" : mb(warmRssKb)));
+            md.append(f(
+                    "%nDaemon idle RSS (VmRSS of the daemon process after start-up, before any job): **%s**; after"
+                            + " the warm-up: %s. The RSS targets are judged against the first.%n",
+                    mb(idleRssKb), warmRssKb < 0 ? "—" : mb(warmRssKb)));
         }
         if (!errors.isEmpty()) {
             md.append("\n**Phases that did not complete in this run** (a FAIL above, where they have a target):\n\n");
@@ -219,16 +314,25 @@ final class Report {
         row(md, "Date (UTC)", date);
         row(md, "CPUs (`nproc`)", Machine.runOr("?", "nproc"));
         row(md, "CPU", Machine.procField("cpuinfo", "model name").replaceFirst("^:\\s*", ""));
-        String memKb = Machine.procField("meminfo", "MemTotal:").replace("kB", "").strip();
+        String memKb =
+                Machine.procField("meminfo", "MemTotal:").replace("kB", "").strip();
         row(md, "Memory", memKb.isEmpty() ? "?" : f("%.1f GiB", Long.parseLong(memKb) / 1024.0 / 1024.0));
         row(md, "Kernel", Machine.runOr("?", "uname", "-sr"));
         row(md, "Daemon JDK", jdk);
         row(md, "Daemon JVM flags (defaults of `bin/vmo daemon`)", "`" + daemonFlags + "`");
         row(md, "PostgreSQL", postgres + "; embedded (zonky), same machine, fsync on, synchronous_commit on");
         row(md, "Python (writes the paced output)", python);
-        row(md, "make", Machine.runOr("?", "make", "--version").lines().findFirst().orElse("?"));
-        row(md, "vmo commit", Machine.runOr("?", "git", "rev-parse", "--short", "HEAD")
-                + (Machine.runOr("", "git", "status", "--porcelain").isEmpty() ? "" : " (with uncommitted changes)"));
+        row(
+                md,
+                "make",
+                Machine.runOr("?", "make", "--version").lines().findFirst().orElse("?"));
+        row(
+                md,
+                "vmo commit",
+                Machine.runOr("?", "git", "rev-parse", "--short", "HEAD")
+                        + (Machine.runOr("", "git", "status", "--porcelain").isEmpty()
+                                ? ""
+                                : " (with uncommitted changes)"));
         row(md, "Load average before / after", loadBefore + " / " + loadAfter);
 
         latencySection(md);
@@ -242,24 +346,42 @@ final class Report {
     }
 
     private static void row(StringBuilder md, String key, String value) {
-        md.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+        md.append("| ")
+                .append(key)
+                .append(" | ")
+                .append(value.replace("|", "\\|"))
+                .append(" |\n");
     }
 
     private void latencySection(StringBuilder md) {
-        md.append(f("%n## 1. Latency: process write → client receipt (%d jobs × %d B/s, %d-byte lines)%n%n",
+        md.append(f(
+                "%n## 1. Latency: process write → client receipt (%d jobs × %d B/s, %d-byte lines)%n%n",
                 plan.latencyJobs(), plan.latencyRate(), plan.lineSize()));
-        md.append("| Path | lines received / written | p50 | p90 | p99 | max | mean |\n|---|---|---|---|---|---|---|\n");
+        md.append(
+                "| Path | lines received / written | p50 | p90 | p99 | max | mean |\n|---|---|---|---|---|---|---|\n");
         for (Latency.Result r : new Latency.Result[] {latencyVmo, latencyWire, latencyPipe}) {
             if (r == null) {
                 continue;
             }
             Stats s = r.stats();
-            md.append(f("| %s | %d / %d | %s | %s | %s | %s | %s |%n", r.path(), r.received(), r.expected(),
-                    Stats.ms(s.p50()), Stats.ms(s.p90()), Stats.ms(s.p99()), Stats.ms(s.max()), Stats.ms(s.mean())));
+            md.append(f(
+                    "| %s | %d / %d | %s | %s | %s | %s | %s |%n",
+                    r.path(),
+                    r.received(),
+                    r.expected(),
+                    Stats.ms(s.p50()),
+                    Stats.ms(s.p90()),
+                    Stats.ms(s.p99()),
+                    Stats.ms(s.max()),
+                    Stats.ms(s.mean())));
         }
         for (Latency.Result r : new Latency.Result[] {latencyVmo, latencyWire, latencyPipe}) {
             if (r != null && r.problem() != null) {
-                md.append("\nProblem (").append(r.path()).append("): ").append(r.problem()).append("\n");
+                md.append("\nProblem (")
+                        .append(r.path())
+                        .append("): ")
+                        .append(r.problem())
+                        .append("\n");
             }
         }
         md.append("\nThe target is judged on the first row: what `vmo run` / `vmo tail` get.\n");
@@ -273,21 +395,25 @@ final class Report {
                 String client = r == latencyVmo ? Link.Kind.CLI.description : Link.Kind.WIRE.description;
                 Stats a = r.toDaemon();
                 Stats b = r.fromDaemon();
-                md.append(f("| %s | process write → daemon read | %s | %s | %s | %s |%n", client,
-                        Stats.ms(a.p50()), Stats.ms(a.p90()), Stats.ms(a.p99()), Stats.ms(a.max())));
-                md.append(f("| %s | daemon read → client receipt | %s | %s | %s | %s |%n", client,
-                        Stats.ms(b.p50()), Stats.ms(b.p90()), Stats.ms(b.p99()), Stats.ms(b.max())));
+                md.append(f(
+                        "| %s | process write → daemon read | %s | %s | %s | %s |%n",
+                        client, Stats.ms(a.p50()), Stats.ms(a.p90()), Stats.ms(a.p99()), Stats.ms(a.max())));
+                md.append(f(
+                        "| %s | daemon read → client receipt | %s | %s | %s | %s |%n",
+                        client, Stats.ms(b.p50()), Stats.ms(b.p90()), Stats.ms(b.p99()), Stats.ms(b.max())));
             }
         }
         if (latencyVmo != null && latencyPipe != null) {
-            md.append(f("%nWhat vmo adds on top of the pipe: %s at p50, %s at p99 (with the CLI's client).%n",
+            md.append(f(
+                    "%nWhat vmo adds on top of the pipe: %s at p50, %s at p99 (with the CLI's client).%n",
                     Stats.ms(latencyVmo.stats().p50() - latencyPipe.stats().p50()),
                     Stats.ms(latencyVmo.stats().p99() - latencyPipe.stats().p99())));
         }
     }
 
     private void throughputSection(StringBuilder md) {
-        md.append(f("%n## 2. Throughput: one job, %d MB, streamed to a client (%s) and persisted%n%n",
+        md.append(f(
+                "%n## 2. Throughput: one job, %d MB, streamed to a client (%s) and persisted%n%n",
                 plan.floodBytes() / 1_000_000, Link.Kind.CLI.description));
         if (throughput == null) {
             md.append("Not measured (see the errors above).\n");
@@ -295,48 +421,71 @@ final class Report {
         }
         Throughput.Result t = throughput;
         md.append("| | seconds | MB/s |\n|---|---|---|\n");
-        md.append(f("| raw pipe (`make flood` read by this JVM, best of 2) | %.2f | %.0f |%n", t.pipeSeconds(),
-                t.pipeMBps()));
-        md.append(f("| ceiling: the same output stored and sent over loopback by the least code (best of 2, before and"
-                + " after vmo's run; see below) | %.2f | %.1f |%n", t.ceiling().seconds(), t.ceiling().mbps()));
-        md.append(f("| vmo: execute-command → the last output event at the client | %.2f | %.1f |%n",
+        md.append(f(
+                "| raw pipe (`make flood` read by this JVM, best of 2) | %.2f | %.0f |%n",
+                t.pipeSeconds(), t.pipeMBps()));
+        md.append(f(
+                "| ceiling: the same output stored and sent over loopback by the least code (best of 2, before and"
+                        + " after vmo's run; see below) | %.2f | %.1f |%n",
+                t.ceiling().seconds(), t.ceiling().mbps()));
+        md.append(f(
+                "| vmo: execute-command → the last output event at the client | %.2f | %.1f |%n",
                 t.lastEventSeconds(), t.bytes() / 1e6 / t.lastEventSeconds()));
-        md.append(f("| vmo: execute-command → job:done at the client | %.2f | %.1f |%n", t.doneSeconds(),
-                t.bytes() / 1e6 / t.doneSeconds()));
-        md.append(f("| vmo: execute-command → the job's end stored | %.2f | %.1f |%n", t.storedSeconds(),
-                t.bytes() / 1e6 / t.storedSeconds()));
-        md.append(f("| **vmo: streamed and persisted (the later of the two)** | %.2f | **%.1f** |%n%n",
+        md.append(f(
+                "| vmo: execute-command → job:done at the client | %.2f | %.1f |%n",
+                t.doneSeconds(), t.bytes() / 1e6 / t.doneSeconds()));
+        md.append(f(
+                "| vmo: execute-command → the job's end stored | %.2f | %.1f |%n",
+                t.storedSeconds(), t.bytes() / 1e6 / t.storedSeconds()));
+        md.append(f(
+                "| **vmo: streamed and persisted (the later of the two)** | %.2f | **%.1f** |%n%n",
                 t.vmoSeconds(), t.vmoMBps()));
-        md.append(f("- %d events stored (%.1f KB per event on average).%n", t.events(),
-                t.bytes() / 1024.0 / Math.max(1, t.events())));
-        md.append("- Byte-exactness: ").append(t.exact()
-                ? "stored stdout has the file's length, SHA-256 and CRC32C; the client's bytes have the stored bytes' length and CRC32C; no"
-                        + " stderr or system events; seqs 1..n with no gap, the client saw every one."
-                : "**FAILED**: " + String.join("; ", t.problems())).append('\n');
-        md.append(f("- PostgreSQL keeps the %.0f MB of output in %.0f MB of `data` values; `job_events.data` storage: %s.%n",
+        md.append(f(
+                "- %d events stored (%.1f KB per event on average).%n",
+                t.events(), t.bytes() / 1024.0 / Math.max(1, t.events())));
+        md.append("- Byte-exactness: ")
+                .append(
+                        t.exact()
+                                ? "stored stdout has the file's length, SHA-256 and CRC32C; the client's bytes have the stored bytes' length and CRC32C; no"
+                                        + " stderr or system events; seqs 1..n with no gap, the client saw every one."
+                                : "**FAILED**: " + String.join("; ", t.problems()))
+                .append('\n');
+        md.append(f(
+                "- PostgreSQL keeps the %.0f MB of output in %.0f MB of `data` values; `job_events.data` storage: %s.%n",
                 t.bytes() / 1e6, t.storedDataBytes() / 1e6, t.storage()));
-        md.append("- CPU used during the vmo run: ").append(t.cpu().describe(t.vmoSeconds())).append(".\n");
+        md.append("- CPU used during the vmo run: ")
+                .append(t.cpu().describe(t.vmoSeconds()))
+                .append(".\n");
         var cpu = t.cpu();
         double per100 = 100 / (t.bytes() / 1e6);
         double needed = cpu.daemon() + cpu.postgres() + cpu.client();
         int cores = Runtime.getRuntime().availableProcessors();
-        md.append(f("- CPU per 100 MB: daemon %.2f s, PostgreSQL %.2f s, client %.2f s. With all three on this"
-                + " machine's %d cores and nothing else running, that caps one job at about %.0f MB/s"
-                + " (bytes / (their CPU seconds / cores)); the run reached %.1f MB/s.%n",
-                cpu.daemon() * per100, cpu.postgres() * per100, cpu.client() * per100, cores,
-                t.bytes() / 1e6 / (needed / cores), t.vmoMBps()));
+        md.append(f(
+                "- CPU per 100 MB: daemon %.2f s, PostgreSQL %.2f s, client %.2f s. With all three on this"
+                        + " machine's %d cores and nothing else running, that caps one job at about %.0f MB/s"
+                        + " (bytes / (their CPU seconds / cores)); the run reached %.1f MB/s.%n",
+                cpu.daemon() * per100,
+                cpu.postgres() * per100,
+                cpu.client() * per100,
+                cores,
+                t.bytes() / 1e6 / (needed / cores),
+                t.vmoMBps()));
         var ceiling = t.ceiling();
-        md.append(f("- The ceiling: the command's output read in 64 KB chunks by one thread of the benchmark's JVM, each"
-                + " chunk inserted by the daemon's statement into a scratch copy of `job_events` (transactions of ≤ 2"
-                + " MiB, asynchronous commit, the last durable) and written to a loopback TCP socket read by another"
-                + " thread: vmo's work without its framing, tail, cursors or protocol, on the same machine minutes"
-                + " apart. It used PostgreSQL %.2f s and the JVM %.2f s per 100 MB; vmo reached %.0f%% of it.%n",
-                ceiling.cpu().postgres() * per100, ceiling.cpu().client() * per100, 100 * t.vmoMBps() / ceiling.mbps()));
+        md.append(f(
+                "- The ceiling: the command's output read in 64 KB chunks by one thread of the benchmark's JVM, each"
+                        + " chunk inserted by the daemon's statement into a scratch copy of `job_events` (transactions of ≤ 2"
+                        + " MiB, asynchronous commit, the last durable) and written to a loopback TCP socket read by another"
+                        + " thread: vmo's work without its framing, tail, cursors or protocol, on the same machine minutes"
+                        + " apart. It used PostgreSQL %.2f s and the JVM %.2f s per 100 MB; vmo reached %.0f%% of it.%n",
+                ceiling.cpu().postgres() * per100,
+                ceiling.cpu().client() * per100,
+                100 * t.vmoMBps() / ceiling.mbps()));
         md.append(f("- Daemon peak RSS so far (VmHWM): %.0f MB.%n", t.daemonPeakRssKb() / 1024.0));
     }
 
     private void concurrentSection(StringBuilder md) {
-        md.append(f("%n## 3. Concurrency: %d jobs × %d MB/s for %.0f s, each with a client joined%n%n",
+        md.append(f(
+                "%n## 3. Concurrency: %d jobs × %d MB/s for %.0f s, each with a client joined%n%n",
                 plan.concurrentJobs(), plan.concurrentRate() / 1_000_000, plan.concurrentSeconds()));
         if (concurrent == null && concurrentWire == null) {
             md.append("Not measured (see the errors above).\n");
@@ -347,33 +496,60 @@ final class Report {
         md.append("| | client: " + Link.Kind.CLI.description + " | client: " + Link.Kind.WIRE.description
                 + " |\n|---|---|---|\n");
         Concurrent.Result[] runs = {concurrent, concurrentWire};
-        concurrentRow(md, runs, "Jobs byte-exact (stored == written, client == stored)",
+        concurrentRow(
+                md,
+                runs,
+                "Jobs byte-exact (stored == written, client == stored)",
                 c -> c.lossless() + " / " + c.jobs());
-        concurrentRow(md, runs, "Per-job rate the writers sustained (mean; min / median / max)",
+        concurrentRow(
+                md,
+                runs,
+                "Per-job rate the writers sustained (mean; min / median / max)",
                 c -> f("%.3f; %.3f / %.3f / %.3f MB/s", c.meanMBps(), c.minMBps(), c.medianMBps(), c.maxMBps()));
-        concurrentRow(md, runs, "Total written", c -> f("%.0f MB; %.1f MB/s aggregate over the writers' span",
-                c.totalBytes() / 1e6, c.totalMBps()));
-        concurrentRow(md, runs, "Writers' time blocked in write(2) on a full pipe (the daemon not reading)",
+        concurrentRow(
+                md,
+                runs,
+                "Total written",
+                c -> f("%.0f MB; %.1f MB/s aggregate over the writers' span", c.totalBytes() / 1e6, c.totalMBps()));
+        concurrentRow(
+                md,
+                runs,
+                "Writers' time blocked in write(2) on a full pipe (the daemon not reading)",
                 c -> f("%.1f%%", 100 * c.blockedShare()));
-        concurrentRow(md, runs, "Live stream behind: a writer's last write → its last event at the client (worst)",
+        concurrentRow(
+                md,
+                runs,
+                "Live stream behind: a writer's last write → its last event at the client (worst)",
                 c -> f("%.2f s", c.worstLiveLagSeconds()));
-        concurrentRow(md, runs, "Ending: last event → job:done at the client (worst; make's exit, the end stored)",
+        concurrentRow(
+                md,
+                runs,
+                "Ending: last event → job:done at the client (worst; make's exit, the end stored)",
                 c -> f("%.2f s", c.worstEndLagSeconds()));
-        concurrentRow(md, runs, "Wall time, first execute-command → last end stored",
-                c -> f("%.1f s", c.wallSeconds()));
+        concurrentRow(
+                md, runs, "Wall time, first execute-command → last end stored", c -> f("%.1f s", c.wallSeconds()));
         concurrentRow(md, runs, "CPU used", c -> c.cpu().describe(c.wallSeconds()));
-        concurrentRow(md, runs, "… of which the Python writers (their own count)",
-                c -> f("%.1f s (%.0f%% of one core)", c.writersCpuSeconds(), 100 * c.writersCpuSeconds()
-                        / c.wallSeconds()));
+        concurrentRow(
+                md,
+                runs,
+                "… of which the Python writers (their own count)",
+                c -> f(
+                        "%.1f s (%.0f%% of one core)",
+                        c.writersCpuSeconds(), 100 * c.writersCpuSeconds() / c.wallSeconds()));
         for (Concurrent.Result c : runs) {
             if (c != null && !c.problems().isEmpty()) {
                 md.append("\nProblems:\n\n");
-                c.problems().stream().limit(20).forEach(p -> md.append("- ").append(p).append('\n'));
+                c.problems().stream()
+                        .limit(20)
+                        .forEach(p -> md.append("- ").append(p).append('\n'));
             }
         }
     }
 
-    private static void concurrentRow(StringBuilder md, Concurrent.Result[] runs, String label,
+    private static void concurrentRow(
+            StringBuilder md,
+            Concurrent.Result[] runs,
+            String label,
             java.util.function.Function<Concurrent.Result, String> value) {
         md.append("| ").append(label);
         for (Concurrent.Result c : runs) {
@@ -390,18 +566,24 @@ final class Report {
         }
         Memory.Result m = memory;
         md.append("| | heap used after full GC | RSS | threads |\n|---|---|---|---|\n");
-        md.append(f("| no job running | %d KB | %d KB | %d |%n", m.idle().heapKb(), m.idle().rssKb(),
-                m.idle().threads()));
-        md.append(f("| %d jobs running, no client | %d KB | %d KB | %d |%n", m.jobs(), m.running().heapKb(),
-                m.running().rssKb(), m.running().threads()));
-        md.append(f("| the same, plus one WebSocket client joined to each | %d KB | %d KB | %d |%n",
+        md.append(f(
+                "| no job running | %d KB | %d KB | %d |%n",
+                m.idle().heapKb(), m.idle().rssKb(), m.idle().threads()));
+        md.append(f(
+                "| %d jobs running, no client | %d KB | %d KB | %d |%n",
+                m.jobs(), m.running().heapKb(), m.running().rssKb(), m.running().threads()));
+        md.append(f(
+                "| the same, plus one WebSocket client joined to each | %d KB | %d KB | %d |%n",
                 m.watched().heapKb(), m.watched().rssKb(), m.watched().threads()));
-        md.append(f("| **per running job** | **%.1f KB** | %.0f KB | %.2f |%n", m.heapPerJobKb(), m.rssPerJobKb(),
-                m.threadsPerJob()));
+        md.append(f(
+                "| **per running job** | **%.1f KB** | %.0f KB | %.2f |%n",
+                m.heapPerJobKb(), m.rssPerJobKb(), m.threadsPerJob()));
         md.append(f("| per running job with its client | %.1f KB | | |%n%n", m.heapPerWatchedJobKb()));
         md.append("JVM threads that grew with the jobs (`jcmd PID Thread.print`, per job): ");
-        md.append(m.threadGrowth().entrySet().stream().map(e -> f("`%s` %+.2f", e.getKey(), e.getValue()))
-                .collect(java.util.stream.Collectors.joining(", "))).append(".\n\n");
+        md.append(m.threadGrowth().entrySet().stream()
+                        .map(e -> f("`%s` %+.2f", e.getKey(), e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", ")))
+                .append(".\n\n");
         md.append("Where the per-job heap goes (class histogram after full GC, N jobs minus none, per job):\n\n");
         md.append("| class | instances per job | KB per job |\n|---|---|---|\n");
         for (Memory.Growth g : m.top()) {
@@ -415,27 +597,54 @@ final class Report {
         md.append("\n|---|");
         scenarios.forEach(sc -> md.append("---|"));
         md.append("\n");
-        scenarioRow(md, scenarios, "Viewers byte-exact (every seq once, in order; stdout == the file)",
+        scenarioRow(
+                md,
+                scenarios,
+                "Viewers byte-exact (every seq once, in order; stdout == the file)",
                 sc -> sc.viewers() == 0 ? "—" : sc.exact() + " / " + sc.viewers());
         scenarioRow(md, scenarios, "Viewers dropped by the daemon", sc -> sc.viewers() == 0 ? "—" : "" + sc.dropped());
-        scenarioRow(md, scenarios, "The viewers' threads in the benchmark (the load generator; see How to read)",
+        scenarioRow(
+                md,
+                scenarios,
+                "The viewers' threads in the benchmark (the load generator; see How to read)",
                 Scenario.Result::viewerPriority);
-        scenarioRow(md, scenarios, "Joins refused with store-unavailable, then sent again (viewers; refusals)",
-                sc -> sc.viewers() == 0 ? "—" : sc.results().stream().filter(r -> r.refusedJoins() > 0).count()
-                        + "; " + sc.results().stream().mapToInt(Viewer.Result::refusedJoins).sum());
+        scenarioRow(
+                md,
+                scenarios,
+                "Joins refused with store-unavailable, then sent again (viewers; refusals)",
+                sc -> sc.viewers() == 0
+                        ? "—"
+                        : sc.results().stream()
+                                        .filter(r -> r.refusedJoins() > 0)
+                                        .count() + "; "
+                                + sc.results().stream()
+                                        .mapToInt(Viewer.Result::refusedJoins)
+                                        .sum());
         scenarioRow(md, scenarios, "Daemon RSS at the start (after a full GC)", sc -> mb(sc.startRssKb()));
         scenarioRow(md, scenarios, "Daemon peak RSS", sc -> f("**%s**", mb(sc.peakRssKb())));
         scenarioRow(md, scenarios, "Peak − idle RSS", sc -> signedMb(sc.peakOverIdleKb()));
         scenarioRow(md, scenarios, "Peak − RSS at the start", sc -> signedMb(sc.peakRssKb() - sc.startRssKb()));
-        scenarioRow(md, scenarios, "RSS samples (every 50 ms; + VmHWM)", sc -> sc.rssSamples()
-                + (sc.hwmUsed() ? " + HWM" : ""));
-        scenarioRow(md, scenarios, "The job's own writing (`cat`, first to last byte)",
+        scenarioRow(
+                md,
+                scenarios,
+                "RSS samples (every 50 ms; + VmHWM)",
+                sc -> sc.rssSamples() + (sc.hwmUsed() ? " + HWM" : ""));
+        scenarioRow(
+                md,
+                scenarios,
+                "The job's own writing (`cat`, first to last byte)",
                 sc -> f("%.2f s (%.0f MB/s)", sc.writeSeconds(), sc.bytes() / 1e6 / sc.writeSeconds()));
         scenarioRow(md, scenarios, "execute-command → the job's end stored", sc -> f("%.2f s", sc.endStoredSeconds()));
-        scenarioRow(md, scenarios, "The job's last write → a viewer's job:done (median / slowest)",
+        scenarioRow(
+                md,
+                scenarios,
+                "The job's last write → a viewer's job:done (median / slowest)",
                 sc -> sc.viewers() == 0 ? "—" : f("%.2f / %.2f s", sc.medianLagSeconds(), sc.slowestLagSeconds()));
         if (lags) {
-            scenarioRow(md, scenarios, "Largest event lag (receipt − the event's `ts`, any viewer)",
+            scenarioRow(
+                    md,
+                    scenarios,
+                    "Largest event lag (receipt − the event's `ts`, any viewer)",
                     sc -> sc.viewers() == 0 ? "—" : f("%.2f s", sc.maxEventLagSeconds()));
         }
         for (Scenario.Result sc : scenarios) {
@@ -446,7 +655,10 @@ final class Report {
         }
     }
 
-    private static void scenarioRow(StringBuilder md, List<Scenario.Result> scenarios, String label,
+    private static void scenarioRow(
+            StringBuilder md,
+            List<Scenario.Result> scenarios,
+            String label,
             java.util.function.Function<Scenario.Result, String> value) {
         md.append("| ").append(label);
         scenarios.forEach(sc -> md.append(" | ").append(value.apply(sc).replace("|", "/")));
@@ -454,30 +666,38 @@ final class Report {
     }
 
     private void viewersSection(StringBuilder md) {
-        md.append(f("%n## 5. Viewers that keep up and viewers that do not: daemon memory during a %d MB flood%n%n",
+        md.append(f(
+                "%n## 5. Viewers that keep up and viewers that do not: daemon memory during a %d MB flood%n%n",
                 plan.floodBytes() / 1_000_000));
         if (viewers == null) {
             md.append(only.contains("viewers") ? "Not measured: " + missing("viewers") + "\n" : "Not run.\n");
             return;
         }
-        md.append(f("Target: each scenario's peak ≤ idle RSS (%s) + %d MB, every viewer byte-exact, none dropped."
-                + " Viewers: a minimal blocking-socket client with the binary subprotocol, one thread each.%n%n",
+        md.append(f(
+                "Target: each scenario's peak ≤ idle RSS (%s) + %d MB, every viewer byte-exact, none dropped."
+                        + " Viewers: a minimal blocking-socket client with the binary subprotocol, one thread each.%n%n",
                 mb(idleRssKb), Viewers.RSS_TARGET_KB / 1024));
         scenarioRows(md, viewers.scenarios(), true);
     }
 
     private void fanoutSection(StringBuilder md) {
-        md.append(f("%n## 6. Fan-out: %d viewers on one %d MB job%n%n", plan.fanoutViewers(),
-                plan.fanoutBytes() / 1_000_000));
+        md.append(f(
+                "%n## 6. Fan-out: %d viewers on one %d MB job%n%n",
+                plan.fanoutViewers(), plan.fanoutBytes() / 1_000_000));
         if (fanout == null) {
             md.append(only.contains("fanout") ? "Not measured: " + missing("fanout") + "\n" : "Not run.\n");
             return;
         }
         Fanout.Result r = fanout;
-        md.append(f("Target: every viewer byte-exact; the job's writing within %.0f%% of the same job with no viewer"
-                + " (the mean of the runs before and after: %.2f s); peak RSS ≤ idle (%s) + %d MB. The job's"
-                + " writing with the viewers took %.2f s: **%+.0f%%**.%n%n", Fanout.SLOWDOWN_TARGET * 100,
-                r.baselineSeconds(), mb(idleRssKb), Fanout.RSS_TARGET_KB / 1024, r.watched().writeSeconds(),
+        md.append(f(
+                "Target: every viewer byte-exact; the job's writing within %.0f%% of the same job with no viewer"
+                        + " (the mean of the runs before and after: %.2f s); peak RSS ≤ idle (%s) + %d MB. The job's"
+                        + " writing with the viewers took %.2f s: **%+.0f%%**.%n%n",
+                Fanout.SLOWDOWN_TARGET * 100,
+                r.baselineSeconds(),
+                mb(idleRssKb),
+                Fanout.RSS_TARGET_KB / 1024,
+                r.watched().writeSeconds(),
                 100 * r.slowdown()));
         scenarioRows(md, List.of(r.before(), r.watched(), r.after()), true);
     }

@@ -25,18 +25,36 @@ final class Scenario {
      * NaN when unknown. {@code endStoredSeconds}: execute-command → the job's end stored. {@code writeEndEpochNanos}:
      * when the job's last write ended. Viewer lags are measured from that.
      */
-    record Result(String label, int viewers, double pauseSeconds, Digest.Result source, long idleRssKb, long startRssKb,
-            long peakRssKb, int rssSamples, boolean hwmUsed, double writeSeconds, double endStoredSeconds,
-            long writeEndEpochNanos, long storedEvents, String status, List<Viewer.Result> results,
-            String viewerPriority, List<String> problems) {
+    record Result(
+            String label,
+            int viewers,
+            double pauseSeconds,
+            Digest.Result source,
+            long idleRssKb,
+            long startRssKb,
+            long peakRssKb,
+            int rssSamples,
+            boolean hwmUsed,
+            double writeSeconds,
+            double endStoredSeconds,
+            long writeEndEpochNanos,
+            long storedEvents,
+            String status,
+            List<Viewer.Result> results,
+            String viewerPriority,
+            List<String> problems) {
 
         long exact() {
             return results.stream().filter(this::exact).count();
         }
 
         boolean exact(Viewer.Result r) {
-            return r.done() && r.problem() == null && r.seqProblem() == null && r.otherBytes() == 0
-                    && r.lastSeq() == storedEvents && r.stdout().matches(source);
+            return r.done()
+                    && r.problem() == null
+                    && r.seqProblem() == null
+                    && r.otherBytes() == 0
+                    && r.lastSeq() == storedEvents
+                    && r.stdout().matches(source);
         }
 
         long bytes() {
@@ -54,8 +72,11 @@ final class Scenario {
 
         /** The job's last write → a viewer's job:done, in seconds, for each viewer that got it (sorted). */
         double[] doneLagsSeconds() {
-            return results.stream().filter(Viewer.Result::done)
-                    .mapToDouble(r -> (r.doneEpochNanos() - writeEndEpochNanos) / 1e9).sorted().toArray();
+            return results.stream()
+                    .filter(Viewer.Result::done)
+                    .mapToDouble(r -> (r.doneEpochNanos() - writeEndEpochNanos) / 1e9)
+                    .sorted()
+                    .toArray();
         }
 
         double slowestLagSeconds() {
@@ -70,14 +91,21 @@ final class Scenario {
 
         /** The largest receipt − event ts over every event of every viewer. */
         double maxEventLagSeconds() {
-            return results.stream().mapToLong(Viewer.Result::maxEventLagNanos).max().orElse(0) / 1e9;
+            return results.stream()
+                            .mapToLong(Viewer.Result::maxEventLagNanos)
+                            .max()
+                            .orElse(0)
+                    / 1e9;
         }
 
         /** Problems of the scenario, then those of the viewers (the first few of each kind). */
         List<String> allProblems() {
             List<String> all = new ArrayList<>(problems);
-            results.stream().filter(r -> !exact(r)).limit(8).forEach(r -> all.add("viewer " + r.index() + ": "
-                    + (r.problem() != null ? r.problem() : describeMismatch(r))));
+            results.stream()
+                    .filter(r -> !exact(r))
+                    .limit(8)
+                    .forEach(r -> all.add(
+                            "viewer " + r.index() + ": " + (r.problem() != null ? r.problem() : describeMismatch(r))));
             long more = results.stream().filter(r -> !exact(r)).count() - 8;
             if (more > 0) {
                 all.add(more + " more viewers not byte-exact");
@@ -113,8 +141,17 @@ final class Scenario {
      * Runs it. {@code source}: the file's digest (its CRC32C is what viewers are checked against). {@code
      * deadlineSeconds}: from execute-command; viewers still reading then are closed and reported as cut short.
      */
-    static Result run(TestDaemon daemon, Connection db, String label, Path file, Digest.Result source, int viewers,
-            double pauseSeconds, Path reportFile, long idleRssKb, double deadlineSeconds) {
+    static Result run(
+            TestDaemon daemon,
+            Connection db,
+            String label,
+            Path file,
+            Digest.Result source,
+            int viewers,
+            double pauseSeconds,
+            Path reportFile,
+            long idleRssKb,
+            double deadlineSeconds) {
         long pid = daemon.pid();
         List<String> problems = new ArrayList<>();
         List<Viewer> connected = new ArrayList<>();
@@ -140,7 +177,8 @@ final class Scenario {
         if (connectFailures > 0) {
             problems.add(connectFailures + " of " + viewers + " viewers could not connect: " + connectProblem);
         }
-        String viewerPriority = connected.isEmpty() ? "—"
+        String viewerPriority = connected.isEmpty()
+                ? "—"
                 : Nice.set(connected.stream().map(Viewer::tid).toList(), Nice.VIEWERS);
         RssSampler rss = RssSampler.start(pid);
         long t0 = System.nanoTime();
@@ -150,8 +188,13 @@ final class Scenario {
         long storedEvents = -1;
         double endStored = Double.NaN;
         try (DaemonClient control = daemon.connect()) {
-            var started = control.call(new Request.ExecuteCommand(control.nextId(), BenchProject.ALIAS, "timed",
-                    List.of("FILE=" + file, "REPORT=" + reportFile)), Response.JobStarted.class);
+            var started = control.call(
+                    new Request.ExecuteCommand(
+                            control.nextId(),
+                            BenchProject.ALIAS,
+                            "timed",
+                            List.of("FILE=" + file, "REPORT=" + reportFile)),
+                    Response.JobStarted.class);
             jobId = started.job().id();
             for (Viewer v : connected) {
                 v.follow(jobId);
@@ -211,9 +254,24 @@ final class Scenario {
         } catch (Exception e) {
             problems.add("the job's own timing report is missing or unreadable: " + e);
         }
-        return new Result(label, viewers, pauseSeconds, source, idleRssKb, rss.startKb(), rss.peakKb(),
-                rss.samples(), rss.hwmUsed(), writeSeconds, endStored, writeEnd, storedEvents, status, results,
-                viewerPriority, problems);
+        return new Result(
+                label,
+                viewers,
+                pauseSeconds,
+                source,
+                idleRssKb,
+                rss.startKb(),
+                rss.peakKb(),
+                rss.samples(),
+                rss.hwmUsed(),
+                writeSeconds,
+                endStored,
+                writeEnd,
+                storedEvents,
+                status,
+                results,
+                viewerPriority,
+                problems);
     }
 
     /** A full GC before each scenario (jcmd GC.run, twice), so one scenario's garbage is not the next one's RSS. */

@@ -11,8 +11,13 @@ record Stats(int count, long p50, long p90, long p99, long max, double mean) {
         if (sorted.length == 0) {
             return new Stats(0, 0, 0, 0, 0, 0);
         }
-        return new Stats(sorted.length, rank(sorted, 50), rank(sorted, 90), rank(sorted, 99),
-                sorted[sorted.length - 1], Arrays.stream(sorted).average().orElse(0));
+        return new Stats(
+                sorted.length,
+                rank(sorted, 50),
+                rank(sorted, 90),
+                rank(sorted, 99),
+                sorted[sorted.length - 1],
+                Arrays.stream(sorted).average().orElse(0));
     }
 
     private static long rank(long[] sorted, double percentile) {

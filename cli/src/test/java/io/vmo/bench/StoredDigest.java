@@ -13,8 +13,13 @@ import java.util.UUID;
  * per stream the byte count and SHA-256 of the stored bytes and of the text clients are sent (each event decoded
  * on its own, as the daemon does), whether seqs run 1..n without a gap, and the job's status.
  */
-record StoredDigest(String status, Integer exitCode, long events, boolean seqsContiguous,
-        Map<LogStream, Digest.Result> bytes, Map<LogStream, Digest.Result> text) {
+record StoredDigest(
+        String status,
+        Integer exitCode,
+        long events,
+        boolean seqsContiguous,
+        Map<LogStream, Digest.Result> bytes,
+        Map<LogStream, Digest.Result> text) {
 
     static StoredDigest read(Connection c, String jobId) throws SQLException {
         UUID id = UUID.fromString(jobId);

@@ -4,15 +4,15 @@ import io.vmo.e2e.TestDaemon;
 import io.vmo.protocol.LogStream;
 import io.vmo.protocol.Response;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Phase 2: one job that writes a prepared file as fast as {@code cat} can, with a client joined and reading all of
@@ -23,10 +23,21 @@ import java.util.List;
  */
 final class Throughput {
 
-    record Result(long bytes, double pipeSeconds, double vmoSeconds, double lastEventSeconds, double doneSeconds,
+    record Result(
+            long bytes,
+            double pipeSeconds,
+            double vmoSeconds,
+            double lastEventSeconds,
+            double doneSeconds,
             double storedSeconds,
-            long events, Machine.Cpu cpu, long daemonPeakRssKb, String storage, long storedDataBytes,
-            String clientProblem, List<String> problems, Ceiling.Result ceiling) {
+            long events,
+            Machine.Cpu cpu,
+            long daemonPeakRssKb,
+            String storage,
+            long storedDataBytes,
+            String clientProblem,
+            List<String> problems,
+            Ceiling.Result ceiling) {
 
         double pipeMBps() {
             return bytes / 1e6 / pipeSeconds;
@@ -69,7 +80,8 @@ final class Throughput {
     double pipe(Path file, long expectedBytes) throws Exception {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(project.argv("flood", List.of("FILE=" + file)))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         p.getOutputStream().close();
         long count = 0;
         byte[] buf = new byte[64 * 1024];
@@ -94,7 +106,7 @@ final class Throughput {
         Machine.Cpu before = Machine.Cpu.sample(daemonPid, pgData);
         long t0 = System.nanoTime();
         long t0Epoch = Watched.epochNanos();
-        Watched w = Watched.start(client, daemon, "flood", List.of("FILE=" + file), (log, at) -> { });
+        Watched w = Watched.start(client, daemon, "flood", List.of("FILE=" + file), (log, at) -> {});
         double doneSeconds;
         double storedSeconds;
         StoredDigest stored;
@@ -140,7 +152,10 @@ final class Throughput {
             }
             check(problems, "stored stdout vs the file", stored.bytes(LogStream.STDOUT), source);
             if (clientProblem == null) {
-                check(problems, "client stdout vs stored", w.received(LogStream.STDOUT),
+                check(
+                        problems,
+                        "client stdout vs stored",
+                        w.received(LogStream.STDOUT),
                         client.expected(stored, LogStream.STDOUT));
             }
             for (LogStream other : List.of(LogStream.STDERR, LogStream.SYSTEM)) {
@@ -162,10 +177,20 @@ final class Throughput {
             w.close();
         }
         Ceiling.Result ceilingAfter = ceiling(file, source.bytes());
-        return new Result(source.bytes(), pipeSeconds, Math.max(doneSeconds, storedSeconds),
-                (w.lastLogAt() - t0Epoch) / 1e9, doneSeconds,
-                storedSeconds, stored.events(), cpu, Machine.statusKb(daemonPid, "VmHWM"), storage(db),
-                storedDataBytes(db, w.id()), clientProblem, problems,
+        return new Result(
+                source.bytes(),
+                pipeSeconds,
+                Math.max(doneSeconds, storedSeconds),
+                (w.lastLogAt() - t0Epoch) / 1e9,
+                doneSeconds,
+                storedSeconds,
+                stored.events(),
+                cpu,
+                Machine.statusKb(daemonPid, "VmHWM"),
+                storage(db),
+                storedDataBytes(db, w.id()),
+                clientProblem,
+                problems,
                 ceilingBefore.seconds() <= ceilingAfter.seconds() ? ceilingBefore : ceilingAfter);
     }
 
@@ -195,7 +220,8 @@ final class Throughput {
 
     /** How PostgreSQL keeps job_events.data: its TOAST storage strategy and compression method. */
     private static String storage(Connection db) throws java.sql.SQLException {
-        try (var s = db.createStatement(); var rs = s.executeQuery("""
+        try (var s = db.createStatement();
+                var rs = s.executeQuery("""
                 select a.attstorage, a.attcompression, current_setting('default_toast_compression')
                 from pg_attribute a where a.attrelid = 'job_events'::regclass and a.attname = 'data'
                 """)) {
@@ -216,7 +242,8 @@ final class Throughput {
 
     /** The bytes PostgreSQL keeps for the job's data values (after any TOAST compression). */
     private static long storedDataBytes(Connection db, String jobId) throws java.sql.SQLException {
-        try (var s = db.prepareStatement("select coalesce(sum(pg_column_size(data)), 0) from job_events where job_id = ?")) {
+        try (var s =
+                db.prepareStatement("select coalesce(sum(pg_column_size(data)), 0) from job_events where job_id = ?")) {
             s.setObject(1, java.util.UUID.fromString(jobId));
             try (var rs = s.executeQuery()) {
                 rs.next();

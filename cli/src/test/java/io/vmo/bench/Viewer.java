@@ -26,8 +26,18 @@ final class Viewer {
      * {@code dropped}: the daemon closed the connection before job:done. {@code doneEpochNanos} 0 when job:done never
      * came. {@code maxEventLagNanos}: the largest receipt time − event {@code ts} over its events.
      */
-    record Result(int index, boolean done, boolean dropped, String problem, long lastSeq, String seqProblem,
-            Digest.Result stdout, long otherBytes, long doneEpochNanos, long maxEventLagNanos, int refusedJoins) {}
+    record Result(
+            int index,
+            boolean done,
+            boolean dropped,
+            String problem,
+            long lastSeq,
+            String seqProblem,
+            Digest.Result stdout,
+            long otherBytes,
+            long doneEpochNanos,
+            long maxEventLagNanos,
+            int refusedJoins) {}
 
     /** A join refused with store-unavailable is sent again (from the last seq received) this often at most. */
     static final int JOIN_RETRIES = 10;
@@ -57,8 +67,8 @@ final class Viewer {
      * the job starts, so they are not in any timing).
      */
     static Viewer connect(TestDaemon daemon, int index, double pauseSeconds, int readTimeoutMillis) throws Exception {
-        Viewer v = new Viewer(index, WireClient.connect(daemon.address(), daemon.token(), true), pauseSeconds,
-                readTimeoutMillis);
+        Viewer v = new Viewer(
+                index, WireClient.connect(daemon.address(), daemon.token(), true), pauseSeconds, readTimeoutMillis);
         Thread.ofPlatform().daemon().name("viewer-" + index).start(() -> {
             v.tid.complete(Nice.currentTid());
             try {
@@ -109,7 +119,8 @@ final class Viewer {
                 int size = frame.length();
                 if (frame.opcode() == 0x2) {
                     ByteBuffer h = ByteBuffer.wrap(b, 0, size);
-                    if (size < LogFrame.HEADER_BYTES || h.get(0) != LogFrame.KIND_JOB_LOG
+                    if (size < LogFrame.HEADER_BYTES
+                            || h.get(0) != LogFrame.KIND_JOB_LOG
                             || h.getLong(1) != id.getMostSignificantBits()
                             || h.getLong(9) != id.getLeastSignificantBits()) {
                         continue; // another kind, or another job
@@ -129,10 +140,21 @@ final class Viewer {
                 } else {
                     var message = CODEC.decode(new String(b, 0, size, StandardCharsets.UTF_8));
                     if (message instanceof Response.JobDone d && jobId.equals(d.jobId())) {
-                        return new Result(index, true, false, null, seq, seqProblem, stdout.finish(), other,
-                                client.receivedAt(), maxLag, refusedJoins);
+                        return new Result(
+                                index,
+                                true,
+                                false,
+                                null,
+                                seq,
+                                seqProblem,
+                                stdout.finish(),
+                                other,
+                                client.receivedAt(),
+                                maxLag,
+                                refusedJoins);
                     }
-                    if (message instanceof Response.ErrorReply e && e.code() == ErrorCode.STORE_UNAVAILABLE
+                    if (message instanceof Response.ErrorReply e
+                            && e.code() == ErrorCode.STORE_UNAVAILABLE
                             && refusedJoins < JOIN_RETRIES) {
                         // "vmo retries by itself, so try again shortly": as a client does, join again
                         refusedJoins++;
@@ -141,8 +163,18 @@ final class Viewer {
                         continue;
                     }
                     if (message instanceof Response.ErrorReply e) {
-                        return new Result(index, false, false, "error from the daemon: " + e.message(), seq,
-                                seqProblem, stdout.finish(), other, 0, maxLag, refusedJoins);
+                        return new Result(
+                                index,
+                                false,
+                                false,
+                                "error from the daemon: " + e.message(),
+                                seq,
+                                seqProblem,
+                                stdout.finish(),
+                                other,
+                                0,
+                                maxLag,
+                                refusedJoins);
                     }
                 }
             }
@@ -153,8 +185,13 @@ final class Viewer {
                 return cut(false, "did not finish in time; closed by the benchmark", stdout, other, seqProblem, maxLag);
             }
             if (e.getCause() instanceof SocketTimeoutException) {
-                return cut(false, "nothing arrived for " + readTimeoutMillis / 1000 + " s", stdout, other,
-                        seqProblem, maxLag);
+                return cut(
+                        false,
+                        "nothing arrived for " + readTimeoutMillis / 1000 + " s",
+                        stdout,
+                        other,
+                        seqProblem,
+                        maxLag);
             }
             return cut(true, "the connection closed (" + e.getCause() + ")", stdout, other, seqProblem, maxLag);
         } catch (Exception | Error e) {
@@ -166,7 +203,17 @@ final class Viewer {
 
     private Result cut(boolean dropped, String why, Digest stdout, long other, String seqProblem, long maxLag) {
         String problem = (dropped ? "dropped by the daemon" : "cut short") + " after seq " + seq + ": " + why;
-        return new Result(index, false, dropped && !closedByUs, problem, seq, seqProblem, stdout.finish(), other, 0,
-                maxLag, refusedJoins);
+        return new Result(
+                index,
+                false,
+                dropped && !closedByUs,
+                problem,
+                seq,
+                seqProblem,
+                stdout.finish(),
+                other,
+                0,
+                maxLag,
+                refusedJoins);
     }
 }

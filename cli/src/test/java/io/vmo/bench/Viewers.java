@@ -21,21 +21,54 @@ final class Viewers {
 
     private Viewers() {}
 
-    static Result run(TestDaemon daemon, Connection db, Path file, Digest.Result source, double pauseSeconds,
-            int stalledViewers, long idleRssKb, Path work) {
+    static Result run(
+            TestDaemon daemon,
+            Connection db,
+            Path file,
+            Digest.Result source,
+            double pauseSeconds,
+            int stalledViewers,
+            long idleRssKb,
+            Path work) {
         double deadline = pauseSeconds + 180;
         List<Scenario.Result> scenarios = new ArrayList<>();
         Bench.progress("viewers: " + source.bytes() / 1_000_000 + " MB flood, one viewer reading as it comes");
-        scenarios.add(Scenario.run(daemon, db, "one viewer that keeps up", file, source, 1, 0,
-                work.resolve("viewers-fast.times"), idleRssKb, deadline));
+        scenarios.add(Scenario.run(
+                daemon,
+                db,
+                "one viewer that keeps up",
+                file,
+                source,
+                1,
+                0,
+                work.resolve("viewers-fast.times"),
+                idleRssKb,
+                deadline));
         Bench.progress("viewers: the same, one viewer reading nothing for " + pauseSeconds + " s");
-        scenarios.add(Scenario.run(daemon, db, String.format(java.util.Locale.ROOT,
-                "one viewer that reads nothing for %.0f s", pauseSeconds), file, source, 1, pauseSeconds,
-                work.resolve("viewers-stalled.times"), idleRssKb, deadline));
+        scenarios.add(Scenario.run(
+                daemon,
+                db,
+                String.format(java.util.Locale.ROOT, "one viewer that reads nothing for %.0f s", pauseSeconds),
+                file,
+                source,
+                1,
+                pauseSeconds,
+                work.resolve("viewers-stalled.times"),
+                idleRssKb,
+                deadline));
         Bench.progress("viewers: the same, " + stalledViewers + " viewers reading nothing for " + pauseSeconds + " s");
-        scenarios.add(Scenario.run(daemon, db, String.format(java.util.Locale.ROOT,
-                "%d viewers that read nothing for %.0f s", stalledViewers, pauseSeconds), file, source,
-                stalledViewers, pauseSeconds, work.resolve("viewers-stalled-n.times"), idleRssKb, deadline));
+        scenarios.add(Scenario.run(
+                daemon,
+                db,
+                String.format(
+                        java.util.Locale.ROOT, "%d viewers that read nothing for %.0f s", stalledViewers, pauseSeconds),
+                file,
+                source,
+                stalledViewers,
+                pauseSeconds,
+                work.resolve("viewers-stalled-n.times"),
+                idleRssKb,
+                deadline));
         return new Result(scenarios);
     }
 

@@ -5,7 +5,6 @@ import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.LogStream;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -42,7 +41,10 @@ final class Watched implements AutoCloseable {
         this.client = client;
         this.job = job;
         this.sink = sink;
-        this.reader = Thread.ofPlatform().daemon().name("watch-" + job.id().substring(0, 8)).unstarted(this::read);
+        this.reader = Thread.ofPlatform()
+                .daemon()
+                .name("watch-" + job.id().substring(0, 8))
+                .unstarted(this::read);
     }
 
     static Watched start(TestDaemon daemon, String target, List<String> args, Sink sink) {
@@ -52,7 +54,8 @@ final class Watched implements AutoCloseable {
     static Watched start(Link.Kind kind, TestDaemon daemon, String target, List<String> args, Sink sink) {
         Link client = Link.open(kind, daemon);
         var started = client.call(
-                new Request.ExecuteCommand(client.nextId(), BenchProject.ALIAS, target, args), Response.JobStarted.class);
+                new Request.ExecuteCommand(client.nextId(), BenchProject.ALIAS, target, args),
+                Response.JobStarted.class);
         Watched watched = new Watched(client, started.job(), sink);
         client.send(new Request.JoinJob(client.nextId(), started.job().id(), 0));
         watched.reader.start();
@@ -70,7 +73,8 @@ final class Watched implements AutoCloseable {
                 Response response = client.next();
                 long at = client.receivedAt();
                 switch (response) {
-                    case Response.JobLog log when log.jobId().equals(job.id()) -> {
+                    case Response.JobLog log
+                    when log.jobId().equals(job.id()) -> {
                         if (log.seq() != lastSeq + 1 && seqProblem == null) {
                             seqProblem = "seq " + log.seq() + " after " + lastSeq;
                         }
@@ -80,7 +84,8 @@ final class Watched implements AutoCloseable {
                                 .update(log.data());
                         sink.log(log, at);
                     }
-                    case Response.JobDone d when d.jobId().equals(job.id()) -> {
+                    case Response.JobDone d
+                    when d.jobId().equals(job.id()) -> {
                         doneNanoTime = System.nanoTime();
                         done.complete(d);
                         return;
@@ -89,7 +94,7 @@ final class Watched implements AutoCloseable {
                         done.completeExceptionally(new IllegalStateException("error from the daemon: " + e.message()));
                         return;
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
         } catch (RuntimeException e) { // the CLI's exception for a closed connection

@@ -59,7 +59,8 @@ final class WireClient implements Link {
         int colon = address.lastIndexOf(':');
         var socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+        socket.connect(
+                new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
                 5000);
         WireClient client = new WireClient(socket);
         byte[] key = new byte[16];
@@ -80,7 +81,8 @@ final class WireClient implements Link {
         }
         if (!headers.toString().startsWith("HTTP/1.1 101")) {
             socket.close();
-            throw new IOException("WebSocket upgrade refused: " + headers.toString().lines().findFirst().orElse(""));
+            throw new IOException("WebSocket upgrade refused: "
+                    + headers.toString().lines().findFirst().orElse(""));
         }
         if (binary && !headers.toString().toLowerCase(java.util.Locale.ROOT).contains(LogFrame.SUBPROTOCOL)) {
             socket.close();
@@ -128,7 +130,8 @@ final class WireClient implements Link {
     @Override
     public Response next() {
         Frame frame = nextFrame();
-        return frame.opcode() == 0x2 ? LogFrame.decode(ByteBuffer.wrap(frame.payload()))
+        return frame.opcode() == 0x2
+                ? LogFrame.decode(ByteBuffer.wrap(frame.payload()))
                 : (Response) codec.decode(new String(frame.payload(), StandardCharsets.UTF_8));
     }
 
@@ -174,7 +177,8 @@ final class WireClient implements Link {
                     byte[] payload = java.util.Arrays.copyOfRange(scratch, length, length + size);
                     int status = payload.length >= 2 ? (payload[0] & 0xff) << 8 | payload[1] & 0xff : 1005;
                     throw new IllegalStateException("the daemon closed the connection (" + status + "): "
-                            + (payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                            + (payload.length > 2
+                                    ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
                                     : ""));
                 }
                 if (op == 0x9 || op == 0xA) {

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vmo.protocol.LogFrame;
 import io.vmo.protocol.LogStream;
 import io.vmo.protocol.Response;
-import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,11 +68,13 @@ class DaemonClientTest {
                     key = line.substring(line.indexOf(':') + 1).trim();
                 }
             }
-            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+            String accept = Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-1")
+                            .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                                    .getBytes(StandardCharsets.US_ASCII)));
             out = socket.getOutputStream();
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: vmo.v1.bytes\r\n\r\n")
+                            + "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: vmo.v1.bytes\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Thread.ofPlatform().daemon().start(() -> {
@@ -134,7 +134,10 @@ class DaemonClientTest {
 
         void close(int code, String reason) throws IOException {
             byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-            byte[] payload = ByteBuffer.allocate(2 + text.length).putShort((short) code).put(text).array();
+            byte[] payload = ByteBuffer.allocate(2 + text.length)
+                    .putShort((short) code)
+                    .put(text)
+                    .array();
             frame(true, 0x8, payload);
             out.flush();
         }
@@ -171,8 +174,13 @@ class DaemonClientTest {
                 throw new IllegalStateException(e);
             }
         });
-        WebSocketConnection socket = WebSocketConnection.open(peer.address(), "127.0.0.1", "/ws",
-                LogFrame.SUBPROTOCOL, Map.of("Authorization", "Bearer t"), Duration.ofSeconds(5));
+        WebSocketConnection socket = WebSocketConnection.open(
+                peer.address(),
+                "127.0.0.1",
+                "/ws",
+                LogFrame.SUBPROTOCOL,
+                Map.of("Authorization", "Bearer t"),
+                Duration.ofSeconds(5));
         accepted.get();
         return new DaemonClient("test", socket, window);
     }
@@ -197,8 +205,11 @@ class DaemonClientTest {
                     peer.inParts(frame(seq));
                     if (seq % 50 == 0) {
                         peer.frame(true, 0x9, new byte[0]); // a ping: the client answers it
-                        peer.frame(true, 0x1, "{\"v\":1,\"type\":\"list-jobs\",\"id\":\"x\"}"
-                                .getBytes(StandardCharsets.UTF_8)); // a request: not for a client, skipped
+                        peer.frame(
+                                true,
+                                0x1,
+                                "{\"v\":1,\"type\":\"list-jobs\",\"id\":\"x\"}"
+                                        .getBytes(StandardCharsets.UTF_8)); // a request: not for a client, skipped
                     }
                 }
                 peer.close(1008, "too slow");
@@ -222,9 +233,11 @@ class DaemonClientTest {
                 assertThat(log.seq()).isEqualTo(seq);
                 assertThat(log.data()).hasSize(CHUNK);
             }
-            assertThatThrownBy(client::next).isInstanceOf(DaemonClient.ConnectionLost.class)
+            assertThatThrownBy(client::next)
+                    .isInstanceOf(DaemonClient.ConnectionLost.class)
                     .hasMessageContaining("too slow");
-            assertThatThrownBy(client::next).as("and again for every later call")
+            assertThatThrownBy(client::next)
+                    .as("and again for every later call")
                     .isInstanceOf(DaemonClient.ConnectionLost.class);
         });
         assertThat(peer.pongs.get()).as("every ping answered").isGreaterThanOrEqualTo(messages / 50);
@@ -248,7 +261,8 @@ class DaemonClientTest {
             for (int seq = 1; seq <= 3000; seq++) {
                 assertThat(((Response.JobLog) client.next()).seq()).isEqualTo(seq);
             }
-            assertThatThrownBy(client::next).isInstanceOf(DaemonClient.ConnectionLost.class)
+            assertThatThrownBy(client::next)
+                    .isInstanceOf(DaemonClient.ConnectionLost.class)
                     .hasMessageContaining("status 1000");
         });
         writer.get();
@@ -269,7 +283,8 @@ class DaemonClientTest {
         client = connect(1 << 20);
         peer.frame(true, 0x0, new byte[3]); // a continuation of nothing
         peer.out.flush();
-        assertThatThrownBy(client::next).isInstanceOf(DaemonClient.ConnectionLost.class)
+        assertThatThrownBy(client::next)
+                .isInstanceOf(DaemonClient.ConnectionLost.class)
                 .hasMessageContaining("continued a message it had not begun");
     }
 }

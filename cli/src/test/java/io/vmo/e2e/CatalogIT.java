@@ -35,7 +35,9 @@ class CatalogIT {
         daemon.addProject("vm", "status: ## Show the status\n\t@echo ok\ndeploy:\n\t@echo deploy\n");
         daemon.addProject("broken", "status:\n\techo ok\n  ifeq (\n");
         daemon.register("gone", tmp.resolve("nowhere"));
-        Files.writeString(daemon.home().resolve(".config/mkcli/registry"), "not a registry line\n",
+        Files.writeString(
+                daemon.home().resolve(".config/mkcli/registry"),
+                "not a registry line\n",
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
@@ -48,7 +50,11 @@ class CatalogIT {
     void projectsListEveryEntryWithItsProblem() throws Exception {
         var table = daemon.run("projects");
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.out()).startsWith("PROJECT").contains("vm ").contains("gone").contains("does not exist")
+        assertThat(table.out())
+                .startsWith("PROJECT")
+                .contains("vm ")
+                .contains("gone")
+                .contains("does not exist")
                 .contains("not alias=/path/to/project");
         var json = daemon.run("projects", "--json");
         assertThat(json.out()).startsWith("[{\"alias\":\"vm\"").contains("\"problem\":\"its folder ");
@@ -75,8 +81,14 @@ class CatalogIT {
     void vmsComeFromVmConfigAndTheSshConfig() throws Exception {
         var table = daemon.run("vms");
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.out()).startsWith("VM").contains("web-1").contains("10.0.0.5").contains("deploy")
-                .contains("jump").contains("ssh-config").contains("not valid YAML");
+        assertThat(table.out())
+                .startsWith("VM")
+                .contains("web-1")
+                .contains("10.0.0.5")
+                .contains("deploy")
+                .contains("jump")
+                .contains("ssh-config")
+                .contains("not valid YAML");
         assertThat(daemon.run("vms", "--json").out()).contains("{\"name\":\"web-1\",\"environment\":\"dev\"");
     }
 
@@ -84,7 +96,8 @@ class CatalogIT {
     void theCatalogIsRecordedInTheStore() throws Exception {
         daemon.run("projects");
         daemon.run("vms");
-        try (var c = java.sql.DriverManager.getConnection(databaseUrl); var s = c.createStatement()) {
+        try (var c = java.sql.DriverManager.getConnection(databaseUrl);
+                var s = c.createStatement()) {
             var projects = s.executeQuery("select alias, problem is null from projects where present order by alias");
             var rows = new java.util.ArrayList<String>();
             while (projects.next()) {
@@ -100,15 +113,23 @@ class CatalogIT {
     @Test
     void restMirrorsTheCatalog() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        var projects = http.send(HttpRequest.newBuilder(URI.create("http://" + daemon.address() + "/api/projects"))
-                .header("Authorization", "Bearer " + daemon.token()).build(), HttpResponse.BodyHandlers.ofString());
+        var projects = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + daemon.address() + "/api/projects"))
+                        .header("Authorization", "Bearer " + daemon.token())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(projects.body()).startsWith("{\"projects\":[{\"alias\":\"vm\"");
-        var targets = http.send(HttpRequest.newBuilder(URI.create("http://" + daemon.address()
-                        + "/api/projects/vm/targets")).header("Authorization", "Bearer " + daemon.token()).build(),
+        var targets = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + daemon.address() + "/api/projects/vm/targets"))
+                        .header("Authorization", "Bearer " + daemon.token())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(targets.body()).contains("\"project\":\"vm\"").contains("\"name\":\"deploy\"");
-        var vms = http.send(HttpRequest.newBuilder(URI.create("http://" + daemon.address() + "/api/vms"))
-                .header("Authorization", "Bearer " + daemon.token()).build(), HttpResponse.BodyHandlers.ofString());
+        var vms = http.send(
+                HttpRequest.newBuilder(URI.create("http://" + daemon.address() + "/api/vms"))
+                        .header("Authorization", "Bearer " + daemon.token())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(vms.body()).startsWith("{\"vms\":[{\"name\":\"bad\"");
     }
 

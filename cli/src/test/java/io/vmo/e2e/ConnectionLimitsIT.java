@@ -32,6 +32,7 @@ class ConnectionLimitsIT {
 
     /** io.vmo.daemon.web.RefusalLog.LINES_PER_PERIOD: refusal lines per address in 10 s; the rest are summed up. */
     static final int LINES_PER_PERIOD = 3;
+
     static final int TRICKLERS = 300;
     /** The daemon's default --request-timeout. */
     static final double REQUEST_TIMEOUT = 10;
@@ -43,14 +44,15 @@ class ConnectionLimitsIT {
     void threeHundredTricklingSocketsAreAnswered408AndClosedAtTheDeadlineWhileTheDaemonStaysFast(
             SharedPostgres postgres) throws Exception {
         // Loopback is one peer: the share must hold the tricklers and the test's own clients.
-        try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(),
-                "--max-connections-per-peer", "400");
+        try (TestDaemon daemon = TestDaemon.start(
+                        tmp.resolve("home"), postgres.newDatabase(), "--max-connections-per-peer", "400");
                 ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
             daemon.addProject("p", "quick:\n\t@echo hi\n");
             String jobId = daemon.run("run", "-d", "p", "quick").out().strip();
             // Before the tricklers: a baseline, and this JVM's clients warmed up (the first use of each is slow).
             long quietMillis = listJobsMillis(daemon);
-            assertThat(daemon.get("/healthz", Duration.ofSeconds(30)).statusCode()).isEqualTo(200);
+            assertThat(daemon.get("/healthz", Duration.ofSeconds(30)).statusCode())
+                    .isEqualTo(200);
             List<WireSocket> sockets = new ArrayList<>();
             Thread trickler = null;
             try {
@@ -75,19 +77,26 @@ class ConnectionLimitsIT {
                         listMillis.add(listJobsMillis(daemon));
                         Thread.sleep(1_000);
                     }
-                    CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-                    assertThat(watch.problems()).as("/healthz and /api/jobs/ID under %d trickling sockets (%s)",
-                            TRICKLERS, watch.summary()).isEmpty();
+                    CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new))
+                            .get(60, TimeUnit.SECONDS);
+                    assertThat(watch.problems())
+                            .as("/healthz and /api/jobs/ID under %d trickling sockets (%s)", TRICKLERS, watch.summary())
+                            .isEmpty();
                 }
-                assertThat(listMillis).as("connect + list-jobs, as `vmo jobs` does (ms; %d ms before the tricklers)",
-                        quietMillis).allMatch(ms -> ms < 1_000);
+                assertThat(listMillis)
+                        .as("connect + list-jobs, as `vmo jobs` does (ms; %d ms before the tricklers)", quietMillis)
+                        .allMatch(ms -> ms < 1_000);
                 for (int i = 0; i < TRICKLERS; i++) {
                     WireSocket.End end = ends.get(i).join();
                     assertThat(end.how()).as("trickling socket %d: %s", i, end).isNotEqualTo("open");
-                    assertThat(end.atSeconds()).as("when trickling socket %d was closed: %s", i, end)
+                    assertThat(end.atSeconds())
+                            .as("when trickling socket %d was closed: %s", i, end)
                             .isBetween(REQUEST_TIMEOUT - 0.5, REQUEST_TIMEOUT + 3);
-                    assertThat(end.start()).as("trickling socket %d", i).startsWith("HTTP/1.1 408 Request Timeout")
-                            .contains("Connection: close").contains("\"code\":\"request-timeout\"")
+                    assertThat(end.start())
+                            .as("trickling socket %d", i)
+                            .startsWith("HTTP/1.1 408 Request Timeout")
+                            .contains("Connection: close")
+                            .contains("\"code\":\"request-timeout\"")
                             .contains("within 10 s");
                 }
             } finally {
@@ -98,30 +107,41 @@ class ConnectionLimitsIT {
                     s.close();
                 }
             }
-            List<String> lines = daemon.log().lines()
-                    .filter(l -> l.contains("refused a request from 127.0.0.1 (request-timeout)")).toList();
-            assertThat(lines).as("one line per refusal, at most %d in 10 s from one address", LINES_PER_PERIOD)
+            List<String> lines = daemon.log()
+                    .lines()
+                    .filter(l -> l.contains("refused a request from 127.0.0.1 (request-timeout)"))
+                    .toList();
+            assertThat(lines)
+                    .as("one line per refusal, at most %d in 10 s from one address", LINES_PER_PERIOD)
                     .hasSize(LINES_PER_PERIOD);
-            assertThat(lines.getFirst()).endsWith("the request did not arrive whole in time; within 10 s of the"
-                    + " connection's opening");
-            assertThat(awaitLog(daemon, "refused " + (TRICKLERS - LINES_PER_PERIOD) + " more request(s) from"
-                    + " 127.0.0.1 in the last 10 s: " + (TRICKLERS - LINES_PER_PERIOD) + " x the request did not arrive"
-                    + " whole in time")).as("the rest, summed up").isTrue();
+            assertThat(lines.getFirst())
+                    .endsWith("the request did not arrive whole in time; within 10 s of the" + " connection's opening");
+            assertThat(awaitLog(
+                            daemon,
+                            "refused " + (TRICKLERS - LINES_PER_PERIOD) + " more request(s) from"
+                                    + " 127.0.0.1 in the last 10 s: " + (TRICKLERS - LINES_PER_PERIOD)
+                                    + " x the request did not arrive"
+                                    + " whole in time"))
+                    .as("the rest, summed up")
+                    .isTrue();
             assertThat(daemon.log()).doesNotContain("\tat ");
         }
     }
 
     @Test
-    void silentAndIdleConnectionsAreClosedAndASlowButTimelyRequestIsAnswered(SharedPostgres postgres)
-            throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(),
-                "--request-timeout", "2", "--http-idle-timeout", "2")) {
+    void silentAndIdleConnectionsAreClosedAndASlowButTimelyRequestIsAnswered(SharedPostgres postgres) throws Exception {
+        try (TestDaemon daemon = TestDaemon.start(
+                tmp.resolve("home"), postgres.newDatabase(), "--request-timeout", "2", "--http-idle-timeout", "2")) {
             String healthz = "GET /healthz HTTP/1.1\r\nHost: " + daemon.address() + "\r\n\r\n";
 
             try (WireSocket silent = WireSocket.open(daemon.address())) {
                 WireSocket.End end = silent.readToEnd(Duration.ofSeconds(10));
-                assertThat(end.how()).as("a connection that sends nothing: %s", end).isNotEqualTo("open");
-                assertThat(end.bytes()).as("nothing asked, nothing answered: %s", end).isZero();
+                assertThat(end.how())
+                        .as("a connection that sends nothing: %s", end)
+                        .isNotEqualTo("open");
+                assertThat(end.bytes())
+                        .as("nothing asked, nothing answered: %s", end)
+                        .isZero();
                 assertThat(end.atSeconds()).isBetween(1.5, 5.0);
             }
 
@@ -139,9 +159,12 @@ class ConnectionLimitsIT {
                 slow.readUntil("\"store\":\"ok\"}", Duration.ofSeconds(5));
                 double answered = slow.age();
                 WireSocket.End end = slow.readToEnd(Duration.ofSeconds(10));
-                assertThat(end.how()).as("a kept-alive connection left idle: %s", end).isNotEqualTo("open");
+                assertThat(end.how())
+                        .as("a kept-alive connection left idle: %s", end)
+                        .isNotEqualTo("open");
                 assertThat(end.bytes()).isZero();
-                assertThat(end.atSeconds() - answered).as("seconds idle before the daemon closed it")
+                assertThat(end.atSeconds() - answered)
+                        .as("seconds idle before the daemon closed it")
                         .isBetween(1.5, 5.0);
             }
 
@@ -151,7 +174,9 @@ class ConnectionLimitsIT {
                 again.write("GET /healthz HTTP/1.1\r\nHost: "); // a next request that never ends
                 double started = again.age();
                 WireSocket.End end = again.readToEnd(Duration.ofSeconds(10));
-                assertThat(end.start()).startsWith("HTTP/1.1 408").contains("\"code\":\"request-timeout\"")
+                assertThat(end.start())
+                        .startsWith("HTTP/1.1 408")
+                        .contains("\"code\":\"request-timeout\"")
                         .contains("of its first byte");
                 assertThat(end.atSeconds() - started).isBetween(1.5, 5.0);
             }
@@ -161,8 +186,8 @@ class ConnectionLimitsIT {
     @Test
     void anAddressBeyondItsShareOfConnectionsIsRefusedWith429AndAnotherAddressIsNot(SharedPostgres postgres)
             throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(),
-                "--max-connections-per-peer", "4")) {
+        try (TestDaemon daemon =
+                TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--max-connections-per-peer", "4")) {
             String healthz = "GET /healthz HTTP/1.1\r\nHost: " + daemon.address() + "\r\nConnection: close\r\n\r\n";
             List<WireSocket> held = new ArrayList<>();
             try {
@@ -172,14 +197,18 @@ class ConnectionLimitsIT {
                 try (WireSocket fifth = WireSocket.open(daemon.address())) {
                     WireSocket.End end = fifth.write(healthz).readToEnd(Duration.ofSeconds(5));
                     assertThat(end.how()).as("%s", end).isNotEqualTo("open");
-                    assertThat(end.start()).startsWith("HTTP/1.1 429 Too Many Requests")
+                    assertThat(end.start())
+                            .startsWith("HTTP/1.1 429 Too Many Requests")
                             .contains("\"code\":\"too-many-connections\"")
                             .contains("127.0.0.1 already has 4 connections open")
                             .contains("--max-connections-per-peer");
                 }
                 Vmo.Result jobs = daemon.run("jobs");
                 assertThat(jobs.exitCode()).as("%s", jobs).isNotZero();
-                assertThat(jobs.err()).as("%s", jobs).contains("HTTP 429").contains("already has 4 connections open")
+                assertThat(jobs.err())
+                        .as("%s", jobs)
+                        .contains("HTTP 429")
+                        .contains("already has 4 connections open")
                         .hasLineCount(1);
                 // 127.0.0.2 is loopback too, but another address: its share is its own
                 try (WireSocket other = WireSocket.open(daemon.address(), "127.0.0.2")) {
@@ -188,14 +217,16 @@ class ConnectionLimitsIT {
                 }
                 held.removeFirst().close();
                 assertThat(answersWithin(daemon, healthz, Duration.ofSeconds(5)))
-                        .as("a connection once one of the four has closed").startsWith("HTTP/1.1 200");
+                        .as("a connection once one of the four has closed")
+                        .startsWith("HTTP/1.1 200");
             } finally {
                 for (WireSocket s : held) {
                     s.close();
                 }
             }
-            assertThat(daemon.log()).contains("refused a connection from 127.0.0.1 (too-many-connections): too many"
-                    + " connections open from this address; 4 open already");
+            assertThat(daemon.log())
+                    .contains("refused a connection from 127.0.0.1 (too-many-connections): too many"
+                            + " connections open from this address; 4 open already");
         }
     }
 
@@ -226,8 +257,11 @@ class ConnectionLimitsIT {
                 for (int i = 0; i < sent; i++) {
                     Bad bad = kinds.get(i % kinds.size());
                     WireSocket.End end = sockets.get(i).readToEnd(Duration.ofSeconds(5));
-                    assertThat(end.how()).as("after a frame %s: %s", bad.what(), end).isNotEqualTo("open");
-                    assertThat(end.start()).as("the daemon's answer to a frame %s", bad.what())
+                    assertThat(end.how())
+                            .as("after a frame %s: %s", bad.what(), end)
+                            .isNotEqualTo("open");
+                    assertThat(end.start())
+                            .as("the daemon's answer to a frame %s", bad.what())
                             .startsWith(String.valueOf((char) 0x88)); // a close frame, with its code
                 }
             } finally {
@@ -235,19 +269,26 @@ class ConnectionLimitsIT {
                     s.close();
                 }
             }
-            List<String> lines = daemon.log().lines()
+            List<String> lines = daemon.log()
+                    .lines()
                     .filter(l -> l.contains("closed a WebSocket frame from 127.0.0.3: malformed WebSocket frame"))
                     .toList();
-            assertThat(lines).as("%d malformed frames from one address: one line each, the first %d", sent,
-                    LINES_PER_PERIOD).hasSize(LINES_PER_PERIOD)
+            assertThat(lines)
+                    .as("%d malformed frames from one address: one line each, the first %d", sent, LINES_PER_PERIOD)
+                    .hasSize(LINES_PER_PERIOD)
                     .allSatisfy(l -> assertThat(l).containsPattern("; close code 100[27] [A-Za-z ]+: .+"));
-            assertThat(awaitLog(daemon, "refused " + (sent - LINES_PER_PERIOD) + " more request(s) from 127.0.0.3 in"
-                    + " the last 10 s: " + (sent - LINES_PER_PERIOD) + " x malformed WebSocket frame"))
-                    .as("the rest, summed up").isTrue();
+            assertThat(awaitLog(
+                            daemon,
+                            "refused " + (sent - LINES_PER_PERIOD) + " more request(s) from 127.0.0.3 in"
+                                    + " the last 10 s: " + (sent - LINES_PER_PERIOD) + " x malformed WebSocket frame"))
+                    .as("the rest, summed up")
+                    .isTrue();
             assertThat(daemon.log()).doesNotContain("\tat ").doesNotContain("reached at the tail of the pipeline");
             // and the daemon is as it was
             try (RawSocket socket = RawSocket.connect(daemon)) {
-                assertThat(socket.send("{\"v\":1,\"type\":\"list-jobs\",\"id\":\"z\"}").next()).contains("job:list");
+                assertThat(socket.send("{\"v\":1,\"type\":\"list-jobs\",\"id\":\"z\"}")
+                                .next())
+                        .contains("job:list");
             }
         }
     }
@@ -277,7 +318,8 @@ class ConnectionLimitsIT {
         long deadline = System.nanoTime() + limit.toNanos();
         while (true) {
             try (WireSocket socket = WireSocket.open(daemon.address())) {
-                String start = socket.write(request).readToEnd(Duration.ofSeconds(5)).start();
+                String start =
+                        socket.write(request).readToEnd(Duration.ofSeconds(5)).start();
                 if (start.startsWith("HTTP/1.1 200") || System.nanoTime() > deadline) {
                     return start;
                 }

@@ -35,6 +35,7 @@ class DiskFullIT {
 
     @TempDir
     Path tmp;
+
     Path pgData;
     boolean mounted;
     TestDaemon daemon;
@@ -45,7 +46,8 @@ class DiskFullIT {
         pgData = Files.createDirectories(tmp.resolve("home/.local/state/vmo/postgres"));
         // 512 MB: initdb takes ~40 MB, and the ~100 MB of output this test stores take about twice that with WAL.
         var mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=512m,mode=0700", "tmpfs", pgData.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(mount.getInputStream().readAllBytes());
         mounted = mount.waitFor() == 0;
         assumeTrue(mounted, "cannot mount a tmpfs here (" + out.strip() + ")");
@@ -63,7 +65,13 @@ class DiskFullIT {
         }
         if (mounted) {
             // Backends of a killed postmaster exit by themselves, but may still hold files for a moment.
-            for (int i = 0; i < 50 && new ProcessBuilder("umount", pgData.toString()).start().waitFor() != 0; i++) {
+            for (int i = 0;
+                    i < 50
+                            && new ProcessBuilder("umount", pgData.toString())
+                                            .start()
+                                            .waitFor()
+                                    != 0;
+                    i++) {
                 Thread.sleep(200);
             }
             new ProcessBuilder("umount", "-l", pgData.toString()).start().waitFor(); // no-op once unmounted
@@ -77,8 +85,11 @@ class DiskFullIT {
         Generator.install(dir);
         Path copy = dir.resolve("copy-steady");
         // Bursts of 4 x 500 lines (~55 KB) 5 ms apart, 5 ms pauses: some 5-8 MB/s, until the stop file appears.
-        Files.writeString(dir.resolve("Makefile"), "steady:\n"
-                + Generator.recipe(dir, "steady", 500, 4, "0.005", "5", 100_000, dir.resolve("stop"), copy.toString()));
+        Files.writeString(
+                dir.resolve("Makefile"),
+                "steady:\n"
+                        + Generator.recipe(
+                                dir, "steady", 500, 4, "0.005", "5", 100_000, dir.resolve("stop"), copy.toString()));
         var started = daemon.run("run", "-d", "gen", "steady");
         assertThat(started.exitCode()).as(started.toString()).isZero();
         String jobId = started.out().strip();
@@ -95,15 +106,19 @@ class DiskFullIT {
             Thread countThread = Thread.ofPlatform().daemon().start(stored::poll);
             long fillStart = System.currentTimeMillis();
             var dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + pgData.resolve("filler"), "bs=1M")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String ddOut = new String(dd.getInputStream().readAllBytes());
             assertThat(dd.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(ddOut).as("dd fills the disk").contains("No space left on device");
 
             // /healthz says the store is down, and why, within 10 s.
             String health = awaitHealth(STORE_DOWN, 503, Duration.ofSeconds(10));
-            softly.assertThat(health).as("/healthz within 10 s of the disk filling up")
-                    .startsWith("503 ").containsPattern(STORE_DOWN).contains("\"problem\"")
+            softly.assertThat(health)
+                    .as("/healthz within 10 s of the disk filling up")
+                    .startsWith("503 ")
+                    .containsPattern(STORE_DOWN)
+                    .contains("\"problem\"")
                     .containsPattern("(?i)no space left on device|space");
 
             // The job is back-pressured: its copy stops growing while the disk stays full.
@@ -123,44 +138,61 @@ class DiskFullIT {
                 }
             }
             long storedBefore = stored.lastSeen();
-            softly.assertThat(stalledAt).as("the job's output stopped growing for 3 s while the disk was full"
-                    + " (it reached %d bytes; %d stored when the store was last readable)", last, storedBefore)
+            softly.assertThat(stalledAt)
+                    .as(
+                            "the job's output stopped growing for 3 s while the disk was full"
+                                    + " (it reached %d bytes; %d stored when the store was last readable)",
+                            last, storedBefore)
                     .isPositive();
             if (stalledAt > 0) {
                 softly.assertThat(stalledAt - storedBefore)
-                        .as("output held beyond what the store had (%d MiB): at most the writer's 64 MiB queue,"
-                                + " what is in flight and the pipe", (stalledAt - storedBefore) / MIB)
+                        .as(
+                                "output held beyond what the store had (%d MiB): at most the writer's 64 MiB queue,"
+                                        + " what is in flight and the pipe",
+                                (stalledAt - storedBefore) / MIB)
                         .isLessThanOrEqualTo(200 * MIB);
             }
-            softly.assertThat(daemon.isAlive()).as("the daemon is alive with the disk full").isTrue();
+            softly.assertThat(daemon.isAlive())
+                    .as("the daemon is alive with the disk full")
+                    .isTrue();
             String stillFull = health();
-            softly.assertThat(stillFull).as("/healthz while the disk is still full").startsWith("503 ")
+            softly.assertThat(stillFull)
+                    .as("/healthz while the disk is still full")
+                    .startsWith("503 ")
                     .containsPattern(STORE_DOWN);
-            System.out.printf("disk full after %d ms; job stalled at %d bytes (%d stored); healthz: %s%n",
+            System.out.printf(
+                    "disk full after %d ms; job stalled at %d bytes (%d stored); healthz: %s%n",
                     System.currentTimeMillis() - fillStart, stalledAt, storedBefore, stillFull);
 
             // Free the space: the store recovers by itself (restarting PostgreSQL if it PANICked).
             Files.delete(pgData.resolve("filler"));
             String recovered = awaitHealth(STORE_OK, 200, Duration.ofSeconds(30));
-            softly.assertThat(recovered).as("/healthz within 30 s of space being freed").startsWith("200 ")
+            softly.assertThat(recovered)
+                    .as("/healthz within 30 s of space being freed")
+                    .startsWith("200 ")
                     .containsPattern(STORE_OK);
             long resumedDeadline = System.currentTimeMillis() + 20_000;
             long before = Files.size(copy);
             while (Files.size(copy) == before && System.currentTimeMillis() < resumedDeadline) {
                 Thread.sleep(100);
             }
-            softly.assertThat(Files.size(copy)).as("the job writes again once space is freed").isGreaterThan(before);
+            softly.assertThat(Files.size(copy))
+                    .as("the job writes again once space is freed")
+                    .isGreaterThan(before);
             Files.writeString(dir.resolve("stop"), "");
             countThread.interrupt();
 
             StoredJob end = awaitEnd(daemon, jobId, Duration.ofSeconds(60));
-            softly.assertThat(end.status()).as("the job's stored status; its system events: %s",
-                    end.text("system")).isEqualTo("success");
-            softly.assertThat(OutputCheck.problems("job " + jobId, end, Files.readAllBytes(copy))).isEmpty();
+            softly.assertThat(end.status())
+                    .as("the job's stored status; its system events: %s", end.text("system"))
+                    .isEqualTo("success");
+            softly.assertThat(OutputCheck.problems("job " + jobId, end, Files.readAllBytes(copy)))
+                    .isEmpty();
             softly.assertThat(Files.readString(copy)).contains("steady end after");
             responsiveness.close();
             softly.assertThat(responsiveness.problems())
-                    .as("requests slower than 1 s or unanswered (%s)", responsiveness.summary()).isEmpty();
+                    .as("requests slower than 1 s or unanswered (%s)", responsiveness.summary())
+                    .isEmpty();
         } catch (Throwable t) { // report it together with what failed before
             softly.fail("stopped early: " + t, t);
         } finally {
@@ -204,9 +236,11 @@ class DiskFullIT {
                 }
             } catch (java.sql.SQLException e) {
                 if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("the store is still unreadable " + within + " after space was freed: "
-                            + e + "\n--- daemon.log\n" + daemon.logTail(20) + "\n--- postgres.log\n"
-                            + daemon.postgresLogTail(10), e);
+                    throw new AssertionError(
+                            "the store is still unreadable " + within + " after space was freed: "
+                                    + e + "\n--- daemon.log\n" + daemon.logTail(20) + "\n--- postgres.log\n"
+                                    + daemon.postgresLogTail(10),
+                            e);
                 }
             }
             Thread.sleep(250);

@@ -30,6 +30,7 @@ class FlowControlIT {
 
     /** `seq 1 40000000`: 348,888,897 bytes, more than the daemon's 256 MiB drop limit plus every buffer on the way. */
     static final long LINES = 40_000_000;
+
     static final long PAUSE_MILLIS = 30_000;
     /**
      * The unbounded client queued what the daemon sent: 280–420 MB RSS in a 30 s pause (the daemon dropped it at 256
@@ -76,7 +77,9 @@ class FlowControlIT {
 
             long t0 = System.nanoTime();
             Check check = check(cli.getInputStream());
-            assertThat(cli.waitFor(300, TimeUnit.SECONDS)).as("the CLI ends once its output is read").isTrue();
+            assertThat(cli.waitFor(300, TimeUnit.SECONDS))
+                    .as("the CLI ends once its output is read")
+                    .isTrue();
             String err = stderr.get(30, TimeUnit.SECONDS);
             System.out.println("FlowControlIT: read " + check.bytes + " bytes in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms after the pause; the CLI's stderr: " + err.strip());
@@ -85,7 +88,9 @@ class FlowControlIT {
             assertThat(check.lines).as("lines printed").isEqualTo(LINES);
             assertThat(check.bytes).as("bytes printed").isEqualTo(seqBytes(LINES));
             assertThat(cli.exitValue()).as("exit code; stderr: " + err).isZero();
-            assertThat(maxRss).as("the CLI's highest VmRSS (kB) while its reader paused").isPositive()
+            assertThat(maxRss)
+                    .as("the CLI's highest VmRSS (kB) while its reader paused")
+                    .isPositive()
                     .isLessThanOrEqualTo(MAX_RSS_KB);
         } finally {
             cli.descendants().forEach(ProcessHandle::destroyForcibly);

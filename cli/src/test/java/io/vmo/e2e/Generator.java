@@ -46,8 +46,16 @@ final class Generator {
      * A recipe line (for a Makefile, with its tab) that runs the generator in {@code projectDir} and tees its
      * output to {@code copy}. Make variables such as {@code $(K)} may appear in the arguments.
      */
-    static String recipe(Path projectDir, String tag, int lines, int parts, String gap, String pauses, int bursts,
-            Path stop, String copy) {
+    static String recipe(
+            Path projectDir,
+            String tag,
+            int lines,
+            int parts,
+            String gap,
+            String pauses,
+            int bursts,
+            Path stop,
+            String copy) {
         return "\t@awk -v tag=" + tag + " -v lines=" + lines + " -v parts=" + parts + " -v gap=" + gap
                 + " -v pauses=" + pauses + " -v bursts=" + bursts + " -v stop=" + (stop == null ? "" : stop)
                 + " -f " + projectDir.resolve("gen.awk") + " | tee " + copy + "\n";

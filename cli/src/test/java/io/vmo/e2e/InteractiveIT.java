@@ -96,17 +96,24 @@ class InteractiveIT {
             client.awaitScreen("30 100\r\n"); // the size given at start, right from the first look
             Response.JobDone done = client.awaitDone();
             assertThat(done.status()).isEqualTo(JobStatus.FAILED);
-            assertThat(done.exitCode()).as("make's own code for a failed recipe").isEqualTo(2);
+            assertThat(done.exitCode())
+                    .as("make's own code for a failed recipe")
+                    .isEqualTo(2);
             assertThat(client.logs()).allSatisfy(log -> assertThat(log.stream()).isIn(LogStream.PTY, LogStream.INPUT));
 
             StoredJob stored = StoredJob.read(databaseUrl, jobId);
             assertThat(stored.exitCode()).isEqualTo(2);
-            assertThat(stored.text("pty")).contains("size? ").contains("got large\r\n").contains("30 100\r\n");
+            assertThat(stored.text("pty"))
+                    .contains("size? ")
+                    .contains("got large\r\n")
+                    .contains("30 100\r\n");
             assertThat(stored.text("stdout")).isEmpty();
             // Live and stored agree event by event.
-            assertThat(stored.seqs()).isEqualTo(client.logs().stream().map(Response.JobLog::seq).toList());
+            assertThat(stored.seqs())
+                    .isEqualTo(client.logs().stream().map(Response.JobLog::seq).toList());
             // pty4j's native library is unpacked once under the state dir, not into a new /tmp folder each start.
-            assertThat(daemon.home().resolve(".local/state/vmo/pty4j/linux/x86-64/libpty.so")).isRegularFile();
+            assertThat(daemon.home().resolve(".local/state/vmo/pty4j/linux/x86-64/libpty.so"))
+                    .isRegularFile();
         }
     }
 
@@ -127,10 +134,13 @@ class InteractiveIT {
             client.awaitScreen("length 13");
             client.awaitDone();
             StoredJob stored = StoredJob.read(databaseUrl, jobId);
-            String everything = new String(stored.events().stream().map(e -> new String(e.data(),
-                    StandardCharsets.UTF_8)).reduce("", String::concat));
+            String everything = new String(stored.events().stream()
+                    .map(e -> new String(e.data(), StandardCharsets.UTF_8))
+                    .reduce("", String::concat));
             assertThat(everything).doesNotContain("hunter").doesNotContain("xyzzy");
-            List<StoredJob.Event> inputs = stored.events().stream().filter(e -> e.stream().equals("input")).toList();
+            List<StoredJob.Event> inputs = stored.events().stream()
+                    .filter(e -> e.stream().equals("input"))
+                    .toList();
             assertThat(inputs).isNotEmpty().allSatisfy(e -> assertThat(e.data()).isEmpty());
             assertThat(inputs.size()).as("at most one marker a second").isLessThanOrEqualTo((int) seconds + 2);
         }
@@ -141,8 +151,10 @@ class InteractiveIT {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
             Response.TargetList targets = client.call(
                     "{\"v\":1,\"type\":\"list-targets\",\"id\":\"t\",\"project\":\"vm\"}", Response.TargetList.class);
-            assertThat(targets.targets()).contains(new TargetInfo("create", "asks, as `make create` does", true),
-                    new TargetInfo("ask", null, false));
+            assertThat(targets.targets())
+                    .contains(
+                            new TargetInfo("create", "asks, as `make create` does", true),
+                            new TargetInfo("ask", null, false));
             assertThat(daemon.run("targets", "vm").out()).contains("[interactive] asks, as `make create` does");
 
             String jobId = start(client, "create", "");
@@ -159,8 +171,8 @@ class InteractiveIT {
     void withoutATerminalTheCliFollowsAndSaysHowToAnswer() throws Exception {
         Process cli = daemon.cli("run", "vm", "create").start(); // interactive by config.yml
         cli.getOutputStream().close();
-        var stderr = new java.io.BufferedReader(new java.io.InputStreamReader(cli.getErrorStream(),
-                StandardCharsets.UTF_8));
+        var stderr =
+                new java.io.BufferedReader(new java.io.InputStreamReader(cli.getErrorStream(), StandardCharsets.UTF_8));
         String note = stderr.readLine();
         assertThat(note).contains("is interactive and this is no terminal").contains("vmo attach");
         String jobId = note.replaceAll(".*job ([0-9a-f-]{36}).*", "$1");
@@ -175,7 +187,8 @@ class InteractiveIT {
         assertThat(cli.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(cli.exitValue()).isZero();
         assertThat(new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                .contains("disk size? 5G").contains("creating 5G");
+                .contains("disk size? 5G")
+                .contains("creating 5G");
     }
 
     @Test
@@ -221,8 +234,11 @@ class InteractiveIT {
             assertThat(second.awaitDone().status()).isEqualTo(JobStatus.SUCCESS);
             assertThat(second.screen()).isEqualTo(first.screen());
             List<Long> seqs = second.logs().stream().map(Response.JobLog::seq).toList();
-            assertThat(seqs).as("no gap, no duplicate").isEqualTo(java.util.stream.LongStream
-                    .rangeClosed(seqs.getFirst(), seqs.getLast()).boxed().toList());
+            assertThat(seqs)
+                    .as("no gap, no duplicate")
+                    .isEqualTo(java.util.stream.LongStream.rangeClosed(seqs.getFirst(), seqs.getLast())
+                            .boxed()
+                            .toList());
         }
     }
 
@@ -235,7 +251,8 @@ class InteractiveIT {
             try (TerminalClient late = TerminalClient.connect(daemon)) {
                 late.call(attach(jobId, ""), Response.JobJoined.class);
                 late.awaitScreen("line 1999 ");
-                long replayed = late.logs().stream().mapToLong(l -> l.chunk().getBytes(StandardCharsets.UTF_8).length)
+                long replayed = late.logs().stream()
+                        .mapToLong(l -> l.chunk().getBytes(StandardCharsets.UTF_8).length)
                         .sum();
                 assertThat(late.logs().getFirst().seq()).isGreaterThan(1);
                 assertThat(replayed).isGreaterThanOrEqualTo(64 * 1024).isLessThan(64 * 1024 + 40 * 1024);
@@ -246,7 +263,8 @@ class InteractiveIT {
             }
             client.awaitDone();
             try (TerminalClient joiner = TerminalClient.connect(daemon)) {
-                joiner.call("{\"v\":1,\"type\":\"join-job\",\"id\":\"j\",\"jobId\":" + json(jobId) + "}",
+                joiner.call(
+                        "{\"v\":1,\"type\":\"join-job\",\"id\":\"j\",\"jobId\":" + json(jobId) + "}",
                         Response.JobJoined.class);
                 joiner.awaitDone();
                 assertThat(joiner.logs().getFirst().seq()).isEqualTo(1);
@@ -269,8 +287,9 @@ class InteractiveIT {
                 Thread.sleep(50);
             }
 
-            Response.JobDone done = client.call("{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":"
-                    + json(jobId) + "}", Response.JobDone.class);
+            Response.JobDone done = client.call(
+                    "{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":" + json(jobId) + "}",
+                    Response.JobDone.class);
 
             assertThat(done.status()).isEqualTo(JobStatus.CANCELED);
             assertThat(Processes.awaitNoSleeps(TREE, 5_000)).isEmpty();
@@ -283,28 +302,42 @@ class InteractiveIT {
     @Test
     void inputToAJobThatCannotTakeItIsRefusedWithACode() throws Exception {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
-            String plain = client.call(execute("plain", ""), Response.JobStarted.class).job().id();
-            assertThat(client.call("{\"v\":1,\"type\":\"stdin\",\"id\":\"s1\",\"jobId\":" + json(plain)
-                    + ",\"data\":\"x\"}", Response.ErrorReply.class))
+            String plain = client.call(execute("plain", ""), Response.JobStarted.class)
+                    .job()
+                    .id();
+            assertThat(client.call(
+                            "{\"v\":1,\"type\":\"stdin\",\"id\":\"s1\",\"jobId\":" + json(plain) + ",\"data\":\"x\"}",
+                            Response.ErrorReply.class))
                     .satisfies(e -> {
                         assertThat(e.id()).isEqualTo("s1");
                         assertThat(e.code()).isEqualTo(ErrorCode.NOT_INTERACTIVE);
                     });
-            assertThat(client.call("{\"v\":1,\"type\":\"resize\",\"id\":\"r1\",\"jobId\":" + json(plain)
-                    + ",\"cols\":10,\"rows\":10}", Response.ErrorReply.class).code())
+            assertThat(client.call(
+                                    "{\"v\":1,\"type\":\"resize\",\"id\":\"r1\",\"jobId\":" + json(plain)
+                                            + ",\"cols\":10,\"rows\":10}",
+                                    Response.ErrorReply.class)
+                            .code())
                     .isEqualTo(ErrorCode.NOT_INTERACTIVE);
-            client.call("{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":" + json(plain) + "}",
+            client.call(
+                    "{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":" + json(plain) + "}",
                     Response.JobDone.class);
 
-            assertThat(client.call("{\"v\":1,\"type\":\"stdin\",\"id\":\"s2\",\"jobId\":\"00000000\",\"data\":\"x\"}",
-                    Response.ErrorReply.class).code()).isEqualTo(ErrorCode.UNKNOWN_JOB);
+            assertThat(client.call(
+                                    "{\"v\":1,\"type\":\"stdin\",\"id\":\"s2\",\"jobId\":\"00000000\",\"data\":\"x\"}",
+                                    Response.ErrorReply.class)
+                            .code())
+                    .isEqualTo(ErrorCode.UNKNOWN_JOB);
 
             String ended = start(client, "ask", ",\"interactive\":true");
             client.call(attach(ended, ""), Response.JobJoined.class);
             client.stdin(ended, "\r");
             client.awaitDone();
-            assertThat(client.call("{\"v\":1,\"type\":\"stdin\",\"id\":\"s3\",\"jobId\":" + json(ended)
-                    + ",\"data\":\"x\"}", Response.ErrorReply.class).code()).isEqualTo(ErrorCode.JOB_ENDED);
+            assertThat(client.call(
+                                    "{\"v\":1,\"type\":\"stdin\",\"id\":\"s3\",\"jobId\":" + json(ended)
+                                            + ",\"data\":\"x\"}",
+                                    Response.ErrorReply.class)
+                            .code())
+                    .isEqualTo(ErrorCode.JOB_ENDED);
         }
     }
 }

@@ -60,14 +60,16 @@ class InteractiveSshIT {
     @Test
     void aRemoteCommandInATerminalAnswersResizesAndExitsWithItsCode() throws Exception {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
-            String script = "printf 'name? '; read name; echo \"hello $name\"; stty size; read again; stty size;"
-                    + " exit 4";
-            Response.JobStarted started = client.call(execute(",\"cols\":90,\"rows\":20,\"command\":[\"sh\",\"-c\","
-                    + json(script) + "]"), Response.JobStarted.class);
+            String script =
+                    "printf 'name? '; read name; echo \"hello $name\"; stty size; read again; stty size;" + " exit 4";
+            Response.JobStarted started = client.call(
+                    execute(",\"cols\":90,\"rows\":20,\"command\":[\"sh\",\"-c\"," + json(script) + "]"),
+                    Response.JobStarted.class);
             assertThat(started.job().interactive()).isTrue();
             assertThat(started.job().kind()).isEqualTo("ssh");
             String jobId = started.job().id();
-            client.call("{\"v\":1,\"type\":\"attach-job\",\"id\":\"a\",\"jobId\":" + json(jobId) + "}",
+            client.call(
+                    "{\"v\":1,\"type\":\"attach-job\",\"id\":\"a\",\"jobId\":" + json(jobId) + "}",
                     Response.JobJoined.class);
             client.awaitScreen("name? ");
 
@@ -89,24 +91,32 @@ class InteractiveSshIT {
     @Test
     void aLoginShellRunsCommandsAndCancelLeavesNoRemoteProcess() throws Exception {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
-            String jobId = client.call(execute(""), Response.JobStarted.class).job().id();
-            client.call("{\"v\":1,\"type\":\"attach-job\",\"id\":\"a\",\"jobId\":" + json(jobId)
-                    + ",\"cols\":100,\"rows\":30}", Response.JobJoined.class);
+            String jobId =
+                    client.call(execute(""), Response.JobStarted.class).job().id();
+            client.call(
+                    "{\"v\":1,\"type\":\"attach-job\",\"id\":\"a\",\"jobId\":" + json(jobId)
+                            + ",\"cols\":100,\"rows\":30}",
+                    Response.JobJoined.class);
 
             client.stdin(jobId, "echo $((6*7))-answer\r");
             client.awaitScreen("42-answer");
             // A job-control shell puts each job in a process group of its own; one ignores the polite signals.
-            client.stdin(jobId, "sleep " + REMOTE_SLEEP + " & (trap '' HUP TERM; sleep " + REMOTE_SLEEP
-                    + ") & echo started-both\r");
+            client.stdin(
+                    jobId,
+                    "sleep " + REMOTE_SLEEP + " & (trap '' HUP TERM; sleep " + REMOTE_SLEEP
+                            + ") & echo started-both\r");
             client.awaitScreen("started-both\r\n");
             long deadline = System.currentTimeMillis() + 10_000;
             while (Processes.sleeps(REMOTE_SLEEP).size() < 2) {
-                assertThat(System.currentTimeMillis()).as("the remote sleeps start").isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("the remote sleeps start")
+                        .isLessThan(deadline);
                 Thread.sleep(50);
             }
 
-            Response.JobDone done = client.call("{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":"
-                    + json(jobId) + "}", Response.JobDone.class);
+            Response.JobDone done = client.call(
+                    "{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":" + json(jobId) + "}",
+                    Response.JobDone.class);
 
             assertThat(done.status()).isEqualTo(JobStatus.CANCELED);
             assertThat(Processes.awaitNoSleeps(REMOTE_SLEEP, 5_000)).isEmpty();

@@ -41,9 +41,21 @@ class MakeArgumentsIT {
             """;
 
     /** What a shell or make could read as something else. */
-    static final List<String> VALUES = List.of("$(shell touch F)", "${shell touch F}", "`touch F`", "$$(touch F)",
-            "$", "it's \"quoted\"", "#not a comment", "50% off", "back\\slash\\", " two  spaces  ", "\tTAB",
-            "é ü 日本 🙂", "$(X0)", "");
+    static final List<String> VALUES = List.of(
+            "$(shell touch F)",
+            "${shell touch F}",
+            "`touch F`",
+            "$$(touch F)",
+            "$",
+            "it's \"quoted\"",
+            "#not a comment",
+            "50% off",
+            "back\\slash\\",
+            " two  spaces  ",
+            "\tTAB",
+            "é ü 日本 🙂",
+            "$(X0)",
+            "");
 
     final Codec codec = new Codec();
     SharedPostgres postgres;
@@ -94,7 +106,10 @@ class MakeArgumentsIT {
         for (int i = 0; i < values.size(); i++) {
             args.add("X" + i + "=" + values.get(i));
         }
-        args.add("NAMES=" + String.join(" ", IntStream.range(0, values.size()).mapToObj(i -> "X" + i).toList()));
+        args.add("NAMES="
+                + String.join(
+                        " ",
+                        IntStream.range(0, values.size()).mapToObj(i -> "X" + i).toList()));
         return args;
     }
 
@@ -102,8 +117,18 @@ class MakeArgumentsIT {
     static String printed(List<String> values, String eol) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {
-            out.append("X").append(i).append(" [").append(values.get(i)).append("]").append(eol);
-            out.append("X").append(i).append(" <").append(values.get(i)).append(">").append(eol);
+            out.append("X")
+                    .append(i)
+                    .append(" [")
+                    .append(values.get(i))
+                    .append("]")
+                    .append(eol);
+            out.append("X")
+                    .append(i)
+                    .append(" <")
+                    .append(values.get(i))
+                    .append(">")
+                    .append(eol);
         }
         return out.toString();
     }
@@ -120,7 +145,9 @@ class MakeArgumentsIT {
     void anInteractiveTargetGetsTheSameArguments() throws Exception {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
             var request = new Request.ExecuteCommand("1", "lit", "show", variables(VALUES)).interactive(null, null);
-            String jobId = client.call(codec.encode(request), Response.JobStarted.class).job().id();
+            String jobId = client.call(codec.encode(request), Response.JobStarted.class)
+                    .job()
+                    .id();
             client.call(codec.encode(new Request.JoinJob("2", jobId, 0)), Response.JobJoined.class);
             assertThat(client.awaitDone().exitCode()).isZero();
             assertThat(client.screen()).isEqualTo(printed(VALUES, "\r\n"));
@@ -131,9 +158,18 @@ class MakeArgumentsIT {
     @Test
     void namesThatChangeMakeAreRefusedSayingWhich() throws Exception {
         List<String> before = jobIds();
-        for (String arg : List.of("MAKEFLAGS=-n", "MAKEFLAGS=--eval=$(shell touch F)", "MAKEFILES=other.mk",
-                "GNUMAKEFLAGS=-n", "MAKEOVERRIDES=X=1", "SHELL=/bin/bash", ".SHELLFLAGS=-xc", "VPATH=/etc",
-                "SHELLOPTS=xtrace", "PS4=$(touch F)", "LD_PRELOAD=/tmp/x.so")) {
+        for (String arg : List.of(
+                "MAKEFLAGS=-n",
+                "MAKEFLAGS=--eval=$(shell touch F)",
+                "MAKEFILES=other.mk",
+                "GNUMAKEFLAGS=-n",
+                "MAKEOVERRIDES=X=1",
+                "SHELL=/bin/bash",
+                ".SHELLFLAGS=-xc",
+                "VPATH=/etc",
+                "SHELLOPTS=xtrace",
+                "PS4=$(touch F)",
+                "LD_PRELOAD=/tmp/x.so")) {
             String name = arg.substring(0, arg.indexOf('='));
             Response.ErrorReply error = refusal(new Request.ExecuteCommand("r", "lit", "show", List.of(arg)));
             assertThat(error.code()).as(arg).isEqualTo(ErrorCode.INVALID_ARGUMENT);
@@ -145,12 +181,15 @@ class MakeArgumentsIT {
         assertThat(target.message()).contains("\"=\"");
 
         assertThat(project.resolve("F")).doesNotExist();
-        assertThat(project.resolve("loaded-other.mk")).as("MAKEFILES=other.mk read nothing").doesNotExist();
+        assertThat(project.resolve("loaded-other.mk"))
+                .as("MAKEFILES=other.mk read nothing")
+                .doesNotExist();
         assertThat(jobIds()).as("no job was recorded").isEqualTo(before);
 
         Vmo.Result cli = daemon.run("run", "lit", "show", "--", "MAKEFLAGS=-n");
         assertThat(cli.exitCode()).isEqualTo(2);
-        assertThat(cli.err()).startsWith("vmo: variable MAKEFLAGS is make's own and refused: it holds make's options")
+        assertThat(cli.err())
+                .startsWith("vmo: variable MAKEFLAGS is make's own and refused: it holds make's options")
                 .hasLineCount(1);
         assertThat(cli.out()).isEmpty();
     }
@@ -164,14 +203,17 @@ class MakeArgumentsIT {
     void oversizedArgumentsAreRefusedTheSameWayInATerminalOrNot() throws Exception {
         List<String> before = jobIds();
         String huge = "a".repeat(1_000_000);
-        for (var request : List.of(new Request.ExecuteCommand("h", "lit", huge, List.of()),
+        for (var request : List.of(
+                new Request.ExecuteCommand("h", "lit", huge, List.of()),
                 new Request.ExecuteCommand("h", "lit", "show", List.of("X=" + huge)),
                 Request.ExecuteCommand.remote("h", "far", List.of("echo", huge)))) {
             Response.ErrorReply plain = refusal(request);
             Response.ErrorReply interactive = refusal(request.interactive(null, null));
             assertThat(plain.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
-            assertThat(plain.message()).matches("the (target and its|command's) arguments are 100000\\d bytes .*")
-                    .contains("at most 16384").hasSizeLessThan(300);
+            assertThat(plain.message())
+                    .matches("the (target and its|command's) arguments are 100000\\d bytes .*")
+                    .contains("at most 16384")
+                    .hasSizeLessThan(300);
             assertThat(interactive).isEqualTo(plain);
         }
         assertThat(jobIds()).as("no job was recorded").isEqualTo(before);
@@ -180,13 +222,14 @@ class MakeArgumentsIT {
     /** The JVM hands a child its arguments in the locale's charset: without UTF-8, é would reach make as "?". */
     @Test
     void aLocaleThatWouldAlterAValueIsNamedInsteadOfRunning() throws Exception {
-        try (TestDaemon posix = TestDaemon.start(tmp.resolve("posix-home"), postgres.newDatabase(),
-                Map.of("LANG", "C", "LC_ALL", "C"))) {
+        try (TestDaemon posix = TestDaemon.start(
+                tmp.resolve("posix-home"), postgres.newDatabase(), Map.of("LANG", "C", "LC_ALL", "C"))) {
             posix.register("lit", project);
             Vmo.Result result = posix.run("run", "lit", "show", "--", "NAMES=X0", "X0=é");
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
             assertThat(result.err()).contains("locale (US-ASCII)").contains("LANG=C.UTF-8");
-            assertThat(posix.run("run", "lit", "show", "--", "NAMES=X0", "X0=plain").out())
+            assertThat(posix.run("run", "lit", "show", "--", "NAMES=X0", "X0=plain")
+                            .out())
                     .isEqualTo(printed(List.of("plain"), "\n"));
         }
     }
@@ -194,7 +237,9 @@ class MakeArgumentsIT {
     @Test
     void theMakeThatStartedTheDaemonDoesNotReachJobs() throws Exception {
         // As under `make run`: the daemon inherits the outer make's options, level and command-line variables.
-        try (TestDaemon nested = TestDaemon.start(tmp.resolve("nested-home"), postgres.newDatabase(),
+        try (TestDaemon nested = TestDaemon.start(
+                tmp.resolve("nested-home"),
+                postgres.newDatabase(),
                 Map.of("MAKEFLAGS", "n -- NAMES=X0 X0=inherited", "MFLAGS", "-n", "MAKELEVEL", "1"))) {
             nested.register("lit", project);
             assertThat(nested.run("run", "lit", "quiet").out()).isEqualTo("quiet\n"); // not `echo quiet`: no dry run
@@ -215,7 +260,8 @@ class MakeArgumentsIT {
     private List<String> jobIds() {
         try (var client = daemon.connect()) {
             return client.call(new Request.ListJobs("l", 1000), Response.JobList.class).jobs().stream()
-                    .map(JobInfo::id).toList();
+                    .map(JobInfo::id)
+                    .toList();
         }
     }
 }

@@ -31,6 +31,7 @@ class OrphanIT {
 
     @TempDir
     Path tmp;
+
     TestDaemon daemon;
     final List<Process> started = new ArrayList<>();
 
@@ -49,27 +50,36 @@ class OrphanIT {
     void aRestartedDaemonStopsTheProcessesOfAJobItLost(SharedPostgres postgres) throws Exception {
         String databaseUrl = postgres.newDatabase();
         daemon = TestDaemon.start(tmp.resolve("home"), databaseUrl);
-        daemon.addProject("vm", "orphans:\n\t@echo started; sleep " + BACKGROUND + " & sleep " + FOREGROUND
-                + "; echo never\n");
+        daemon.addProject(
+                "vm", "orphans:\n\t@echo started; sleep " + BACKGROUND + " & sleep " + FOREGROUND + "; echo never\n");
         String jobId = daemon.run("run", "-d", "vm", "orphans").out().strip();
         StoredJob.awaitStdout(databaseUrl, jobId, "started");
         awaitOne(BACKGROUND);
         awaitOne(FOREGROUND);
 
         daemon.kill();
-        assertThat(Processes.sleeps(BACKGROUND)).as("the recipe's background sleep outlives the daemon").hasSize(1);
-        assertThat(Processes.sleeps(FOREGROUND)).as("the recipe's foreground sleep outlives the daemon").hasSize(1);
+        assertThat(Processes.sleeps(BACKGROUND))
+                .as("the recipe's background sleep outlives the daemon")
+                .hasSize(1);
+        assertThat(Processes.sleeps(FOREGROUND))
+                .as("the recipe's foreground sleep outlives the daemon")
+                .hasSize(1);
         daemon.restart();
 
         List<ProcessHandle> left = new ArrayList<>(Processes.awaitNoSleeps(BACKGROUND, 10_000));
         left.addAll(Processes.awaitNoSleeps(FOREGROUND, 1_000));
         StoredJob stored = StoredJob.read(databaseUrl, jobId);
-        assertThat(left).as("the lost job's processes 10 s after the daemon restarted; its system events: %s",
-                stored.text("system")).isEmpty();
+        assertThat(left)
+                .as(
+                        "the lost job's processes 10 s after the daemon restarted; its system events: %s",
+                        stored.text("system"))
+                .isEmpty();
         assertThat(stored.status()).isEqualTo("lost");
         assertThat(stored.events().getLast().stream()).isEqualTo("system");
         String note = new String(stored.events().getLast().data(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(note).as("the lost job's last event says what was found and done").contains("lost")
+        assertThat(note)
+                .as("the lost job's last event says what was found and done")
+                .contains("lost")
                 // not just "the daemon stopped": which processes it stopped, and how
                 .containsPattern("(?i)process|pid|SIGTERM|SIGKILL");
         assertThat(stored.text("stdout")).isEqualTo("started\n");
@@ -111,8 +121,9 @@ class OrphanIT {
         Thread.sleep(5_000); // longer than the 2 s grace between SIGTERM and SIGKILL
         StoredJob stored = StoredJob.read(databaseUrl, jobId);
         assertThat(ProcessHandle.of(unrelatedPid).map(ProcessHandle::isAlive).orElse(false))
-                .as("pid %d, not the job's, 5 s after the restart (the lost job's note: %s)", unrelatedPid,
-                        stored.text("system"))
+                .as(
+                        "pid %d, not the job's, 5 s after the restart (the lost job's note: %s)",
+                        unrelatedPid, stored.text("system"))
                 .isTrue();
         assertThat(unrelated.isAlive()).isTrue();
         assertThat(stored.status()).isEqualTo("lost");

@@ -46,8 +46,9 @@ final class OutputCheck {
         if (missing.isEmpty()) {
             return null;
         }
-        return "seqs are not contiguous: of 1.." + seqs.getLast() + " missing " + String.join(", ",
-                missing.size() > 20 ? missing.subList(0, 20) : missing) + (missing.size() > 20 ? " …" : "")
+        return "seqs are not contiguous: of 1.." + seqs.getLast() + " missing "
+                + String.join(", ", missing.size() > 20 ? missing.subList(0, 20) : missing)
+                + (missing.size() > 20 ? " …" : "")
                 + " (" + (seqs.getLast() - seqs.size()) + " missing in all)";
     }
 

@@ -32,10 +32,12 @@ class PostgresCrashIT {
     static final int KILLS = 20;
     /** How long the copy must stay the same size to count as a pause (the parts of a burst are ~10 ms apart). */
     static final long PAUSE_MILLIS = 25;
+
     static final Pattern STORE_OK = Pattern.compile("\"store\"\\s*:\\s*\"ok\"");
 
     @TempDir
     Path tmp;
+
     TestDaemon daemon;
     Path dir;
 
@@ -59,11 +61,31 @@ class PostgresCrashIT {
         Path stop = dir.resolve("stop");
         // long: bursts of 4 x 300 lines (~130 KB), parts 10 ms apart, then a pause of 100-300 ms (~0.4-0.5 MB/s);
         // at most ~2.5 min. short: 3000 lines (~330 KB) at once, then a marker file: the job is about to end.
-        Files.writeString(dir.resolve("Makefile"), "long:\n"
-                + Generator.recipe(dir, "long", 300, 4, "0.01", "100,130,160,200,300", 600, stop, dir.resolve("copy-long").toString())
-                + "short:\n"
-                + Generator.recipe(dir, "short$(K)", 3000, 1, "0", "", 1, null, dir.resolve("copy-short$(K)").toString())
-                        .replace("\n", "; touch " + dir.resolve("done-short$(K)") + "\n"));
+        Files.writeString(
+                dir.resolve("Makefile"),
+                "long:\n"
+                        + Generator.recipe(
+                                dir,
+                                "long",
+                                300,
+                                4,
+                                "0.01",
+                                "100,130,160,200,300",
+                                600,
+                                stop,
+                                dir.resolve("copy-long").toString())
+                        + "short:\n"
+                        + Generator.recipe(
+                                        dir,
+                                        "short$(K)",
+                                        3000,
+                                        1,
+                                        "0",
+                                        "",
+                                        1,
+                                        null,
+                                        dir.resolve("copy-short$(K)").toString())
+                                .replace("\n", "; touch " + dir.resolve("done-short$(K)") + "\n"));
 
         Map<String, Path> copies = new LinkedHashMap<>(); // job id -> the job's own copy of its stdout
         String longJob = start("long");
@@ -76,7 +98,8 @@ class PostgresCrashIT {
         long[] burstDelays = {0, 10, 20, 30, 40};
         long[] endDelays = {0, 5, 15, 30, 60, 100};
         for (int i = 0; i < KILLS; i++) {
-            long postmaster = daemon.postmaster().orElseThrow(() -> new AssertionError("no postmaster running"))
+            long postmaster = daemon.postmaster()
+                    .orElseThrow(() -> new AssertionError("no postmaster running"))
                     .pid();
             String when;
             switch (i % 3) {
@@ -103,7 +126,8 @@ class PostgresCrashIT {
                     Path done = dir.resolve("done-short" + k);
                     long deadline = System.currentTimeMillis() + 30_000;
                     while (!Files.exists(done)) {
-                        assertThat(System.currentTimeMillis()).as("short job %s did not finish writing", shortJob)
+                        assertThat(System.currentTimeMillis())
+                                .as("short job %s did not finish writing", shortJob)
                                 .isLessThan(deadline);
                         Thread.sleep(1);
                     }
@@ -115,7 +139,8 @@ class PostgresCrashIT {
             long killed = System.currentTimeMillis();
             long size = Files.size(longCopy);
             long newPostmaster = awaitRestart(postmaster, i + 1, when);
-            kills.add(String.format("kill #%d of postmaster %d %s (long job's copy at %d bytes); back as %d after %d ms",
+            kills.add(String.format(
+                    "kill #%d of postmaster %d %s (long job's copy at %d bytes); back as %d after %d ms",
                     i + 1, postmaster, when, size, newPostmaster, System.currentTimeMillis() - killed));
         }
         System.out.println(String.join("\n", kills));
@@ -133,7 +158,8 @@ class PostgresCrashIT {
             }
             problems.addAll(OutputCheck.problems(what, stored, Files.readAllBytes(job.getValue())));
         }
-        assertThat(problems).as("what the store holds after %d postmaster kills:\n%s", KILLS, String.join("\n", kills))
+        assertThat(problems)
+                .as("what the store holds after %d postmaster kills:\n%s", KILLS, String.join("\n", kills))
                 .isEmpty();
         assertThat(Files.readString(longCopy)).contains("long end after");
     }
@@ -159,14 +185,19 @@ class PostgresCrashIT {
         long postmaster = -1;
         String health = "(not asked: no new postmaster yet)";
         while (System.currentTimeMillis() < deadline) {
-            assertThat(daemon.isAlive()).as("the daemon died after kill #%d; its log:\n%s", kill,
-                    daemon.logTail(40)).isTrue();
-            postmaster = daemon.postmaster().map(ProcessHandle::pid).filter(pid -> pid != killed).orElse(-1L);
+            assertThat(daemon.isAlive())
+                    .as("the daemon died after kill #%d; its log:\n%s", kill, daemon.logTail(40))
+                    .isTrue();
+            postmaster = daemon.postmaster()
+                    .map(ProcessHandle::pid)
+                    .filter(pid -> pid != killed)
+                    .orElse(-1L);
             if (postmaster > 0) {
                 try {
                     var response = daemon.get("/healthz", Duration.ofSeconds(2));
                     health = response.statusCode() + " " + response.body();
-                    if (response.statusCode() == 200 && STORE_OK.matcher(response.body()).find()) {
+                    if (response.statusCode() == 200
+                            && STORE_OK.matcher(response.body()).find()) {
                         return postmaster;
                     }
                 } catch (IOException e) {

@@ -14,7 +14,10 @@ final class Processes {
     static List<ProcessHandle> sleeps(String seconds) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false)
-                        && p.info().arguments().map(a -> Arrays.asList(a).equals(List.of(seconds))).orElse(false))
+                        && p.info()
+                                .arguments()
+                                .map(a -> Arrays.asList(a).equals(List.of(seconds)))
+                                .orElse(false))
                 .toList();
     }
 

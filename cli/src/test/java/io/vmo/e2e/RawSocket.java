@@ -26,25 +26,26 @@ final class RawSocket implements AutoCloseable {
         var builder = HttpClient.newHttpClient().newWebSocketBuilder();
         headers.forEach(builder::header);
         socket = builder.buildAsync(URI.create("ws://" + address + "/ws"), new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
+                    private final StringBuilder text = new StringBuilder();
 
-            @Override
-            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    received.add(text.toString());
-                    text.setLength(0);
-                }
-                ws.request(1);
-                return null;
-            }
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            received.add(text.toString());
+                            text.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
 
-            @Override
-            public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-                received.add("CLOSED " + status + " " + reason);
-                return null;
-            }
-        }).join();
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                        received.add("CLOSED " + status + " " + reason);
+                        return null;
+                    }
+                })
+                .join();
     }
 
     /** Connects with exactly these headers; throws (CompletionException) if the upgrade is refused. */

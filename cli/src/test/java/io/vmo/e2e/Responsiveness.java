@@ -62,8 +62,8 @@ final class Responsiveness implements AutoCloseable {
         requests.incrementAndGet();
         slowestMillis = Math.max(slowestMillis, millis);
         if (millis > limit.toMillis() || outcome.startsWith("no answer")) {
-            problems.add(String.format("at %.1f s: GET %s took %d ms: %s", (start - startNanos) / 1e9, path, millis,
-                    outcome));
+            problems.add(String.format(
+                    "at %.1f s: GET %s took %d ms: %s", (start - startNanos) / 1e9, path, millis, outcome));
         }
     }
 

@@ -27,10 +27,18 @@ class RestIT {
     @BeforeAll
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase());
-        daemon.addProject("vm", "three:\n\t@echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three\n"
-                + "long:\n\t@echo started; sleep 31340\n");
+        daemon.addProject(
+                "vm",
+                "three:\n\t@echo one; sleep 0.2; echo two >&2; sleep 0.2; echo three\n"
+                        + "long:\n\t@echo started; sleep 31340\n");
         daemon.run("run", "vm", "three");
-        jobId = daemon.run("jobs").out().lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+        jobId = daemon.run("jobs")
+                .out()
+                .lines()
+                .skip(1)
+                .findFirst()
+                .orElseThrow()
+                .substring(0, 8);
     }
 
     @AfterAll
@@ -43,15 +51,19 @@ class RestIT {
     void listsJobs() throws Exception {
         var response = get("/api/jobs?limit=1");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).startsWith("{\"jobs\":[{\"id\":\"" + jobId)
-                .contains("\"status\":\"success\"").contains("\"command\":[\"make\",");
+        assertThat(response.body())
+                .startsWith("{\"jobs\":[{\"id\":\"" + jobId)
+                .contains("\"status\":\"success\"")
+                .contains("\"command\":[\"make\",");
     }
 
     @Test
     void showsOneJobByIdPrefix() throws Exception {
         var response = get("/api/jobs/" + jobId);
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"target\":\"three\"").contains("\"exitCode\":0")
+        assertThat(response.body())
+                .contains("\"target\":\"three\"")
+                .contains("\"exitCode\":0")
                 .contains("\"lastSeq\":3");
     }
 
@@ -59,17 +71,23 @@ class RestIT {
     void pagesThroughEventsAfterASeq() throws Exception {
         var page = get("/api/jobs/" + jobId + "/events?since=1&limit=1");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("\"seq\":2").doesNotContain("\"seq\":1,").doesNotContain("\"seq\":3")
+        assertThat(page.body())
+                .contains("\"seq\":2")
+                .doesNotContain("\"seq\":1,")
+                .doesNotContain("\"seq\":3")
                 .contains("\"lastSeq\":3");
         assertThat(get("/api/jobs/" + jobId + "/events").body())
-                .contains("\"chunk\":\"one\\n\"").contains("\"stream\":\"stderr\"");
+                .contains("\"chunk\":\"one\\n\"")
+                .contains("\"stream\":\"stderr\"");
     }
 
     @Test
     void cancelsARunningJob() throws Exception {
         String running = daemon.run("run", "-d", "vm", "long").out().strip();
-        var response = http.send(request("/api/jobs/cancel")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"jobId\":\"" + running + "\"}")).build(),
+        var response = http.send(
+                request("/api/jobs/cancel")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"jobId\":\"" + running + "\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"canceled\"");
@@ -81,7 +99,10 @@ class RestIT {
         assertThat(get("/api/jobs/ffffffff").body()).contains("\"code\":\"unknown-job\"");
         assertThat(get("/api/nothing").body()).contains("\"code\":\"not-found\"");
         assertThat(get("/api/jobs?limit=x").statusCode()).isEqualTo(400);
-        var badBody = http.send(request("/api/jobs/cancel").POST(HttpRequest.BodyPublishers.ofString("{oops")).build(),
+        var badBody = http.send(
+                request("/api/jobs/cancel")
+                        .POST(HttpRequest.BodyPublishers.ofString("{oops"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(badBody.statusCode()).isEqualTo(400);
         assertThat(badBody.body()).contains("\"code\":\"bad-json\"");
@@ -94,9 +115,12 @@ class RestIT {
     @Test
     void aBadParameterIsThe400ErrorTheSocketGivesForTheSameField() throws Exception {
         Map<String, String> sameOnTheSocket = Map.of(
-                "/api/jobs?limit=5000", "{\"v\":1,\"type\":\"list-jobs\",\"limit\":5000}",
-                "/api/jobs?limit=0", "{\"v\":1,\"type\":\"list-jobs\",\"limit\":0}",
-                "/api/jobs?limit=x", "{\"v\":1,\"type\":\"list-jobs\",\"limit\":\"x\"}",
+                "/api/jobs?limit=5000",
+                "{\"v\":1,\"type\":\"list-jobs\",\"limit\":5000}",
+                "/api/jobs?limit=0",
+                "{\"v\":1,\"type\":\"list-jobs\",\"limit\":0}",
+                "/api/jobs?limit=x",
+                "{\"v\":1,\"type\":\"list-jobs\",\"limit\":\"x\"}",
                 "/api/jobs/" + jobId + "/events?limit=5000",
                 "{\"v\":1,\"type\":\"list-events\",\"jobId\":\"" + jobId + "\",\"limit\":5000}",
                 "/api/jobs/" + jobId + "/events?since=-1",
@@ -104,20 +128,29 @@ class RestIT {
         try (RawSocket socket = RawSocket.connect(daemon)) {
             for (var entry : sameOnTheSocket.entrySet()) {
                 var rest = get(entry.getKey());
-                assertThat(rest.statusCode()).as(entry.getKey() + ": " + rest.body()).isEqualTo(400);
-                assertThat(rest.body()).as(entry.getKey()).contains("\"code\":\"bad-request\"")
+                assertThat(rest.statusCode())
+                        .as(entry.getKey() + ": " + rest.body())
+                        .isEqualTo(400);
+                assertThat(rest.body())
+                        .as(entry.getKey())
+                        .contains("\"code\":\"bad-request\"")
                         .isEqualTo(socket.send(entry.getValue()).next());
             }
         }
         var twice = get("/api/jobs?limit=1&limit=2");
         assertThat(twice.statusCode()).isEqualTo(400);
         assertThat(twice.body()).contains("\"code\":\"bad-request\"").contains("limit");
-        var noJobId = http.send(request("/api/jobs/cancel").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        var noJobId = http.send(
+                request("/api/jobs/cancel")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(noJobId.statusCode()).isEqualTo(400);
         assertThat(noJobId.body()).contains("\"code\":\"bad-request\"").contains("jobId");
-        assertThat(daemon.log()).as("nothing a client sends is a bug: no error, no stack trace")
-                .doesNotContain("ERROR").doesNotContain("\tat ");
+        assertThat(daemon.log())
+                .as("nothing a client sends is a bug: no error, no stack trace")
+                .doesNotContain("ERROR")
+                .doesNotContain("\tat ");
     }
 
     /** Every read of the REST API is a request of the socket's, answered with the same data. */
@@ -126,12 +159,17 @@ class RestIT {
         try (RawSocket socket = RawSocket.connect(daemon)) {
             String job = socket.send("{\"v\":1,\"type\":\"get-job\",\"id\":\"g\",\"jobId\":\"" + jobId + "\"}")
                     .next();
-            assertThat(job).startsWith("{\"type\":\"job:info\"").contains("\"id\":\"g\"")
+            assertThat(job)
+                    .startsWith("{\"type\":\"job:info\"")
+                    .contains("\"id\":\"g\"")
                     .contains(get("/api/jobs/" + jobId).body());
             String page = socket.send("{\"v\":1,\"type\":\"list-events\",\"id\":\"e\",\"jobId\":\"" + jobId
-                    + "\",\"sinceSeq\":1,\"limit\":1}").next();
+                            + "\",\"sinceSeq\":1,\"limit\":1}")
+                    .next();
             String rest = get("/api/jobs/" + jobId + "/events?since=1&limit=1").body();
-            assertThat(page).startsWith("{\"type\":\"job:events\"").contains("\"id\":\"e\"")
+            assertThat(page)
+                    .startsWith("{\"type\":\"job:events\"")
+                    .contains("\"id\":\"e\"")
                     .contains(rest.substring(1, rest.length() - 1));
         }
     }

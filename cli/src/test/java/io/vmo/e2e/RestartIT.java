@@ -67,7 +67,13 @@ class RestartIT {
         try (TestDaemon daemon = TestDaemon.start(home, null)) {
             daemon.addProject("vm", "hello:\n\t@echo hello\n");
             assertThat(daemon.run("run", "vm", "hello").out()).isEqualTo("hello\n");
-            jobId = daemon.run("jobs").out().lines().skip(1).findFirst().orElseThrow().substring(0, 8);
+            jobId = daemon.run("jobs")
+                    .out()
+                    .lines()
+                    .skip(1)
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(0, 8);
         }
         assertThat(home.resolve(".local/state/vmo/postgres/PG_VERSION")).exists();
         try (TestDaemon again = TestDaemon.start(home, null)) {

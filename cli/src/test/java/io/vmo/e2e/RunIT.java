@@ -81,14 +81,14 @@ class RunIT {
     void everyByteReachesCliClientAndStoreWithNulInvalidUtf8AndAHugeLine() throws Exception {
         var out = new ByteArrayOutputStream();
         out.writeBytes("plain line\n".getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(new byte[] {'a', 0, 'b', 0, 0, '\n'});                     // NUL bytes
+        out.writeBytes(new byte[] {'a', 0, 'b', 0, 0, '\n'}); // NUL bytes
         out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xfe, 'x', (byte) 0xc3, '\n'}); // invalid UTF-8
         out.writeBytes("snowman ☃, emoji 😀, ü\n".getBytes(StandardCharsets.UTF_8));
         byte[] random = new byte[1 << 20];
         new Random(42).nextBytes(random);
-        out.writeBytes(random);                                                     // 1 MB of anything
+        out.writeBytes(random); // 1 MB of anything
         out.writeBytes("x".repeat(10_000_000).getBytes(StandardCharsets.US_ASCII)); // a 10 MB line, no newline
-        out.writeBytes("ü😀".repeat(100_000).getBytes(StandardCharsets.UTF_8));     // multi-byte across reads
+        out.writeBytes("ü😀".repeat(100_000).getBytes(StandardCharsets.UTF_8)); // multi-byte across reads
         byte[] expectedOut = out.toByteArray();
         byte[] expectedErr = ("warning: ☃\n" + "e".repeat(100_000) + "\0end").getBytes(StandardCharsets.UTF_8);
         Files.write(project.resolve("out.bin"), expectedOut);
@@ -101,8 +101,11 @@ class RunIT {
         StoredJob stored = StoredJob.read(databaseUrl, jobId);
         assertThat(stored.status()).isEqualTo("failed");
         assertThat(stored.exitCode()).isEqualTo(2);
-        assertThat(stored.seqs()).containsExactlyElementsOf(
-                LongStream.rangeClosed(1, stored.events().size()).boxed().toList());
+        assertThat(stored.seqs())
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, stored.events().size())
+                                .boxed()
+                                .toList());
         // The store keeps the exact bytes...
         assertThat(stored.bytes("stdout")).isEqualTo(expectedOut);
         assertThat(stored.bytes("stderr")).startsWith(Files.readAllBytes(project.resolve("err.bin")));
@@ -125,14 +128,18 @@ class RunIT {
                     }
                 }
             }
-            assertThat(replayed.toString()).isEqualTo(stored.text("stdout"))
+            assertThat(replayed.toString())
+                    .isEqualTo(stored.text("stdout"))
                     .isEqualTo(new String(expectedOut, StandardCharsets.UTF_8));
         }
     }
 
     private String lastJobId() {
         try (DaemonClient client = daemon.connect()) {
-            return client.call(new Request.ListJobs("1", 1), Response.JobList.class).jobs().getFirst().id();
+            return client.call(new Request.ListJobs("1", 1), Response.JobList.class)
+                    .jobs()
+                    .getFirst()
+                    .id();
         }
     }
 }

@@ -43,14 +43,18 @@ public final class SharedPostgres implements ExtensionContext.Store.CloseableRes
 
     /** The instance of this test run, started on first use and stopped when the run ends. */
     static SharedPostgres get(ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(SharedPostgres.class, k -> {
-                    try {
-                        return new SharedPostgres();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }, SharedPostgres.class);
+        return context.getRoot()
+                .getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(
+                        SharedPostgres.class,
+                        k -> {
+                            try {
+                                return new SharedPostgres();
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        },
+                        SharedPostgres.class);
     }
 
     /** A JDBC URL of a new, empty database. */
@@ -75,7 +79,8 @@ public final class SharedPostgres implements ExtensionContext.Store.CloseableRes
         server.close();
         // A run's cluster and unpacked binaries are ~140 MB: without this, every test run left them in /tmp.
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // best effort: it is a temporary directory
         }

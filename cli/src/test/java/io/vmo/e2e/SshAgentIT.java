@@ -59,7 +59,8 @@ class SshAgentIT {
 
         String vaultHost = "    HostName " + TestSshd.HOST + "\n    Port " + vault.port() + "\n    User "
                 + SshClientHome.user() + "\n";
-        home.block("Host vault\n" + vaultHost + "    IdentityFile " + home.sshDir().resolve("id_absent") + "\n");
+        home.block(
+                "Host vault\n" + vaultHost + "    IdentityFile " + home.sshDir().resolve("id_absent") + "\n");
         home.block("Host vault-strict\n" + vaultHost + "    IdentitiesOnly yes\n    IdentityFile "
                 + home.identity().privateKey() + "\n");
         home.block("Host vault-rsa\n" + vaultHost + "    IdentitiesOnly yes\n    IdentityFile "
@@ -68,7 +69,9 @@ class SshAgentIT {
 
         Files.createDirectories(home.home().resolve(".config/vmo"));
         Files.writeString(home.home().resolve(".config/vmo/config.yml"), "ssh_config: " + home.config() + "\n");
-        daemon = TestDaemon.start(home.home(), postgres.newDatabase(),
+        daemon = TestDaemon.start(
+                home.home(),
+                postgres.newDatabase(),
                 Map.of("SSH_AUTH_SOCK", agent.socket().toString()));
     }
 
@@ -90,7 +93,8 @@ class SshAgentIT {
 
         assertThat(result.exitCode()).as(result + ssh.logs()).isZero();
         assertThat(result.out()).isEqualTo("unlocked by the agent\n");
-        assertThat(ssh.box().log()).contains("Accepted publickey for " + SshClientHome.user())
+        assertThat(ssh.box().log())
+                .contains("Accepted publickey for " + SshClientHome.user())
                 .contains("ED25519 " + ssh.lockedKey().fingerprint());
     }
 
@@ -122,7 +126,9 @@ class SshAgentIT {
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
         assertThat(result.out()).isEmpty();
-        assertThat(result.err()).contains("refused the login").contains("id_ed25519")
+        assertThat(result.err())
+                .contains("refused the login")
+                .contains("id_ed25519")
                 .doesNotContain("agent-only");
         // vault would have let the agent's key in: it was not offered.
         assertThat(count(vault.log(), "Accepted publickey")).isEqualTo(accepted);
@@ -133,8 +139,11 @@ class SshAgentIT {
         var result = daemon.run("ssh", "locked-elsewhere", "--", "true");
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
-        assertThat(result.err()).contains("passphrase-protected").contains(emptyAgent.socket().toString())
-                .contains("does not hold it").contains("ssh-add");
+        assertThat(result.err())
+                .contains("passphrase-protected")
+                .contains(emptyAgent.socket().toString())
+                .contains("does not hold it")
+                .contains("ssh-add");
     }
 
     @Test
@@ -142,7 +151,8 @@ class SshAgentIT {
         var result = daemon.run("ssh", SshFixture.BOX, "--", "echo", "from the file");
 
         assertThat(result.exitCode()).as(result + ssh.logs()).isZero();
-        assertThat(ssh.box().log()).contains("ED25519 " + ssh.client().identity().fingerprint());
+        assertThat(ssh.box().log())
+                .contains("ED25519 " + ssh.client().identity().fingerprint());
     }
 
     private static int count(String text, String needle) {

@@ -46,8 +46,10 @@ class SshIT {
         ssh = SshFixture.start(tmp.resolve("ssh"));
         SshClientHome home = ssh.client();
         Files.createDirectories(home.home().resolve(".config/vmo"));
-        Files.writeString(home.home().resolve(".config/vmo/config.yml"), "ssh_config: " + home.config() + "\n"
-                + "log_presets:\n  box:\n    greeting: [echo, hello from a preset]\n");
+        Files.writeString(
+                home.home().resolve(".config/vmo/config.yml"),
+                "ssh_config: " + home.config() + "\n"
+                        + "log_presets:\n  box:\n    greeting: [echo, hello from a preset]\n");
         databaseUrl = postgres.newDatabase();
         daemon = TestDaemon.start(home.home(), databaseUrl);
     }
@@ -65,7 +67,8 @@ class SshIT {
 
     @Test
     void aRemoteCommandStreamsLikeALocalJob() throws Exception {
-        var result = daemon.run("ssh", "box", "--", "sh", "-c", "printf 'out\\0x'; printf 'it'\\''s \\377\\n' >&2; exit 7");
+        var result =
+                daemon.run("ssh", "box", "--", "sh", "-c", "printf 'out\\0x'; printf 'it'\\''s \\377\\n' >&2; exit 7");
 
         assertThat(result.exitCode()).as(result + ssh.logs()).isEqualTo(7);
         assertThat(result.stdout()).isEqualTo(new byte[] {'o', 'u', 't', 0, 'x'});
@@ -96,8 +99,16 @@ class SshIT {
 
     @Test
     void cancelLeavesNoRemoteProcess() throws Exception {
-        String jobId = daemon.run("ssh", "-d", "box", "--", "sh", "-c",
-                "sleep " + REMOTE_SLEEP + " & sleep " + REMOTE_SLEEP + "; echo never").out().strip();
+        String jobId = daemon.run(
+                        "ssh",
+                        "-d",
+                        "box",
+                        "--",
+                        "sh",
+                        "-c",
+                        "sleep " + REMOTE_SLEEP + " & sleep " + REMOTE_SLEEP + "; echo never")
+                .out()
+                .strip();
         long deadline = System.currentTimeMillis() + 20_000;
         while (Processes.sleeps(REMOTE_SLEEP).size() < 2) {
             assertThat(System.currentTimeMillis()).as("the remote sleeps start").isLessThan(deadline);
@@ -121,8 +132,11 @@ class SshIT {
 
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.out()).isEmpty();
-            assertThat(result.err()).contains("[127.0.0.1]:" + stranger.port()).contains("is not in")
-                    .contains("SHA256:").contains("failed");
+            assertThat(result.err())
+                    .contains("[127.0.0.1]:" + stranger.port())
+                    .contains("is not in")
+                    .contains("SHA256:")
+                    .contains("failed");
             assertThat(stranger.log()).doesNotContain("Accepted publickey");
         }
     }
@@ -155,7 +169,8 @@ class SshIT {
             shared.authorize(ssh.client().identity().publicKey());
             ssh.client().trust(shared).host("shared", shared);
             for (int i = 0; i < 3; i++) {
-                assertThat(daemon.run("ssh", "shared", "--", "echo", "job " + i).out()).isEqualTo("job " + i + "\n");
+                assertThat(daemon.run("ssh", "shared", "--", "echo", "job " + i).out())
+                        .isEqualTo("job " + i + "\n");
             }
             assertThat(count(shared.log(), "Accepted publickey")).isEqualTo(1);
         }
@@ -184,8 +199,9 @@ class SshIT {
         TestSshd doomed = TestSshd.start(tmp.resolve("doomed"));
         doomed.authorize(ssh.client().identity().publicKey());
         ssh.client().trust(doomed).host("doomed", doomed);
-        String jobId = daemon.run("ssh", "-d", "doomed", "--", "sh", "-c",
-                "echo started; sleep " + REMOTE_SLEEP).out().strip();
+        String jobId = daemon.run("ssh", "-d", "doomed", "--", "sh", "-c", "echo started; sleep " + REMOTE_SLEEP)
+                .out()
+                .strip();
         StoredJob.awaitStdout(databaseUrl, jobId, "started");
 
         doomed.close(); // the server and its sessions die: the TCP connection drops
@@ -201,7 +217,8 @@ class SshIT {
     void theHostKeyIsLookedUpUnderItsHostKeyAlias() throws Exception {
         try (TestSshd aliased = TestSshd.start(tmp.resolve("aliased"))) {
             aliased.authorize(ssh.client().identity().publicKey());
-            ssh.client().trust("vm-key-alias " + aliased.hostKeyLine())
+            ssh.client()
+                    .trust("vm-key-alias " + aliased.hostKeyLine())
                     .host("aliased", aliased, "HostKeyAlias vm-key-alias")
                     .host("misaliased", aliased, "HostKeyAlias unknown-alias");
             // OpenSSH itself finds the key under the alias alone, with no [host]:port.
@@ -214,14 +231,21 @@ class SshIT {
             assertThat(result.exitCode()).as(result + aliased.log()).isZero();
             assertThat(result.out()).isEqualTo("known by its alias\n");
             assertThat(refused.exitCode()).isEqualTo(1);
-            assertThat(refused.err()).contains("unknown-alias").contains("HostKeyAlias").contains("is not in");
+            assertThat(refused.err())
+                    .contains("unknown-alias")
+                    .contains("HostKeyAlias")
+                    .contains("is not in");
         }
     }
 
     @Test
     void anIdleConnectionIsClosedAndReopenedWhenNeeded() throws Exception {
-        Path home = Files.createDirectories(tmp.resolve("idle-home/.config/vmo")).getParent().getParent();
-        Files.writeString(home.resolve(".config/vmo/config.yml"), "ssh_config: " + ssh.client().config() + "\n");
+        Path home = Files.createDirectories(tmp.resolve("idle-home/.config/vmo"))
+                .getParent()
+                .getParent();
+        Files.writeString(
+                home.resolve(".config/vmo/config.yml"),
+                "ssh_config: " + ssh.client().config() + "\n");
         try (TestSshd idle = TestSshd.start(tmp.resolve("idle"));
                 TestDaemon quick = TestDaemon.start(home, postgres.newDatabase(), "--ssh-idle", "1")) {
             idle.authorize(ssh.client().identity().publicKey());
@@ -230,8 +254,9 @@ class SshIT {
             assertThat(quick.run("ssh", "idle", "--", "echo", "first").out()).isEqualTo("first\n");
             long deadline = System.currentTimeMillis() + 15_000;
             while (!idle.log().contains("Disconnected from user")) {
-                assertThat(System.currentTimeMillis()).as("vmo closes the idle connection; sshd log:\n%s",
-                        idle.log()).isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("vmo closes the idle connection; sshd log:\n%s", idle.log())
+                        .isLessThan(deadline);
                 Thread.sleep(100);
             }
             assertThat(quick.run("ssh", "idle", "--", "echo", "second").out()).isEqualTo("second\n");
@@ -255,26 +280,33 @@ class SshIT {
                 }
             });
             other.authorize(ssh.client().identity().publicKey());
-            ssh.client().trust(other).host("other", other).block("Host silent\n    HostName " + TestSshd.HOST
-                    + "\n    Port " + silent.getLocalPort() + "\n    IdentityFile "
-                    + ssh.client().identity().privateKey() + "\n");
+            ssh.client()
+                    .trust(other)
+                    .host("other", other)
+                    .block("Host silent\n    HostName " + TestSshd.HOST
+                            + "\n    Port " + silent.getLocalPort() + "\n    IdentityFile "
+                            + ssh.client().identity().privateKey() + "\n");
             String stuck = daemon.run("ssh", "-d", "silent", "--", "true").out().strip();
             long deadline = System.currentTimeMillis() + 10_000;
             while (accepted.isEmpty()) {
-                assertThat(System.currentTimeMillis()).as("vmo connects to the silent port").isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("vmo connects to the silent port")
+                        .isLessThan(deadline);
                 Thread.sleep(20);
             }
 
             var elsewhere = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return daemon.run("ssh", "other", "--", "echo", "not held up");
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).get(60, TimeUnit.SECONDS);
+                        try {
+                            return daemon.run("ssh", "other", "--", "echo", "not held up");
+                        } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .get(60, TimeUnit.SECONDS);
 
             assertThat(elsewhere.out()).as(elsewhere.toString()).isEqualTo("not held up\n");
-            assertThat(StoredJob.read(databaseUrl, stuck).status()).as("the silent VM's job is still connecting")
+            assertThat(StoredJob.read(databaseUrl, stuck).status())
+                    .as("the silent VM's job is still connecting")
                     .isEqualTo("running");
             var tail = daemon.run("tail", stuck);
             assertThat(tail.exitCode()).isEqualTo(1);

@@ -37,18 +37,26 @@ class StartupSafetyIT {
 
     private static final String LIBPTY = "linux/x86-64/libpty.so";
     private static final Pattern URL = Pattern.compile("http://[^ ;)]+");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
     @Test
     void underUmask000EverythingTheDaemonCreatesIsItsUsersOnly(@TempDir Path tmp) throws Exception {
         Path home = tmp.resolve("home");
         // Where libraries unpack what they load or run: the JVM's temporary directory, and JNA's default cache.
         Path javaTmp = Files.createDirectories(home.resolve("tmp"));
-        Map<String, String> env = Map.of("VMO_DAEMON_JAVA_OPTS", "-Djava.io.tmpdir=" + javaTmp,
-                "XDG_CACHE_HOME", home.resolve(".cache").toString());
+        Map<String, String> env = Map.of(
+                "VMO_DAEMON_JAVA_OPTS",
+                "-Djava.io.tmpdir=" + javaTmp,
+                "XDG_CACHE_HOME",
+                home.resolve(".cache").toString());
         try (TestDaemon daemon = TestDaemon.startWithUmask("000", home, null, env)) { // its own PostgreSQL
             daemon.addProject("vm", "hello:\n\t@echo hello from a terminal\n");
             assertThat(daemon.run("run", "vm", "hello").out()).isEqualTo("hello from a terminal\n");
@@ -56,18 +64,22 @@ class StartupSafetyIT {
 
             List<String> open = new ArrayList<>();
             // The test made home, tmp, .config and .config/mkcli; the daemon everything else.
-            for (Path root : List.of(home.resolve(".local"), home.resolve(".config/vmo"), javaTmp,
-                    home.resolve(".cache"))) {
+            for (Path root :
+                    List.of(home.resolve(".local"), home.resolve(".config/vmo"), javaTmp, home.resolve(".cache"))) {
                 open.addAll(openToOthers(root, !root.equals(javaTmp)));
             }
-            assertThat(open).as("what the daemon created under umask 000 that others may use").isEmpty();
+            assertThat(open)
+                    .as("what the daemon created under umask 000 that others may use")
+                    .isEmpty();
             Path state = home.resolve(".local/state/vmo");
             assertThat(mode(state)).isEqualTo("rwx------");
             assertThat(mode(state.resolve("pty4j/" + LIBPTY))).isEqualTo("rw-------");
             assertThat(mode(state.resolve("pg-runtime/postgres.log"))).isEqualTo("rw-------");
             assertThat(mode(daemon.postgresData())).isEqualTo("rwx------");
             assertThat(mode(daemon.tokenFile())).isEqualTo("rw-------");
-            assertThat(home.resolve(".cache/JNA")).as("JNA unpacks into the state dir instead").doesNotExist();
+            assertThat(home.resolve(".cache/JNA"))
+                    .as("JNA unpacks into the state dir instead")
+                    .doesNotExist();
         }
     }
 
@@ -89,7 +101,9 @@ class StartupSafetyIT {
         Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-rw-rw-"));
 
         try (TestDaemon daemon = TestDaemon.startWithUmask("000", home, databaseUrl, Map.of())) {
-            assertThat(Files.readAllBytes(library)).as("libpty.so as pty4j's jar has it").isEqualTo(bundledLibpty());
+            assertThat(Files.readAllBytes(library))
+                    .as("libpty.so as pty4j's jar has it")
+                    .isEqualTo(bundledLibpty());
             assertThat(openToOthers(home.resolve(".local"), true)).isEmpty();
             assertThat(daemon.log()).contains("unpacking pty4j's native library there afresh");
             daemon.addProject("vm", "hello:\n\t@echo hello from a terminal\n");
@@ -104,45 +118,64 @@ class StartupSafetyIT {
         Files.writeString(token, "a-token-others-have-read\n");
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
 
-        var result = Vmo.run(Vmo.command(home, Map.of(), List.of("daemon", "--listen", "127.0.0.1:0",
-                "--database-url", postgres.newDatabase())), Duration.ofSeconds(60));
+        var result = Vmo.run(
+                Vmo.command(
+                        home,
+                        Map.of(),
+                        List.of("daemon", "--listen", "127.0.0.1:0", "--database-url", postgres.newDatabase())),
+                Duration.ofSeconds(60));
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
-        assertThat(result.err()).contains("the token file " + token + " is open to other users (mode 0644)")
+        assertThat(result.err())
+                .contains("the token file " + token + " is open to other users (mode 0644)")
                 .contains("`chmod 600 " + token + "`");
         assertThat(result.out()).doesNotContain("listening");
         assertThat(Files.readString(token)).as("left as it was").isEqualTo("a-token-others-have-read\n");
     }
 
     @Test
-    void aNetworkAddressIsRefusedWithoutTheOperatorsWord(SharedPostgres postgres, @TempDir Path tmp)
-            throws Exception {
-        var result = Vmo.run(Vmo.command(tmp.resolve("home"), Map.of(), List.of("daemon", "--listen", "0.0.0.0:0",
-                "--database-url", postgres.newDatabase())), Duration.ofSeconds(60));
+    void aNetworkAddressIsRefusedWithoutTheOperatorsWord(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        var result = Vmo.run(
+                Vmo.command(
+                        tmp.resolve("home"),
+                        Map.of(),
+                        List.of("daemon", "--listen", "0.0.0.0:0", "--database-url", postgres.newDatabase())),
+                Duration.ofSeconds(60));
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-        assertThat(result.err()).contains("--listen 0.0.0.0:0 can be reached from other machines")
-                .contains("plaintext").contains("--insecure-plaintext-on-network");
+        assertThat(result.err())
+                .contains("--listen 0.0.0.0:0 can be reached from other machines")
+                .contains("plaintext")
+                .contains("--insecure-plaintext-on-network");
         assertThat(result.out()).doesNotContain("listening");
     }
 
     @Test
-    void withTheOperatorsWordItWarnsAndPrintsUrlsThatWork(SharedPostgres postgres, @TempDir Path tmp)
-            throws Exception {
-        try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(),
-                "--listen", "0.0.0.0:0", "--insecure-plaintext-on-network")) {
+    void withTheOperatorsWordItWarnsAndPrintsUrlsThatWork(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        try (TestDaemon daemon = TestDaemon.start(
+                tmp.resolve("home"),
+                postgres.newDatabase(),
+                "--listen",
+                "0.0.0.0:0",
+                "--insecure-plaintext-on-network")) {
             String line = daemon.listeningLine();
             assertThat(daemon.log()).contains("WARNING: serving PLAINTEXT HTTP to the network on 0.0.0.0:");
             assertThat(line).doesNotContain("0:0:0:0").doesNotContain("0.0.0.0").contains("every interface");
-            List<String> urls = URL.matcher(line).results().map(java.util.regex.MatchResult::group).toList();
+            List<String> urls = URL.matcher(line)
+                    .results()
+                    .map(java.util.regex.MatchResult::group)
+                    .toList();
             System.out.println("printed: " + line);
             assertThat(urls.getFirst()).startsWith("http://127.0.0.1:");
             for (String url : urls) {
-                var health = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
+                var health = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as(url).isEqualTo(200);
-                var jobs = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/jobs"))
-                        .header("Authorization", "Bearer " + daemon.token()).build(),
+                var jobs = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url + "/api/jobs"))
+                                .header("Authorization", "Bearer " + daemon.token())
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(jobs.statusCode()).as(url + " " + jobs.body()).isEqualTo(200);
             }
@@ -153,7 +186,8 @@ class StartupSafetyIT {
     /** An interactive job, which needs JNA and pty4j's library loaded. */
     private static void runInATerminal(TestDaemon daemon) throws Exception {
         try (TerminalClient client = TerminalClient.connect(daemon)) {
-            var started = client.call(InteractiveIT.execute("hello", ",\"interactive\":true,\"cols\":80,\"rows\":24"),
+            var started = client.call(
+                    InteractiveIT.execute("hello", ",\"interactive\":true,\"cols\":80,\"rows\":24"),
                     Response.JobStarted.class);
             client.call(InteractiveIT.attach(started.job().id(), ""), Response.JobJoined.class);
             assertThat(client.awaitDone().status()).as(client.screen()).isEqualTo(JobStatus.SUCCESS);
@@ -169,7 +203,8 @@ class StartupSafetyIT {
         try (Stream<Path> paths = Files.walk(root)) {
             List<String> open = new ArrayList<>();
             for (Path p : paths.filter(p -> withRoot || !p.equals(root))
-                    .filter(p -> !Files.isSymbolicLink(p)).toList()) { // a link's own mode means nothing
+                    .filter(p -> !Files.isSymbolicLink(p))
+                    .toList()) { // a link's own mode means nothing
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
                 if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
                     open.add(PosixFilePermissions.toString(perms) + " " + p);

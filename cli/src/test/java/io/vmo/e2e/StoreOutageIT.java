@@ -37,6 +37,7 @@ class StoreOutageIT {
 
     @TempDir
     Path tmp;
+
     SharedPostgres postgres;
     String database;
     TestDaemon daemon;
@@ -68,9 +69,12 @@ class StoreOutageIT {
         Path go = dir.resolve("go");
         // slow: bursts of 200 lines (~22 KB) every ~100 ms until the stop file appears.
         // ending: waits for the go file, then ends: the test lets it end during the outage.
-        Files.writeString(dir.resolve("Makefile"), "slow:\n"
-                + Generator.recipe(dir, "slow", 200, 1, "0", "100", 100_000, dir.resolve("stop"), copy.toString())
-                + "ending:\n\t@echo waiting; while [ ! -e " + go + " ]; do sleep 0.05; done; echo ended\n");
+        Files.writeString(
+                dir.resolve("Makefile"),
+                "slow:\n"
+                        + Generator.recipe(
+                                dir, "slow", 200, 1, "0", "100", 100_000, dir.resolve("stop"), copy.toString())
+                        + "ending:\n\t@echo waiting; while [ ! -e " + go + " ]; do sleep 0.05; done; echo ended\n");
         String slowJob = start("slow");
         String endingJob = start("ending");
         StoredJob.awaitStdout(databaseUrl, slowJob, "burst 000005");
@@ -83,24 +87,33 @@ class StoreOutageIT {
             long outageStart = System.currentTimeMillis();
 
             String health = awaitHealth(STORE_DOWN, 503, Duration.ofSeconds(10));
-            softly.assertThat(health).as("/healthz within 10 s of the store going away").startsWith("503 ")
-                    .containsPattern(STORE_DOWN).contains("\"problem\"");
+            softly.assertThat(health)
+                    .as("/healthz within 10 s of the store going away")
+                    .startsWith("503 ")
+                    .containsPattern(STORE_DOWN)
+                    .contains("\"problem\"");
 
             // The running job, by its full id, from memory.
             long start = System.nanoTime();
             String job = get("/api/jobs/" + slowJob);
             long millis = (System.nanoTime() - start) / 1_000_000;
-            softly.assertThat(millis).as("GET /api/jobs/{id} of a running job during the outage took %d ms: %s",
-                    millis, job).isLessThanOrEqualTo(1_000);
-            softly.assertThat(job).as("GET /api/jobs/{id} during the outage").startsWith("200 ")
+            softly.assertThat(millis)
+                    .as("GET /api/jobs/{id} of a running job during the outage took %d ms: %s", millis, job)
+                    .isLessThanOrEqualTo(1_000);
+            softly.assertThat(job)
+                    .as("GET /api/jobs/{id} during the outage")
+                    .startsWith("200 ")
                     .contains("\"status\":\"running\"");
 
             // `vmo jobs` needs the store: it says so and exits, rather than hanging.
             try {
                 Vmo.Result jobs = Vmo.run(daemon.cli("jobs"), Duration.ofSeconds(5));
                 System.out.println("during the outage: /healthz " + health + "\nvmo jobs: " + jobs);
-                softly.assertThat(jobs.exitCode()).as("vmo jobs during the outage: %s", jobs).isNotZero();
-                softly.assertThat(jobs.out() + jobs.err()).as("vmo jobs during the outage")
+                softly.assertThat(jobs.exitCode())
+                        .as("vmo jobs during the outage: %s", jobs)
+                        .isNotZero();
+                softly.assertThat(jobs.out() + jobs.err())
+                        .as("vmo jobs during the outage")
                         .containsPattern("(?i)store|database");
             } catch (AssertionError e) {
                 softly.fail(e.getMessage());
@@ -112,34 +125,45 @@ class StoreOutageIT {
             while (System.currentTimeMillis() < endDeadline) {
                 String ending = get("/api/jobs/" + endingJob);
                 if (!ending.contains("\"status\":\"running\"")) {
-                    softly.fail("while its end cannot be stored, GET /api/jobs/{id} must say running; it said " + ending);
+                    softly.fail(
+                            "while its end cannot be stored, GET /api/jobs/{id} must say running; it said " + ending);
                     break;
                 }
                 Thread.sleep(200);
             }
             health = get("/healthz");
-            softly.assertThat(health).as("/healthz %d ms into the outage", System.currentTimeMillis() - outageStart)
-                    .startsWith("503 ").containsPattern(STORE_DOWN);
+            softly.assertThat(health)
+                    .as("/healthz %d ms into the outage", System.currentTimeMillis() - outageStart)
+                    .startsWith("503 ")
+                    .containsPattern(STORE_DOWN);
 
             // The store comes back.
             allowConnections(true);
             String recovered = awaitHealth(STORE_OK, 200, Duration.ofSeconds(30));
-            softly.assertThat(recovered).as("/healthz within 30 s of the store coming back").startsWith("200 ")
+            softly.assertThat(recovered)
+                    .as("/healthz within 30 s of the store coming back")
+                    .startsWith("200 ")
                     .containsPattern(STORE_OK);
             Files.writeString(dir.resolve("stop"), "");
             for (String jobId : new String[] {slowJob, endingJob}) {
                 StoredJob stored = awaitEnd(databaseUrl, jobId, Duration.ofSeconds(60));
-                softly.assertThat(stored.status()).as("job %s's stored status; its system events: %s", jobId,
-                        stored.text("system")).isEqualTo("success");
-                softly.assertThat(OutputCheck.seqProblem(stored.seqs())).as("job %s's seqs", jobId).isNull();
+                softly.assertThat(stored.status())
+                        .as("job %s's stored status; its system events: %s", jobId, stored.text("system"))
+                        .isEqualTo("success");
+                softly.assertThat(OutputCheck.seqProblem(stored.seqs()))
+                        .as("job %s's seqs", jobId)
+                        .isNull();
             }
             StoredJob slow = StoredJob.read(databaseUrl, slowJob);
             softly.assertThat(OutputCheck.difference(slow.bytes("stdout"), Files.readAllBytes(copy)))
-                    .as("job %s's stored stdout against its copy", slowJob).isNull();
-            softly.assertThat(StoredJob.read(databaseUrl, endingJob).text("stdout")).isEqualTo("waiting\nended\n");
+                    .as("job %s's stored stdout against its copy", slowJob)
+                    .isNull();
+            softly.assertThat(StoredJob.read(databaseUrl, endingJob).text("stdout"))
+                    .isEqualTo("waiting\nended\n");
             responsiveness.close();
             softly.assertThat(responsiveness.problems())
-                    .as("requests slower than 1 s or unanswered (%s)", responsiveness.summary()).isEmpty();
+                    .as("requests slower than 1 s or unanswered (%s)", responsiveness.summary())
+                    .isEmpty();
         } catch (Throwable t) { // report it together with what failed before
             softly.fail("stopped early: " + t, t);
         } finally {
@@ -154,7 +178,8 @@ class StoreOutageIT {
     }
 
     private void allowConnections(boolean allow) throws Exception {
-        try (var c = DriverManager.getConnection(postgres.adminUrl()); var s = c.createStatement()) {
+        try (var c = DriverManager.getConnection(postgres.adminUrl());
+                var s = c.createStatement()) {
             s.execute("alter database " + database + " allow_connections " + allow);
         }
     }

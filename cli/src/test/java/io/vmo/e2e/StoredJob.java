@@ -58,7 +58,8 @@ public record StoredJob(String status, Integer exitCode, List<Event> events) {
     /** The text clients were sent for one stream: each event decoded on its own, as the daemon does. */
     public String text(String stream) {
         StringBuilder text = new StringBuilder();
-        events.stream().filter(e -> e.stream().equals(stream))
+        events.stream()
+                .filter(e -> e.stream().equals(stream))
                 .forEach(e -> text.append(new String(e.data(), java.nio.charset.StandardCharsets.UTF_8)));
         return text.toString();
     }

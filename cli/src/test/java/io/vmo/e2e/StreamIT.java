@@ -71,13 +71,17 @@ class StreamIT {
             assertThat(result.err()).isEqualTo(lines(id, "err"));
         }
         try (DaemonClient client = daemon.connect()) {
-            for (var job : client.call(new Request.ListJobs("1", 5), Response.JobList.class).jobs()) {
+            for (var job : client.call(new Request.ListJobs("1", 5), Response.JobList.class)
+                    .jobs()) {
                 String id = job.args().getFirst().substring("ID=".length());
                 StoredJob stored = StoredJob.read(databaseUrl, job.id());
                 assertThat(stored.status()).isEqualTo("success");
                 assertThat(stored.text("stdout")).isEqualTo(lines(id, "out"));
                 assertThat(stored.text("stderr")).isEqualTo(lines(id, "err"));
-                assertThat(stored.seqs()).isEqualTo(LongStream.rangeClosed(1, stored.events().size()).boxed().toList());
+                assertThat(stored.seqs())
+                        .isEqualTo(LongStream.rangeClosed(1, stored.events().size())
+                                .boxed()
+                                .toList());
                 jobIds.add(id);
             }
         }
@@ -86,32 +90,40 @@ class StreamIT {
 
     @Test
     void joiningFromTheMiddleOfARunningJobGivesNoGapAndNoDuplicate() throws Exception {
-        try (DaemonClient first = daemon.connect(); DaemonClient second = daemon.connect()) {
-            String jobId = first.call(new Request.ExecuteCommand("1", "vm", "slow", List.of()),
-                    Response.JobStarted.class).job().id();
+        try (DaemonClient first = daemon.connect();
+                DaemonClient second = daemon.connect()) {
+            String jobId = first.call(
+                            new Request.ExecuteCommand("1", "vm", "slow", List.of()), Response.JobStarted.class)
+                    .job()
+                    .id();
             CountDownLatch fiftySeen = new CountDownLatch(50);
             var firstEvents = CompletableFuture.supplyAsync(() -> collect(first, jobId, 0, fiftySeen));
             assertThat(fiftySeen.await(30, TimeUnit.SECONDS)).isTrue();
             var secondEvents = collect(second, jobId, 40, new CountDownLatch(0));
             List<Response.JobLog> all = firstEvents.get(60, TimeUnit.SECONDS);
 
-            assertThat(seqs(all)).isEqualTo(LongStream.rangeClosed(1, all.size()).boxed().toList());
+            assertThat(seqs(all))
+                    .isEqualTo(LongStream.rangeClosed(1, all.size()).boxed().toList());
             assertThat(secondEvents).isEqualTo(all.subList(40, all.size()));
             assertThat(all.stream().map(Response.JobLog::chunk).collect(Collectors.joining()))
-                    .isEqualTo(IntStream.rangeClosed(1, 300).mapToObj(i -> "line " + i + "\n").collect(Collectors.joining()));
+                    .isEqualTo(IntStream.rangeClosed(1, 300)
+                            .mapToObj(i -> "line " + i + "\n")
+                            .collect(Collectors.joining()));
             StoredJob stored = StoredJob.read(databaseUrl, jobId);
             assertThat(stored.seqs()).isEqualTo(seqs(all));
 
             // after the end: the stored tail, then job:done
             try (DaemonClient late = daemon.connect()) {
                 long last = all.getLast().seq();
-                assertThat(collect(late, jobId, last - 3, new CountDownLatch(0))).isEqualTo(all.subList(all.size() - 3, all.size()));
+                assertThat(collect(late, jobId, last - 3, new CountDownLatch(0)))
+                        .isEqualTo(all.subList(all.size() - 3, all.size()));
             }
         }
     }
 
     /** Joins from sinceSeq and returns the job's log events until job:done. */
-    private static List<Response.JobLog> collect(DaemonClient client, String jobId, long sinceSeq, CountDownLatch seen) {
+    private static List<Response.JobLog> collect(
+            DaemonClient client, String jobId, long sinceSeq, CountDownLatch seen) {
         client.send(new Request.JoinJob(client.nextId(), jobId, sinceSeq));
         List<Response.JobLog> events = new ArrayList<>();
         for (Response r = client.next(); !(r instanceof Response.JobDone); r = client.next()) {
@@ -129,6 +141,8 @@ class StreamIT {
     }
 
     private static String lines(String id, String stream) {
-        return IntStream.range(0, LINES).mapToObj(i -> id + " " + stream + " " + i + "\n").collect(Collectors.joining());
+        return IntStream.range(0, LINES)
+                .mapToObj(i -> id + " " + stream + " " + i + "\n")
+                .collect(Collectors.joining());
     }
 }

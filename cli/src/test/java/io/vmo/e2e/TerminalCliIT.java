@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedPostgres.Resolver.class)
 class TerminalCliIT {
 
-    static final String LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo")).toAbsolutePath()
+    static final String LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
+            .toAbsolutePath()
             .toString();
 
     String databaseUrl;
@@ -70,7 +71,10 @@ class TerminalCliIT {
         tmux.keys("ask", "Enter");
 
         assertThat(tmux.awaitExit("ask")).isZero();
-        assertThat(tmux.screen("ask")).contains("size? large").contains("got large").contains("30 100");
+        assertThat(tmux.screen("ask"))
+                .contains("size? large")
+                .contains("got large")
+                .contains("30 100");
     }
 
     @Test
@@ -107,7 +111,8 @@ class TerminalCliIT {
         String detached = tmux.await("first", "detached from job");
         assertThat(tmux.awaitExit("first")).isZero();
         String jobId = detached.replaceAll("(?s).*detached from job ([0-9a-f-]{36}).*", "$1");
-        assertThat(daemon.run("jobs").out()).containsPattern(jobId.substring(0, 8) + " +running +vm sizes \\[interactive\\]");
+        assertThat(daemon.run("jobs").out())
+                .containsPattern(jobId.substring(0, 8) + " +running +vm sizes \\[interactive\\]");
 
         var noTerminal = daemon.run("attach", jobId);
         assertThat(noTerminal.exitCode()).isEqualTo(2); // a vmo error, as for every command
@@ -149,8 +154,10 @@ class TerminalCliIT {
         String jobId = daemon.run("run", "-d", "vm", "echoer").out().strip();
         String terminal = tmux.commandLine() + " new-session -d -s window -x 80 -y 24";
 
-        var result = Vmo.run(Vmo.command(daemon.home(), Map.of("VMO_DAEMON", daemon.address(),
-                "VMO_TERMINAL", terminal), List.of("attach", "--new-window", jobId.substring(0, 8))));
+        var result = Vmo.run(Vmo.command(
+                daemon.home(),
+                Map.of("VMO_DAEMON", daemon.address(), "VMO_TERMINAL", terminal),
+                List.of("attach", "--new-window", jobId.substring(0, 8))));
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         tmux.await("window", "attached to job " + jobId);

@@ -120,8 +120,8 @@ final class TerminalClient implements AutoCloseable {
     }
 
     TerminalClient resize(String jobId, int cols, int rows) {
-        return send("{\"v\":1,\"type\":\"resize\",\"jobId\":" + json(jobId) + ",\"cols\":" + cols + ",\"rows\":"
-                + rows + "}");
+        return send("{\"v\":1,\"type\":\"resize\",\"jobId\":" + json(jobId) + ",\"cols\":" + cols + ",\"rows\":" + rows
+                + "}");
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class TestDaemon implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on http://([^ ]+)");
     private static final Pattern POSTMASTER_PORT = Pattern.compile("\"-p\" \"(\\d+)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Path home;
     private final String databaseUrl;
@@ -64,8 +65,9 @@ public final class TestDaemon implements AutoCloseable {
     }
 
     /** As {@link #start(Path, String, Map, String...)}, the daemon started under this umask (null: the tests'). */
-    public static TestDaemon startWithUmask(String umask, Path home, String databaseUrl, Map<String, String> env,
-            String... extraArgs) throws IOException {
+    public static TestDaemon startWithUmask(
+            String umask, Path home, String databaseUrl, Map<String, String> env, String... extraArgs)
+            throws IOException {
         TestDaemon daemon = new TestDaemon(home, databaseUrl, env, umask, List.of(extraArgs));
         daemon.start();
         return daemon;
@@ -89,8 +91,7 @@ public final class TestDaemon implements AutoCloseable {
         if (umask != null) {
             command.command().addAll(0, List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
         }
-        process = command
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        process = command.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         var reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         var found = CompletableFuture.supplyAsync(() -> {
@@ -155,8 +156,12 @@ public final class TestDaemon implements AutoCloseable {
     /** Registers a project in this daemon's mkcli registry. */
     public void register(String alias, Path dir) throws IOException {
         Path registry = home.resolve(".config/mkcli/registry");
-        Files.writeString(registry, alias + "=" + dir + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                registry,
+                alias + "=" + dir + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Creates a project folder with this Makefile and registers it under {@code alias}; returns the folder. */
@@ -239,7 +244,9 @@ public final class TestDaemon implements AutoCloseable {
     public long postmasterPid() throws IOException {
         try {
             List<String> lines = Files.readAllLines(postgresData().resolve("postmaster.pid"));
-            return lines.isEmpty() || lines.getFirst().isBlank() ? -1 : Long.parseLong(lines.getFirst().strip());
+            return lines.isEmpty() || lines.getFirst().isBlank()
+                    ? -1
+                    : Long.parseLong(lines.getFirst().strip());
         } catch (NoSuchFileException | NumberFormatException e) { // absent, or being written
             return -1;
         }
@@ -248,8 +255,10 @@ public final class TestDaemon implements AutoCloseable {
     /** The live postmaster, if {@code postmaster.pid} names a PostgreSQL process that is running. */
     public Optional<ProcessHandle> postmaster() throws IOException {
         long pid = postmasterPid();
-        return pid <= 0 ? Optional.empty()
-                : ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").contains("postgres"));
+        return pid <= 0
+                ? Optional.empty()
+                : ProcessHandle.of(pid)
+                        .filter(p -> p.info().command().orElse("").contains("postgres"));
     }
 
     /**
@@ -291,7 +300,8 @@ public final class TestDaemon implements AutoCloseable {
         }
         // Stack frames say little here and would crowd out the lines that say what happened.
         List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
-                .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")).toList();
+                .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... "))
+                .toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 

@@ -38,10 +38,8 @@ final class Tmux implements AutoCloseable {
 
     /** Starts {@code argv} in a new session of cols x rows. */
     void start(String session, int cols, int rows, List<String> argv) throws IOException, InterruptedException {
-        String command = argv.stream().map(Tmux::quote).collect(Collectors.joining(" "))
-                + "; echo EXIT=$?; sleep 600";
-        tmux("new-session", "-d", "-s", session, "-x", Integer.toString(cols), "-y", Integer.toString(rows),
-                command);
+        String command = argv.stream().map(Tmux::quote).collect(Collectors.joining(" ")) + "; echo EXIT=$?; sleep 600";
+        tmux("new-session", "-d", "-s", session, "-x", Integer.toString(cols), "-y", Integer.toString(rows), command);
     }
 
     /** Text typed literally. */

@@ -41,14 +41,18 @@ class TokenGuessingIT {
                 long start = System.nanoTime();
                 last = RawSocket.http(daemon.address(), guess(daemon, guess), Duration.ofSeconds(60));
                 millis.add(since(start));
-                assertThat(last).as("guess %d", guess).startsWith("HTTP/1.1 401")
+                assertThat(last)
+                        .as("guess %d", guess)
+                        .startsWith("HTTP/1.1 401")
                         .contains("\"code\":\"unauthorized\"");
             }
             long total = millis.stream().mapToLong(Long::longValue).sum();
             // Unthrottled, 200 wrong tokens were answered in under a second. Now 0.25 + 0.5 + 1 + 2 + 4 s.
-            assertThat(total).as("10 wrong tokens in a row took %d ms (each: %s)", total, millis)
+            assertThat(total)
+                    .as("10 wrong tokens in a row took %d ms (each: %s)", total, millis)
                     .isGreaterThanOrEqualTo(7_000);
-            assertThat(millis.subList(0, 5)).as("the first five are free: %s", millis)
+            assertThat(millis.subList(0, 5))
+                    .as("the first five are free: %s", millis)
                     .allSatisfy(ms -> assertThat(ms).isLessThan(2_000));
             assertThat(millis.get(9)).as("the tenth waits 4 s: %s", millis).isGreaterThanOrEqualTo(3_900);
             assertThat(last.toLowerCase()).contains("retry-after: 4").contains("connection: close");
@@ -68,9 +72,11 @@ class TokenGuessingIT {
             });
             Thread.sleep(300);
             List<Long> right = rightTokenOverRestAndTheWebSocket(daemon);
-            assertThat(held).as("the guess is still held back after the right token's answers (%s ms)", right)
+            assertThat(held)
+                    .as("the guess is still held back after the right token's answers (%s ms)", right)
                     .isNotDone();
-            assertThat(right).as("REST and WebSocket with the right token, while a guess is held back")
+            assertThat(right)
+                    .as("REST and WebSocket with the right token, while a guess is held back")
                     .allSatisfy(ms -> assertThat(ms).isLessThan(4_000));
             var cli = daemon.run("jobs");
             assertThat(cli.exitCode()).as(cli.toString()).isZero();
@@ -86,7 +92,9 @@ class TokenGuessingIT {
                 Thread.sleep(200);
             }
             String log = daemon.log();
-            long lines = log.lines().filter(l -> l.contains(LINE) && !SUMMARY.matcher(l).find()).count();
+            long lines = log.lines()
+                    .filter(l -> l.contains(LINE) && !SUMMARY.matcher(l).find())
+                    .count();
             int summed = 0;
             for (Matcher m = SUMMARY.matcher(log); m.find(); ) {
                 summed += Integer.parseInt(m.group(1));
@@ -99,42 +107,55 @@ class TokenGuessingIT {
     }
 
     @Test
-    void wrongSessionCookiesAndLoginLinksCountTooButARightLinkAndCookieAreNeverSlowed(SharedPostgres postgres,
-            @TempDir Path tmp) throws Exception {
+    void wrongSessionCookiesAndLoginLinksCountTooButARightLinkAndCookieAreNeverSlowed(
+            SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase())) {
             String port = daemon.address().substring(daemon.address().lastIndexOf(':') + 1);
             HttpClient http = HttpClient.newHttpClient();
             for (int i = 0; i < 2; i++) {
                 assertThat(http.send(get(daemon, "/login?token=guess").build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode()).isEqualTo(401);
+                                .statusCode())
+                        .isEqualTo(401);
             }
             for (int i = 0; i < 3; i++) {
-                assertThat(http.send(get(daemon, "/api/session").header("Cookie", "vmo-session-" + port + "=forged")
-                        .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+                assertThat(http.send(
+                                        get(daemon, "/api/session")
+                                                .header("Cookie", "vmo-session-" + port + "=forged")
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                        .isEqualTo(401);
             }
             long start = System.nanoTime();
             var sixth = http.send(get(daemon, "/login?token=guess").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(since(start)).as("the sixth wrong secret in a row waits 250 ms").isGreaterThanOrEqualTo(240);
+            assertThat(since(start))
+                    .as("the sixth wrong secret in a row waits 250 ms")
+                    .isGreaterThanOrEqualTo(240);
             assertThat(sixth.statusCode()).isEqualTo(401);
             assertThat(sixth.headers().firstValue("retry-after")).hasValue("1");
             assertThat(sixth.body()).contains("6 wrong secrets in a row");
 
             String link = daemon.run("ui").out().strip();
             start = System.nanoTime();
-            var login = http.send(get(daemon, link.substring(link.indexOf("/login"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var login = http.send(
+                    get(daemon, link.substring(link.indexOf("/login"))).build(), HttpResponse.BodyHandlers.ofString());
             long loginMillis = since(start);
             assertThat(login.statusCode()).isEqualTo(303);
-            String cookie = login.headers().firstValue("set-cookie").orElseThrow().replaceAll(";.*", "");
+            String cookie =
+                    login.headers().firstValue("set-cookie").orElseThrow().replaceAll(";.*", "");
             start = System.nanoTime();
-            var session = http.send(get(daemon, "/api/session").header("Cookie", cookie).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var session = http.send(
+                    get(daemon, "/api/session").header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
             long sessionMillis = since(start);
             assertThat(session.statusCode()).isEqualTo(200);
             assertThat(loginMillis).as("a right login link, after the failures").isLessThan(200);
-            assertThat(sessionMillis).as("a right session cookie, after the failures").isLessThan(200);
-            assertThat(daemon.log()).contains("refused GET /login from 127.0.0.1 (unauthorized): unknown, used or"
-                    + " expired login link").doesNotContain("token=guess");
+            assertThat(sessionMillis)
+                    .as("a right session cookie, after the failures")
+                    .isLessThan(200);
+            assertThat(daemon.log())
+                    .contains("refused GET /login from 127.0.0.1 (unauthorized): unknown, used or"
+                            + " expired login link")
+                    .doesNotContain("token=guess");
         }
     }
 
@@ -156,7 +177,8 @@ class TokenGuessingIT {
     }
 
     private static HttpRequest.Builder get(TestDaemon daemon, String path) {
-        return HttpRequest.newBuilder(URI.create("http://" + daemon.address() + path)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(URI.create("http://" + daemon.address() + path))
+                .timeout(Duration.ofSeconds(10));
     }
 
     private static long since(long startNanos) {

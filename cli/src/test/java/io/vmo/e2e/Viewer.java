@@ -61,8 +61,9 @@ final class Viewer implements AutoCloseable {
         int colon = address.lastIndexOf(':');
         Socket socket = new Socket();
         socket.setReceiveBufferSize(64 * 1024);
-        socket.connect(new InetSocketAddress(address.substring(0, colon),
-                Integer.parseInt(address.substring(colon + 1))), 5000);
+        socket.connect(
+                new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+                5000);
         Viewer viewer = new Viewer(socket);
         viewer.upgrade(address, daemon.token());
         viewer.send(new Request.JoinJob("j1", jobId, 0L));
@@ -119,7 +120,8 @@ final class Viewer implements AutoCloseable {
                         digest.update(log.data());
                         bytes += log.data().length;
                     }
-                    long lag = java.time.Duration.between(log.ts(), Instant.now()).toMillis();
+                    long lag =
+                            java.time.Duration.between(log.ts(), Instant.now()).toMillis();
                     if (log.ts().isAfter(joinedAt) && lag > maxLagMillis) {
                         maxLagMillis = lag;
                     }
@@ -152,8 +154,10 @@ final class Viewer implements AutoCloseable {
             in.readFully(payload);
             int op = b0 & 0x0f;
             if (op == 0x8) {
-                throw new EOFException("closed by the daemon: " + (payload.length > 2
-                        ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : ""));
+                throw new EOFException("closed by the daemon: "
+                        + (payload.length > 2
+                                ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)
+                                : ""));
             }
             if (op == 0x9 || op == 0xA) {
                 // The daemon's liveness ping, after 30 s without a word from this viewer (it takes data, so it
@@ -169,7 +173,8 @@ final class Viewer implements AutoCloseable {
             }
         }
         byte[] data = message.toByteArray();
-        return opcode == 0x2 ? LogFrame.decode(ByteBuffer.wrap(data))
+        return opcode == 0x2
+                ? LogFrame.decode(ByteBuffer.wrap(data))
                 : (Response) codec.decode(new String(data, StandardCharsets.UTF_8));
     }
 
@@ -177,9 +182,11 @@ final class Viewer implements AutoCloseable {
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         out.write(("GET /ws HTTP/1.1\r\nHost: " + address + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: " + LogFrame.SUBPROTOCOL + "\r\nAuthorization: Bearer " + token
-                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                        + "\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Protocol: " + LogFrame.SUBPROTOCOL + "\r\nAuthorization: Bearer " + token
+                        + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         StringBuilder headers = new StringBuilder();
         while (!headers.toString().endsWith("\r\n\r\n")) {
@@ -190,7 +197,8 @@ final class Viewer implements AutoCloseable {
             headers.append((char) b);
         }
         if (!headers.toString().startsWith("HTTP/1.1 101")) {
-            throw new IOException("upgrade refused: " + headers.toString().lines().findFirst().orElse(""));
+            throw new IOException(
+                    "upgrade refused: " + headers.toString().lines().findFirst().orElse(""));
         }
     }
 

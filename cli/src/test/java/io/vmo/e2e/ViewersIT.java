@@ -29,6 +29,7 @@ class ViewersIT {
 
     @TempDir
     static Path tmp;
+
     static TestDaemon daemon;
     static Path dir;
 
@@ -64,8 +65,10 @@ class ViewersIT {
 
     private static long rssKb(long pid) throws Exception {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                .findFirst().orElseThrow();
+                .filter(l -> l.startsWith("VmRSS:"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -75,7 +78,8 @@ class ViewersIT {
         long size = Files.size(file);
         long idle = rssKb(daemon.pid());
         String jobId = start(file);
-        try (Viewer slow = Viewer.join(daemon, jobId); Viewer fast = Viewer.join(daemon, jobId)) {
+        try (Viewer slow = Viewer.join(daemon, jobId);
+                Viewer fast = Viewer.join(daemon, jobId)) {
             slow.pause(30_000);
             AtomicLong peak = new AtomicLong();
             var sampler = CompletableFuture.runAsync(() -> {
@@ -96,14 +100,17 @@ class ViewersIT {
 
             slow.finished().get(150, TimeUnit.SECONDS);
             sampler.join();
-            assertThat(slow.problem()).as("the slow viewer is served in full, not dropped").isNull();
+            assertThat(slow.problem())
+                    .as("the slow viewer is served in full, not dropped")
+                    .isNull();
             assertThat(slow.bytes()).isEqualTo(size);
             assertThat(slow.sha256()).isEqualTo(sha);
             assertThat(slow.done().status().wireName()).isEqualTo("success");
             // Generous: the tight figure belongs to the benchmark. The daemon's heap (bin/vmo: -Xms64m
             // -Xmx512m) grows into its maximum during a flood (~290 MB over idle seen here); before cursors the
             // daemon also held the slow viewer's backlog (here all 370 MB of it) in its buffers.
-            assertThat(peak.get() - idle).as("daemon RSS growth during the flood, KB (idle %d KB)", idle)
+            assertThat(peak.get() - idle)
+                    .as("daemon RSS growth during the flood, KB (idle %d KB)", idle)
                     .isLessThan(400 * 1024);
         }
     }
@@ -112,16 +119,20 @@ class ViewersIT {
     void aViewerThatKeepsUpStaysWithinASecondOfTheJob() throws Exception {
         Path file = tmp.resolve("steady.txt");
         // A paced job (~10 MB/s for ~5 s) with a viewer that stops reading beside it.
-        Files.writeString(dir.resolve("Makefile"), "cat:\n\t@cat $(FILE)\n"
-                + "paced:\n\t@for i in $$(seq 1 50); do head -c 1000000 $(FILE); sleep 0.1; done\n");
+        Files.writeString(
+                dir.resolve("Makefile"),
+                "cat:\n\t@cat $(FILE)\n"
+                        + "paced:\n\t@for i in $$(seq 1 50); do head -c 1000000 $(FILE); sleep 0.1; done\n");
         writeLines(file, 20_000);
         Vmo.Result result = daemon.run("run", "-d", "out", "paced", "--", "FILE=" + file);
         String jobId = result.out().strip();
-        try (Viewer slow = Viewer.join(daemon, jobId); Viewer fast = Viewer.join(daemon, jobId)) {
+        try (Viewer slow = Viewer.join(daemon, jobId);
+                Viewer fast = Viewer.join(daemon, jobId)) {
             slow.pause(15_000);
             fast.finished().get(60, TimeUnit.SECONDS);
             assertThat(fast.problem()).isNull();
-            assertThat(fast.maxLagMillis()).as("the fast viewer's largest lag behind the daemon's read, ms")
+            assertThat(fast.maxLagMillis())
+                    .as("the fast viewer's largest lag behind the daemon's read, ms")
                     .isLessThan(1000);
             slow.finished().get(60, TimeUnit.SECONDS);
             assertThat(slow.problem()).isNull();

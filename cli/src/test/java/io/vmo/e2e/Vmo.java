@@ -9,7 +9,8 @@ import java.util.Map;
 /** Runs the real launcher, {@code bin/vmo}, as a user would, in a home directory of the test's own. */
 public final class Vmo {
 
-    private static final Path LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo")).toAbsolutePath();
+    private static final Path LAUNCHER =
+            Path.of(System.getProperty("vmo.launcher", "../bin/vmo")).toAbsolutePath();
 
     private Vmo() {}
 
@@ -66,7 +67,8 @@ public final class Vmo {
      * As {@link #run(ProcessBuilder)}, but a run that has not ended after {@code timeout} is killed and reported as
      * an {@link AssertionError} with what it had printed.
      */
-    public static Result run(ProcessBuilder builder, java.time.Duration timeout) throws IOException, InterruptedException {
+    public static Result run(ProcessBuilder builder, java.time.Duration timeout)
+            throws IOException, InterruptedException {
         Process process = builder.start();
         process.getOutputStream().close();
         var stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));

@@ -47,19 +47,28 @@ class WebAccessIT {
     @Test
     void servesTheUiWithRevalidatedIndexAndImmutableHashedAssets() throws Exception {
         var index = get("/", Map.of());
-        assertThat(index.statusCode()).as("the daemon must be built with its UI (make build)").isEqualTo(200);
-        assertThat(index.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(index.statusCode())
+                .as("the daemon must be built with its UI (make build)")
+                .isEqualTo(200);
+        assertThat(index.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(index.headers().firstValue("cache-control")).hasValue("no-cache");
-        assertThat(index.headers().firstValue("content-security-policy")).hasValueSatisfying(
-                v -> assertThat(v).contains("default-src 'self'").contains("frame-ancestors 'none'"));
+        assertThat(index.headers().firstValue("content-security-policy"))
+                .hasValueSatisfying(
+                        v -> assertThat(v).contains("default-src 'self'").contains("frame-ancestors 'none'"));
         Matcher asset = ASSET.matcher(index.body());
-        assertThat(asset.find()).as("index.html names its script: %s", index.body()).isTrue();
+        assertThat(asset.find())
+                .as("index.html names its script: %s", index.body())
+                .isTrue();
         var script = get(asset.group(), Map.of());
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.headers().firstValue("cache-control")).hasValue("public, max-age=31536000, immutable");
-        assertThat(script.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
+        assertThat(script.headers().firstValue("content-type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/javascript"));
         // Nothing secret is in what any page gets: not the daemon's token, not the database URL.
-        assertThat(index.body() + script.body()).doesNotContain(daemon.token()).doesNotContain("postgresql://")
+        assertThat(index.body() + script.body())
+                .doesNotContain(daemon.token())
+                .doesNotContain("postgresql://")
                 .doesNotContain("jdbc:");
         assertThat(get("/assets/nope.js", Map.of()).statusCode()).isEqualTo(404);
         assertThat(get("/../../etc/passwd", Map.of()).statusCode()).isEqualTo(404);
@@ -75,7 +84,10 @@ class WebAccessIT {
         assertThat(login.statusCode()).isEqualTo(303);
         assertThat(login.headers().firstValue("location")).hasValue("/");
         String setCookie = login.headers().firstValue("set-cookie").orElseThrow();
-        assertThat(setCookie).startsWith("vmo-session-" + port() + "=").contains("HTTPOnly").contains("SameSite=Strict")
+        assertThat(setCookie)
+                .startsWith("vmo-session-" + port() + "=")
+                .contains("HTTPOnly")
+                .contains("SameSite=Strict")
                 .contains("Path=/");
         assertThat(setCookie).doesNotContain(daemon.token());
 
@@ -91,41 +103,59 @@ class WebAccessIT {
         assertThat(get("/api/session", Map.of()).statusCode()).isEqualTo(401);
         assertThat(get("/api/session", Map.of("Cookie", cookie)).body()).contains("\"authenticated\":true");
         assertThat(get("/api/jobs", Map.of("Cookie", cookie)).statusCode()).isEqualTo(200);
-        assertThat(get("/api/jobs", Map.of("Cookie", cookie.replaceAll("=.*", "=forged"))).statusCode()).isEqualTo(401);
+        assertThat(get("/api/jobs", Map.of("Cookie", cookie.replaceAll("=.*", "=forged")))
+                        .statusCode())
+                .isEqualTo(401);
 
         String own = "http://" + daemon.address();
         try (RawSocket socket = RawSocket.connect(daemon.address(), Map.of("Cookie", cookie, "Origin", own))) {
-            assertThat(socket.send("{\"v\":1,\"type\":\"list-jobs\",\"id\":\"l\"}").next()).contains("\"type\":\"job:list\"");
+            assertThat(socket.send("{\"v\":1,\"type\":\"list-jobs\",\"id\":\"l\"}")
+                            .next())
+                    .contains("\"type\":\"job:list\"");
         }
-        assertThat(handshakeStatus(Map.of("Cookie", cookie, "Origin", "http://evil.example"))).isEqualTo(403);
-        assertThat(handshakeStatus(Map.of("Cookie", cookie, "Origin", "http://localhost:1" ))).isEqualTo(403);
+        assertThat(handshakeStatus(Map.of("Cookie", cookie, "Origin", "http://evil.example")))
+                .isEqualTo(403);
+        assertThat(handshakeStatus(Map.of("Cookie", cookie, "Origin", "http://localhost:1")))
+                .isEqualTo(403);
         // a browser always sends Origin with a WebSocket; a cookie without one is not a browser's
         assertThat(handshakeStatus(Map.of("Cookie", cookie))).isEqualTo(401);
         // only the token's owner mints login links
-        var mint = http.send(request("/api/login-links", Map.of("Cookie", cookie))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        var mint = http.send(
+                request("/api/login-links", Map.of("Cookie", cookie))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(mint.statusCode()).isEqualTo(403);
     }
 
     @Test
     void watchJobsPushesEachJobsStartAndEnd() throws Exception {
         try (RawSocket socket = RawSocket.connect(daemon)) {
-            assertThat(socket.send("{\"v\":1,\"type\":\"watch-jobs\",\"id\":\"w\"}").next())
-                    .contains("\"type\":\"ack\"").contains("\"id\":\"w\"");
+            assertThat(socket.send("{\"v\":1,\"type\":\"watch-jobs\",\"id\":\"w\"}")
+                            .next())
+                    .contains("\"type\":\"ack\"")
+                    .contains("\"id\":\"w\"");
             daemon.run("run", "web", "quick");
             String started = socket.next();
-            assertThat(started).contains("\"type\":\"job:update\"")
-                    .contains("\"target\":\"quick\"").contains("\"status\":\"running\"");
+            assertThat(started)
+                    .contains("\"type\":\"job:update\"")
+                    .contains("\"target\":\"quick\"")
+                    .contains("\"status\":\"running\"");
             String ended = socket.next();
-            assertThat(ended).contains("\"type\":\"job:update\"").contains("\"status\":\"success\"")
-                    .contains("\"exitCode\":0").contains("\"lastSeq\":1");
+            assertThat(ended)
+                    .contains("\"type\":\"job:update\"")
+                    .contains("\"status\":\"success\"")
+                    .contains("\"exitCode\":0")
+                    .contains("\"lastSeq\":1");
             assertThat(jobId(ended)).isEqualTo(jobId(started));
         }
     }
 
     private String signIn() throws Exception {
         String link = daemon.run("ui").out().strip();
-        String setCookie = get(link.substring(link.indexOf("/login")), Map.of()).headers().firstValue("set-cookie")
+        String setCookie = get(link.substring(link.indexOf("/login")), Map.of())
+                .headers()
+                .firstValue("set-cookie")
                 .orElseThrow();
         return setCookie.substring(0, setCookie.indexOf(';'));
     }
@@ -153,7 +183,8 @@ class WebAccessIT {
         return builder;
     }
 
-    private HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+    private HttpResponse<String> get(String path, Map<String, String> headers)
+            throws IOException, InterruptedException {
         return http.send(request(path, headers).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -34,14 +34,24 @@ class WebSocketLivenessIT {
     static final long FLOOD_LINES = 20_000_000;
     /** The daemon's line for each WebSocket it closes as dead; its reason, in a summed-up line too. */
     static final String NO_SIGN_OF_LIFE = "closed a WebSocket from 127.0.0.1: no sign of life";
+
     static final String SILENT_PEER = "no sign of life after a ping";
 
     TestDaemon daemon;
 
     @BeforeAll
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
-        daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--ws-ping-interval", "1",
-                "--ws-ping-timeout", "2", "--request-timeout", "2", "--http-idle-timeout", "2");
+        daemon = TestDaemon.start(
+                tmp.resolve("home"),
+                postgres.newDatabase(),
+                "--ws-ping-interval",
+                "1",
+                "--ws-ping-timeout",
+                "2",
+                "--request-timeout",
+                "2",
+                "--http-idle-timeout",
+                "2");
         daemon.addProject("p", """
                 flood:
                 \t@seq 1 $(LINES)
@@ -66,13 +76,17 @@ class WebSocketLivenessIT {
                 // Both go silent: neither reads nor writes. 1 s to the ping, 2 s to give up, ticks of 0.25 s.
                 Thread.sleep(6_000);
                 WireSocket.End idle = attached.readToEnd(Duration.ofSeconds(5));
-                assertThat(idle.how()).as("the silent terminal attachment, read 6 s on: %s", idle)
+                assertThat(idle.how())
+                        .as("the silent terminal attachment, read 6 s on: %s", idle)
                         .isNotEqualTo("open");
                 // Reading what was queued for it takes a moment; were it still open, the flood would go on and on.
                 WireSocket.End busy = joined.readToEnd(Duration.ofSeconds(10));
-                assertThat(busy.how()).as("the silent viewer of a flood, read 6 s on: %s", busy).isNotEqualTo("open");
+                assertThat(busy.how())
+                        .as("the silent viewer of a flood, read 6 s on: %s", busy)
+                        .isNotEqualTo("open");
                 assertThat(daemon.log().substring(logBefore).split(Pattern.quote(NO_SIGN_OF_LIFE), -1))
-                        .as("the daemon's log, split at each line saying so: one for each socket").hasSize(3);
+                        .as("the daemon's log, split at each line saying so: one for each socket")
+                        .hasSize(3);
             } finally {
                 assertThat(daemon.run("cancel", terminal).exitCode()).isZero();
                 assertThat(daemon.run("cancel", flood).exitCode()).isZero();
@@ -98,8 +112,10 @@ class WebSocketLivenessIT {
                     try {
                         n = slow.readSome(64 << 10, Duration.ofSeconds(2));
                     } catch (IOException e) {
-                        throw new AssertionError("the slow reader's connection failed " + slow.age() + " s in, after "
-                                + reads + " reads: " + e + "; the daemon's log:\n" + daemon.logTail(15), e);
+                        throw new AssertionError(
+                                "the slow reader's connection failed " + slow.age() + " s in, after " + reads
+                                        + " reads: " + e + "; the daemon's log:\n" + daemon.logTail(15),
+                                e);
                     }
                     assertThat(n).as("read %d, %.1f s in", reads, slow.age()).isNotNegative();
                     reads++;
@@ -131,7 +147,9 @@ class WebSocketLivenessIT {
                 Thread.sleep(8_000);
                 assertThat(daemon.log().substring(logBefore)).doesNotContain(SILENT_PEER);
                 WireSocket.End end = paused.readToEnd(Duration.ofSeconds(3));
-                assertThat(end.how()).as("still open, 8 s without reading: %s", end).isEqualTo("open");
+                assertThat(end.how())
+                        .as("still open, 8 s without reading: %s", end)
+                        .isEqualTo("open");
             } finally {
                 heartbeat.interrupt();
                 assertThat(daemon.run("cancel", flood).exitCode()).isZero();
@@ -145,8 +163,11 @@ class WebSocketLivenessIT {
         // More than the CLI's 16 MiB window and every socket buffer on the way (up to 36 MB here) can hold, so
         // that the daemon is left with output the CLI does not take.
         long lines = FLOOD_LINES;
-        Process cli = Vmo.command(daemon.home(), Map.of("VMO_DAEMON", daemon.address(), "VMO_HEARTBEAT_SECONDS",
-                "0.5"), List.of("run", "p", "flood", "--", "LINES=" + lines)).start();
+        Process cli = Vmo.command(
+                        daemon.home(),
+                        Map.of("VMO_DAEMON", daemon.address(), "VMO_HEARTBEAT_SECONDS", "0.5"),
+                        List.of("run", "p", "flood", "--", "LINES=" + lines))
+                .start();
         cli.getOutputStream().close();
         var stderr = CompletableFuture.supplyAsync(() -> readAll(cli.getErrorStream()));
         try {
@@ -158,7 +179,8 @@ class WebSocketLivenessIT {
             assertThat(cli.waitFor(300, TimeUnit.SECONDS)).isTrue();
             assertThat(cli.exitValue()).as("stderr: %s", stderr.join()).isZero();
             assertThat(bytes).isEqualTo(FlowControlIT.seqBytes(lines));
-            assertThat(daemon.log().substring(logBefore)).as("the daemon's log while the CLI's reader paused")
+            assertThat(daemon.log().substring(logBefore))
+                    .as("the daemon's log while the CLI's reader paused")
                     .doesNotContain(SILENT_PEER);
         } finally {
             cli.destroyForcibly();

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedPostgres.Resolver.class)
 class WebUiIT {
 
-    private static final Path REPO = Path.of(System.getProperty("vmo.launcher", "../bin/vmo")).toAbsolutePath()
-            .getParent().getParent();
+    private static final Path REPO = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
+            .toAbsolutePath()
+            .getParent()
+            .getParent();
     private static final Path WEB = REPO.resolve("web");
     /** Screenshots of each page (scenario "screenshots") and of failures; docs/screenshots are copies of these. */
     private static final Path SHOTS = REPO.resolve("cli/target/web-e2e");
@@ -56,7 +58,8 @@ class WebUiIT {
         // A VM for the VMs page: listed from the ssh config, never connected to here.
         Path ssh = Files.createDirectories(daemon.home().resolve(".ssh"));
         Files.writeString(ssh.resolve("config"), "Host web-1\n  HostName 127.0.0.1\n  User deploy\n");
-        Files.writeString(Files.createDirectories(daemon.home().resolve(".config/vmo")).resolve("config.yml"),
+        Files.writeString(
+                Files.createDirectories(daemon.home().resolve(".config/vmo")).resolve("config.yml"),
                 "log_presets:\n  web-1: { nginx: [tail, -f, /var/log/nginx/access.log], app: [docker, logs, -f, app] }\n");
     }
 
@@ -111,8 +114,10 @@ class WebUiIT {
         // The daemon side of PTY jobs (attach-job, stdin, resize) comes with the terminal branch; until it is
         // merged this daemon answers attach-job with unknown-type, and there is nothing to type into.
         try (RawSocket socket = RawSocket.connect(daemon)) {
-            String reply = socket.send("{\"v\":1,\"type\":\"attach-job\",\"id\":\"p\",\"jobId\":\"00000000\"}").next();
-            Assumptions.assumeFalse(reply.contains("\"unknown-type\""),
+            String reply = socket.send("{\"v\":1,\"type\":\"attach-job\",\"id\":\"p\",\"jobId\":\"00000000\"}")
+                    .next();
+            Assumptions.assumeFalse(
+                    reply.contains("\"unknown-type\""),
                     "this daemon has no PTY jobs yet (attach-job unknown): the scenario runs once they are merged");
         }
         scenario("pty");
@@ -154,7 +159,9 @@ class WebUiIT {
         }
         String printed = Files.readString(output, StandardCharsets.UTF_8);
         Files.delete(output);
-        assertThat(ended).as("scenario %s did not end within 150 s:%n%s", name, printed).isTrue();
+        assertThat(ended)
+                .as("scenario %s did not end within 150 s:%n%s", name, printed)
+                .isTrue();
         assertThat(process.exitValue()).as("scenario %s:%n%s", name, printed).isZero();
         assertThat(printed).contains("scenario " + name + ": passed");
     }

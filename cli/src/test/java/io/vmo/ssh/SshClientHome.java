@@ -116,10 +116,18 @@ public final class SshClientHome {
         for (String line : extraLines) {
             block.append("    ").append(line).append('\n');
         }
-        return block.append("    HostName ").append(TestSshd.HOST).append('\n')
-                .append("    Port ").append(sshd.port()).append('\n')
-                .append("    User ").append(user()).append('\n')
-                .append("    IdentityFile ").append(key.privateKey()).append('\n')
+        return block.append("    HostName ")
+                .append(TestSshd.HOST)
+                .append('\n')
+                .append("    Port ")
+                .append(sshd.port())
+                .append('\n')
+                .append("    User ")
+                .append(user())
+                .append('\n')
+                .append("    IdentityFile ")
+                .append(key.privateKey())
+                .append('\n')
                 .append("    IdentitiesOnly yes\n")
                 .toString();
     }
@@ -208,20 +216,24 @@ public final class SshClientHome {
         public static Result of(ProcessBuilder builder) throws IOException, InterruptedException {
             Process process = builder.start();
             process.getOutputStream().close();
-            var stderr = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return process.getErrorStream().readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, VIRTUAL);
-            var stdout = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return process.getInputStream().readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, VIRTUAL);
+            var stderr = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return process.getErrorStream().readAllBytes();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    VIRTUAL);
+            var stdout = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return process.getInputStream().readAllBytes();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    },
+                    VIRTUAL);
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();

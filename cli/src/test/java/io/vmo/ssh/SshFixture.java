@@ -29,6 +29,7 @@ public final class SshFixture implements AutoCloseable {
     public static final String INCLUDED = "included";
     /** Matched by {@code Host *.test}. */
     public static final String WILDCARD_EXAMPLE = "web.test";
+
     public static final String PASSPHRASE = "correct horse battery staple";
 
     private final TestSshd box;

@@ -45,7 +45,8 @@ public final class SshKeys {
         /** {@code SHA256:...}, as {@code ssh-keygen -l} and OpenSSH's messages show it. */
         public String fingerprint() {
             try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(base64()));
+                byte[] digest = MessageDigest.getInstance("SHA-256")
+                        .digest(Base64.getDecoder().decode(base64()));
                 return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
@@ -55,7 +56,9 @@ public final class SshKeys {
 
     /** The key pair already at {@code file} and {@code file.pub}. */
     public static KeyPair read(Path file) throws IOException {
-        return new KeyPair(file, Files.readString(Path.of(file + ".pub"), StandardCharsets.UTF_8).strip());
+        return new KeyPair(
+                file,
+                Files.readString(Path.of(file + ".pub"), StandardCharsets.UTF_8).strip());
     }
 
     /** A new ed25519 key pair at {@code file} (and {@code file.pub}); {@code passphrase} null or "": unencrypted. */
@@ -78,9 +81,19 @@ public final class SshKeys {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path log = Files.createTempFile(file.toAbsolutePath().getParent(), "ssh-keygen", ".log");
         try {
-            Process process = new ProcessBuilder(List.of("ssh-keygen", "-q", "-t", type,
-                            "-N", passphrase == null ? "" : passphrase, "-C", comment, "-f", file.toString()))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            Process process = new ProcessBuilder(List.of(
+                            "ssh-keygen",
+                            "-q",
+                            "-t",
+                            type,
+                            "-N",
+                            passphrase == null ? "" : passphrase,
+                            "-C",
+                            comment,
+                            "-f",
+                            file.toString()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

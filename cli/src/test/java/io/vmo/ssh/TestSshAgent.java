@@ -55,8 +55,14 @@ public final class TestSshAgent implements AutoCloseable {
         Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' '" + (passphrase == null ? "" : passphrase) + "'\n");
         Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
         ProcessBuilder add = new ProcessBuilder("ssh-add", key.privateKey().toString());
-        add.environment().putAll(Map.of("SSH_AUTH_SOCK", socket().toString(), "SSH_ASKPASS", askpass.toString(),
-                "SSH_ASKPASS_REQUIRE", "force"));
+        add.environment()
+                .putAll(Map.of(
+                        "SSH_AUTH_SOCK",
+                        socket().toString(),
+                        "SSH_ASKPASS",
+                        askpass.toString(),
+                        "SSH_ASKPASS_REQUIRE",
+                        "force"));
         var result = SshClientHome.Result.of(add);
         if (result.exitCode() != 0) {
             throw new IllegalStateException("ssh-add " + key.privateKey() + " failed: " + result);

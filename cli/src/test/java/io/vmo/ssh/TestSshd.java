@@ -78,7 +78,8 @@ public final class TestSshd implements AutoCloseable {
             Files.writeString(log, "");
             long started = System.nanoTime();
             Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -129,7 +130,11 @@ public final class TestSshd implements AutoCloseable {
                 MaxStartups 200
                 MaxSessions 50
                 LoginGraceTime 20
-                """.formatted(HOST, port, dir.resolve("ssh_host_ed25519_key"), dir.resolve("sshd.pid"),
+                """.formatted(
+                        HOST,
+                        port,
+                        dir.resolve("ssh_host_ed25519_key"),
+                        dir.resolve("sshd.pid"),
                         dir.resolve("authorized_keys")));
         return config.toString();
     }
@@ -143,9 +148,8 @@ public final class TestSshd implements AutoCloseable {
         String lastProblem = "no connection attempt yet";
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "sshd exited with status " + process.exitValue() + " before accepting connections; its log:\n"
-                                + log());
+                throw new IllegalStateException("sshd exited with status " + process.exitValue()
+                        + " before accepting connections; its log:\n" + log());
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(HOST, port), 500);

@@ -97,8 +97,14 @@ class TestSshdIT {
     void anUnknownHostKeyIsRefused() throws Exception {
         Path empty = Files.writeString(tmp.resolve("empty_known_hosts"), "");
 
-        var result = client.run("-o", "UserKnownHostsFile=" + empty, "-o", "StrictHostKeyChecking=yes",
-                SshFixture.BOX, "--", "echo reached");
+        var result = client.run(
+                "-o",
+                "UserKnownHostsFile=" + empty,
+                "-o",
+                "StrictHostKeyChecking=yes",
+                SshFixture.BOX,
+                "--",
+                "echo reached");
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(255);
         assertThat(result.out()).isEmpty();
@@ -108,14 +114,16 @@ class TestSshdIT {
     @Test
     void aChangedHostKeyIsRefused() throws Exception {
         var impostor = SshKeys.ed25519(tmp.resolve("impostor_key"), "", "impostor");
-        Path wrong = Files.writeString(tmp.resolve("wrong_known_hosts"),
+        Path wrong = Files.writeString(
+                tmp.resolve("wrong_known_hosts"),
                 "[127.0.0.1]:" + ssh.box().port() + " " + impostor.typeAndKey() + "\n");
 
         var result = client.run("-o", "UserKnownHostsFile=" + wrong, SshFixture.BOX, "--", "echo reached");
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(255);
         assertThat(result.out()).isEmpty();
-        assertThat(result.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+        assertThat(result.err())
+                .contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
                 .contains(ssh.box().hostKey().fingerprint());
     }
 
@@ -123,8 +131,14 @@ class TestSshdIT {
     void knownHostsEntryIsWhatOpenSshWrites() throws Exception {
         Path fresh = tmp.resolve("fresh_known_hosts");
 
-        var result = client.run("-o", "UserKnownHostsFile=" + fresh, "-o", "StrictHostKeyChecking=accept-new",
-                SshFixture.BOX, "--", "true");
+        var result = client.run(
+                "-o",
+                "UserKnownHostsFile=" + fresh,
+                "-o",
+                "StrictHostKeyChecking=accept-new",
+                SshFixture.BOX,
+                "--",
+                "true");
 
         assertThat(result.exitCode()).as("%s", result).isZero();
         assertThat(Files.readString(fresh)).isEqualTo(ssh.box().knownHostsEntry() + "\n");
@@ -137,14 +151,18 @@ class TestSshdIT {
         assertThat(inner.get("port")).containsExactly(String.valueOf(ssh.inner().port()));
         assertThat(inner.get("user")).containsExactly(SshClientHome.user());
         assertThat(inner.get("proxyjump")).containsExactly(SshFixture.JUMP);
-        assertThat(inner.get("identityfile")).containsExactly(client.identity().privateKey().toString());
-        assertThat(inner.get("userknownhostsfile")).containsExactly(client.knownHosts().toString());
+        assertThat(inner.get("identityfile"))
+                .containsExactly(client.identity().privateKey().toString());
+        assertThat(inner.get("userknownhostsfile"))
+                .containsExactly(client.knownHosts().toString());
 
         // Host *.test and the Include'd file both lead to box.
         for (String alias : new String[] {SshFixture.WILDCARD_EXAMPLE, SshFixture.INCLUDED}) {
             var resolved = client.resolve(alias);
             assertThat(resolved.get("hostname")).as(alias).containsExactly("127.0.0.1");
-            assertThat(resolved.get("port")).as(alias).containsExactly(String.valueOf(ssh.box().port()));
+            assertThat(resolved.get("port"))
+                    .as(alias)
+                    .containsExactly(String.valueOf(ssh.box().port()));
             assertThat(resolved.get("proxyjump")).as(alias).isNull();
             var result = client.run(alias, "--", "echo via " + alias);
             assertThat(result.out()).as("%s", result).isEqualTo("via " + alias + "\n");
@@ -159,11 +177,23 @@ class TestSshdIT {
         assertThat(result.err()).contains("Permission denied (publickey)");
 
         var wrong = SshClientHome.Result.of(new ProcessBuilder(
-                "ssh-keygen", "-y", "-P", "wrong", "-f", ssh.lockedKey().privateKey().toString()));
+                "ssh-keygen",
+                "-y",
+                "-P",
+                "wrong",
+                "-f",
+                ssh.lockedKey().privateKey().toString()));
         assertThat(wrong.exitCode()).as("%s", wrong).isNotZero();
         var right = SshClientHome.Result.of(new ProcessBuilder(
-                "ssh-keygen", "-y", "-P", SshFixture.PASSPHRASE, "-f", ssh.lockedKey().privateKey().toString()));
-        assertThat(right.out().strip()).as("%s", right).isEqualTo(ssh.lockedKey().publicKey());
+                "ssh-keygen",
+                "-y",
+                "-P",
+                SshFixture.PASSPHRASE,
+                "-f",
+                ssh.lockedKey().privateKey().toString()));
+        assertThat(right.out().strip())
+                .as("%s", right)
+                .isEqualTo(ssh.lockedKey().publicKey());
     }
 
     @Test

@@ -42,8 +42,15 @@ public final class Daemon implements AutoCloseable {
      * @param sshIdle how long an SSH connection no job uses stays open
      * @param connections what one client connection may take of the daemon
      */
-    public record Config(InetSocketAddress listen, String databaseUrl, Locations locations, Duration cancelGrace,
-            List<Path> executablePath, Path sshAgent, Duration sshIdle, ConnectionLimits connections) {}
+    public record Config(
+            InetSocketAddress listen,
+            String databaseUrl,
+            Locations locations,
+            Duration cancelGrace,
+            List<Path> executablePath,
+            Path sshAgent,
+            Duration sshIdle,
+            ConnectionLimits connections) {}
 
     private final Database database;
     private final EventWriter writer;
@@ -52,7 +59,12 @@ public final class Daemon implements AutoCloseable {
     private final HttpServer server;
     private final BrowserSessions browsers;
 
-    private Daemon(Database database, EventWriter writer, SshExecutor ssh, JobManager jobs, HttpServer server,
+    private Daemon(
+            Database database,
+            EventWriter writer,
+            SshExecutor ssh,
+            JobManager jobs,
+            HttpServer server,
             BrowserSessions browsers) {
         this.browsers = browsers;
         this.database = database;
@@ -70,7 +82,8 @@ public final class Daemon implements AutoCloseable {
         // Native code is loaded only from folders no other user can write to. JNA unpacks its own library on first
         // use into jna.tmpdir (by default ~/.cache/JNA/temp, made with the umask's modes), so this comes before
         // anything uses JNA; pty4j's library is unpacked by PtyLauncher.
-        System.setProperty("jna.tmpdir", PrivateFiles.directory(stateDir.resolve("jna")).toString());
+        System.setProperty(
+                "jna.tmpdir", PrivateFiles.directory(stateDir.resolve("jna")).toString());
         var terminals = new PtyLauncher(stateDir.resolve("pty4j"));
         Clock clock = Clock.systemUTC();
         StoreHealth health = new StoreHealth(clock);
@@ -86,8 +99,7 @@ public final class Daemon implements AutoCloseable {
             });
             var orphans = store.orphans();
             if (!orphans.isEmpty()) {
-                log.warn("{} job(s) were running when the daemon last stopped; marking them lost",
-                        orphans.size());
+                log.warn("{} job(s) were running when the daemon last stopped; marking them lost", orphans.size());
                 store.markLost(new OrphanReaper(config.cancelGrace()).reap(orphans), clock.instant());
             }
             writer = database.newEventWriter(health);
@@ -95,14 +107,19 @@ public final class Daemon implements AutoCloseable {
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
             var vms = new VmCatalog(settings, locations.home());
             ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
-            jobs = new JobManager(registry, vms, ssh, terminals, settings, store, health, writer, clock,
-                    config.cancelGrace());
-            Catalog catalog = new Catalog(registry, new TargetCatalog(registry, config.executablePath()), vms,
-                    new CatalogStore(database.jdbi()), clock, settings);
+            jobs = new JobManager(
+                    registry, vms, ssh, terminals, settings, store, health, writer, clock, config.cancelGrace());
+            Catalog catalog = new Catalog(
+                    registry,
+                    new TargetCatalog(registry, config.executablePath()),
+                    vms,
+                    new CatalogStore(database.jdbi()),
+                    clock,
+                    settings);
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock);
-            HttpServer server = HttpServer.start(config.listen(), config.connections(), token, browsers, jobs,
-                    catalog, health, new Codec());
+            HttpServer server = HttpServer.start(
+                    config.listen(), config.connections(), token, browsers, jobs, catalog, health, new Codec());
             return new Daemon(database, writer, ssh, jobs, server, browsers);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {

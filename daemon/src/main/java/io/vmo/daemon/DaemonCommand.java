@@ -20,63 +20,95 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code vmo daemon}: runs the daemon in the foreground until interrupted. */
-@Command(name = "daemon", mixinStandardHelpOptions = true,
+@Command(
+        name = "daemon",
+        mixinStandardHelpOptions = true,
         description = "Run the vmo daemon in the foreground. With no database configured it runs its own "
                 + "PostgreSQL, with data under $XDG_STATE_HOME/vmo.")
 public final class DaemonCommand implements Callable<Integer> {
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "${env:VMO_LISTEN:-127.0.0.1:7777}",
-            description = "Address to serve the WebSocket, REST API and UI on (env VMO_LISTEN; default: ${DEFAULT-VALUE}). "
-                    + "Port 0 picks a free one.")
+    @Option(
+            names = "--listen",
+            paramLabel = "HOST:PORT",
+            defaultValue = "${env:VMO_LISTEN:-127.0.0.1:7777}",
+            description =
+                    "Address to serve the WebSocket, REST API and UI on (env VMO_LISTEN; default: ${DEFAULT-VALUE}). "
+                            + "Port 0 picks a free one.")
     String listen;
 
     // Named so that nobody passes it by accident: it says what it costs.
-    @Option(names = "--insecure-plaintext-on-network",
+    @Option(
+            names = "--insecure-plaintext-on-network",
             description = "Allow a --listen address other machines can reach. There is no TLS yet: the token, login "
                     + "links, session cookies and every job's output then cross the network unencrypted, for anyone "
                     + "on the way to read or change. Without it only loopback addresses are accepted.")
     boolean plaintextOnNetwork;
 
-    @Option(names = "--database-url", paramLabel = "URL", defaultValue = "${env:VMO_DATABASE_URL}",
+    @Option(
+            names = "--database-url",
+            paramLabel = "URL",
+            defaultValue = "${env:VMO_DATABASE_URL}",
             description = "PostgreSQL to use instead of the embedded one (env VMO_DATABASE_URL), as "
                     + "postgresql://user:pass@host:5432/db or jdbc:postgresql://…")
     String databaseUrl;
 
-    @Option(names = "--cancel-grace", paramLabel = "SECONDS", defaultValue = "5",
+    @Option(
+            names = "--cancel-grace",
+            paramLabel = "SECONDS",
+            defaultValue = "5",
             description = "Seconds between SIGTERM and SIGKILL when a job is canceled (default: ${DEFAULT-VALUE}).")
     double cancelGraceSeconds;
 
     // Tests shorten it to see an idle connection closed; nobody else needs to.
-    @Option(names = "--ssh-idle", paramLabel = "SECONDS", defaultValue = "60", hidden = true,
+    @Option(
+            names = "--ssh-idle",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            hidden = true,
             description = "Seconds an SSH connection no job uses stays open (default: ${DEFAULT-VALUE}).")
     double sshIdleSeconds;
 
     // Connections (docs/architecture.md, "Connections"). A busy workstation's clients all share loopback's share:
     // the benchmark's 200 viewers fit; one script's thousand sockets do not.
-    @Option(names = "--max-connections-per-peer", paramLabel = "N", defaultValue = "256",
+    @Option(
+            names = "--max-connections-per-peer",
+            paramLabel = "N",
+            defaultValue = "256",
             description = "Connections one client address may have open at once; more are refused with HTTP 429 "
                     + "(loopback is one address: every local client's). Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerPeer;
 
     // Long enough for any real client on any network, short enough that a trickling socket is gone in seconds.
-    @Option(names = "--request-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(
+            names = "--request-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "10",
             description = "Seconds an HTTP request (head and body) may take to arrive; then 408 and close "
                     + "(default: ${DEFAULT-VALUE}).")
     double requestTimeoutSeconds;
 
     // Longer than java.net.http's own 30 s, so the CLI and scripts close idle connections first (no race between a
     // reused connection and our close); browsers reopen what we close.
-    @Option(names = "--http-idle-timeout", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(
+            names = "--http-idle-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
             description = "Seconds an HTTP keep-alive connection may wait for its next request (default: "
                     + "${DEFAULT-VALUE}).")
     double httpIdleSeconds;
 
     // A dead peer is noticed within ping interval + timeout (a minute); proxies with a 60 s idle limit see traffic.
-    @Option(names = "--ws-ping-interval", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--ws-ping-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "Seconds a WebSocket may be silent before the daemon pings it (default: ${DEFAULT-VALUE}).")
     double pingIntervalSeconds;
 
-    @Option(names = "--ws-ping-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--ws-ping-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "Seconds after a ping within which a WebSocket client must send anything or take some "
                     + "of what waits for it; else it is closed (default: ${DEFAULT-VALUE}).")
     double pingTimeoutSeconds;
@@ -88,15 +120,26 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             address = parseListen(listen);
             refuseNetworkUnlessAccepted(address, plaintextOnNetwork);
-            connections = new ConnectionLimits(maxConnectionsPerPeer, seconds(requestTimeoutSeconds),
-                    seconds(httpIdleSeconds), seconds(pingIntervalSeconds), seconds(pingTimeoutSeconds));
+            connections = new ConnectionLimits(
+                    maxConnectionsPerPeer,
+                    seconds(requestTimeoutSeconds),
+                    seconds(httpIdleSeconds),
+                    seconds(pingIntervalSeconds),
+                    seconds(pingTimeoutSeconds));
         } catch (IllegalArgumentException e) {
             System.err.println("vmo daemon: " + e.getMessage());
             return 2;
         }
         Locations locations = Locations.fromEnvironment();
-        var config = new Daemon.Config(address, databaseUrl, locations, seconds(cancelGraceSeconds),
-                executablePath(), agentSocket(), seconds(sshIdleSeconds), connections);
+        var config = new Daemon.Config(
+                address,
+                databaseUrl,
+                locations,
+                seconds(cancelGraceSeconds),
+                executablePath(),
+                agentSocket(),
+                seconds(sshIdleSeconds),
+                connections);
         Daemon daemon;
         try {
             daemon = Daemon.start(config);
@@ -109,10 +152,13 @@ public final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "vmo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.close();
+                            stopped.countDown();
+                        },
+                        "vmo-shutdown"));
         int port = daemon.address().getPort();
         if (!address.getAddress().isLoopbackAddress()) {
             System.err.println("vmo daemon: WARNING: serving PLAINTEXT HTTP to the network on "
@@ -122,9 +168,11 @@ public final class DaemonCommand implements Callable<Integer> {
         List<String> urls = urls(address.getAddress(), port, interfaceAddresses());
         // Tests and scripts read this line to find the port when --listen asked for port 0: the first URL is one
         // this machine can use.
-        String everywhere = !address.getAddress().isAnyLocalAddress() ? ""
-                : urls.size() == 1 ? "every interface; "
-                : "every interface: also " + String.join(" ", urls.subList(1, urls.size())) + "; ";
+        String everywhere = !address.getAddress().isAnyLocalAddress()
+                ? ""
+                : urls.size() == 1
+                        ? "every interface; "
+                        : "every interface: also " + String.join(" ", urls.subList(1, urls.size())) + "; ";
         System.out.println("vmo daemon listening on " + urls.getFirst() + " (" + everywhere + "token in "
                 + locations.tokenFile() + ")");
         // Like Jupyter: a link that signs a browser in once. The daemon's token itself never reaches a page.
@@ -148,7 +196,10 @@ public final class DaemonCommand implements Callable<Integer> {
     /** $PATH, where an alias may have an executable of its own that answers --list-targets. */
     private static List<Path> executablePath() {
         String path = System.getenv().getOrDefault("PATH", "");
-        return Arrays.stream(path.split(":")).filter(s -> !s.isEmpty()).map(Path::of).toList();
+        return Arrays.stream(path.split(":"))
+                .filter(s -> !s.isEmpty())
+                .map(Path::of)
+                .toList();
     }
 
     static InetSocketAddress parseListen(String listen) {
@@ -209,16 +260,21 @@ public final class DaemonCommand implements Callable<Integer> {
     /** A URL's host: an IPv6 address in brackets ([::1], [::], else as the daemon's Host check spells it). */
     static String hostLiteral(InetAddress address) {
         if (address instanceof Inet6Address) {
-            return address.isLoopbackAddress() ? "[::1]" : address.isAnyLocalAddress() ? "[::]"
-                    : "[" + address.getHostAddress().replaceAll("%.*", "") + "]";
+            return address.isLoopbackAddress()
+                    ? "[::1]"
+                    : address.isAnyLocalAddress()
+                            ? "[::]"
+                            : "[" + address.getHostAddress().replaceAll("%.*", "") + "]";
         }
         return address.getHostAddress();
     }
 
     private static List<InetAddress> interfaceAddresses() {
         try {
-            return NetworkInterface.networkInterfaces().filter(DaemonCommand::isUp)
-                    .flatMap(NetworkInterface::inetAddresses).toList();
+            return NetworkInterface.networkInterfaces()
+                    .filter(DaemonCommand::isUp)
+                    .flatMap(NetworkInterface::inetAddresses)
+                    .toList();
         } catch (SocketException e) {
             return List.of(); // 127.0.0.1 is still printed
         }

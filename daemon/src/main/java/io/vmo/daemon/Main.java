@@ -11,7 +11,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        CommandLine daemon = new CommandLine(new DaemonCommand()).setCommandName("vmo daemon")
+        CommandLine daemon = new CommandLine(new DaemonCommand())
+                .setCommandName("vmo daemon")
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     // A bug: one line for the user, the trace when asked for.
                     cmd.getErr().println("vmo daemon: internal error: " + e + " (set VMO_DEBUG=1 for details)");

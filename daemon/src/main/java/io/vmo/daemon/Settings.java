@@ -24,8 +24,12 @@ import java.util.Map;
  *   vm: [create, ssh]
  * </pre>
  */
-public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map<String, List<String>>> logPresets,
-        Map<String, List<String>> interactive, String problem) {
+public record Settings(
+        List<Path> vmConfigRoots,
+        Path sshConfig,
+        Map<String, Map<String, List<String>>> logPresets,
+        Map<String, List<String>> interactive,
+        String problem) {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -33,7 +37,10 @@ public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map
             .build();
 
     /** The file as written; paths still carry {@code ~}. */
-    private record File(List<String> vmConfigRoots, String sshConfig, Map<String, Map<String, List<String>>> logPresets,
+    private record File(
+            List<String> vmConfigRoots,
+            String sshConfig,
+            Map<String, Map<String, List<String>>> logPresets,
             Map<String, List<String>> interactive) {}
 
     public static Settings load(Path file, Path home) {
@@ -43,14 +50,20 @@ public record Settings(List<Path> vmConfigRoots, Path sshConfig, Map<String, Map
         } catch (NoSuchFileException e) {
             raw = null;
         } catch (IOException | RuntimeException e) {
-            return new Settings(List.of(), null, Map.of(), Map.of(), file + " cannot be read: " + firstLine(e.getMessage())
-                    + "; see docs/configuration in the README");
+            return new Settings(
+                    List.of(),
+                    null,
+                    Map.of(),
+                    Map.of(),
+                    file + " cannot be read: " + firstLine(e.getMessage()) + "; see docs/configuration in the README");
         }
         if (raw == null) {
             return new Settings(List.of(), null, Map.of(), Map.of(), null);
         }
         return new Settings(
-                raw.vmConfigRoots() == null ? List.of() : raw.vmConfigRoots().stream().map(p -> expand(p, home)).toList(),
+                raw.vmConfigRoots() == null
+                        ? List.of()
+                        : raw.vmConfigRoots().stream().map(p -> expand(p, home)).toList(),
                 raw.sshConfig() == null ? null : expand(raw.sshConfig(), home),
                 raw.logPresets() == null ? Map.of() : Map.copyOf(raw.logPresets()),
                 raw.interactive() == null ? Map.of() : Map.copyOf(raw.interactive()),

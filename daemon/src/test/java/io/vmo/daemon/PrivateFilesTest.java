@@ -28,7 +28,9 @@ class PrivateFilesTest {
         PrivateFiles.createDirectories(deep);
         assertThat(mode(deep)).as("createDirectories leaves what exists").isEqualTo("rwxrwxrwx");
         PrivateFiles.directory(deep);
-        assertThat(mode(deep)).as("a directory of the daemon's own is set each time").isEqualTo("rwx------");
+        assertThat(mode(deep))
+                .as("a directory of the daemon's own is set each time")
+                .isEqualTo("rwx------");
     }
 
     @Test
@@ -66,7 +68,9 @@ class PrivateFilesTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(PrivateFiles.untrusted(file)).isNull();
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
-        assertThat(PrivateFiles.untrusted(file)).contains("can be written by others").contains("0664");
+        assertThat(PrivateFiles.untrusted(file))
+                .contains("can be written by others")
+                .contains("0664");
         Path link = Files.createSymbolicLink(dir.resolve("l"), file);
         assertThat(PrivateFiles.untrusted(link)).contains("is a symbolic link");
         assertThat(PrivateFiles.untrusted(dir.resolve("missing"))).contains("is missing");

@@ -23,6 +23,7 @@ class SettingsTest {
 
     @Test
     void noFileMeansNothingIsInteractive(@TempDir Path home) {
-        assertThat(Settings.load(home.resolve("missing.yml"), home).isInteractive("vm", "create")).isFalse();
+        assertThat(Settings.load(home.resolve("missing.yml"), home).isInteractive("vm", "create"))
+                .isFalse();
     }
 }

@@ -59,11 +59,13 @@ public final class Codec {
 
     private Message message(JsonNode node) {
         if (node == null || !node.isObject()) {
-            throw new VmoException(ErrorCode.BAD_JSON, "a message must be a JSON object like {\"v\":1,\"type\":\"list-jobs\"}");
+            throw new VmoException(
+                    ErrorCode.BAD_JSON, "a message must be a JSON object like {\"v\":1,\"type\":\"list-jobs\"}");
         }
         JsonNode v = node.get("v");
         if (v != null && v.asInt(-1) != Message.VERSION) {
-            throw new VmoException(ErrorCode.UNSUPPORTED_VERSION,
+            throw new VmoException(
+                    ErrorCode.UNSUPPORTED_VERSION,
                     "protocol version " + v + " is not supported; this daemon speaks \"v\":" + Message.VERSION);
         }
         JsonNode type = node.get("type");
@@ -86,24 +88,32 @@ public final class Codec {
         try {
             return mapper.treeToValue(node, type);
         } catch (InvalidTypeIdException e) {
-            throw new VmoException(ErrorCode.UNKNOWN_TYPE,
+            throw new VmoException(
+                    ErrorCode.UNKNOWN_TYPE,
                     "unknown message type \"" + e.getTypeId() + "\"; expected one of " + knownTypes());
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new VmoException(ErrorCode.BAD_REQUEST, cause.getMessage());
         } catch (JsonProcessingException e) {
             // Name the field: "limit": Cannot deserialize value of type `java.lang.Integer` from String "x"…
-            String field = e instanceof JsonMappingException m ? m.getPath().stream()
-                    .map(JsonMappingException.Reference::getFieldName).filter(java.util.Objects::nonNull)
-                    .collect(Collectors.joining(".")) : "";
-            throw new VmoException(ErrorCode.BAD_REQUEST, "malformed " + node.path("type").asText("message") + ": "
-                    + (field.isEmpty() ? "" : "\"" + field + "\": ") + e.getOriginalMessage());
+            String field = e instanceof JsonMappingException m
+                    ? m.getPath().stream()
+                            .map(JsonMappingException.Reference::getFieldName)
+                            .filter(java.util.Objects::nonNull)
+                            .collect(Collectors.joining("."))
+                    : "";
+            throw new VmoException(
+                    ErrorCode.BAD_REQUEST,
+                    "malformed " + node.path("type").asText("message") + ": "
+                            + (field.isEmpty() ? "" : "\"" + field + "\": ") + e.getOriginalMessage());
         }
     }
 
     /** The request types, for error messages: what a client may send. */
     private static String knownTypes() {
-        return Arrays.stream(Message.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
+        return Arrays.stream(Message.class
+                        .getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class)
+                        .value())
                 .filter(t -> Request.class.isAssignableFrom(t.value()))
                 .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
                 .collect(Collectors.joining(", "));

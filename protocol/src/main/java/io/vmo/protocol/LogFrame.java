@@ -47,7 +47,10 @@ public final class LogFrame {
 
     /** The whole frame: header and data in one buffer. */
     public static ByteBuffer encode(Response.JobLog log) {
-        return ByteBuffer.allocate(HEADER_BYTES + log.data().length).put(header(log)).put(log.data()).flip();
+        return ByteBuffer.allocate(HEADER_BYTES + log.data().length)
+                .put(header(log))
+                .put(log.data())
+                .flip();
     }
 
     /**
@@ -56,13 +59,16 @@ public final class LogFrame {
      */
     public static Response.JobLog decode(ByteBuffer frame) {
         if (frame.remaining() < HEADER_BYTES) {
-            throw new VmoException(ErrorCode.BAD_REQUEST, "a binary frame of " + frame.remaining() + " bytes is"
-                    + " shorter than the " + HEADER_BYTES + "-byte job:log header");
+            throw new VmoException(
+                    ErrorCode.BAD_REQUEST,
+                    "a binary frame of " + frame.remaining() + " bytes is" + " shorter than the " + HEADER_BYTES
+                            + "-byte job:log header");
         }
         byte kind = frame.get();
         if (kind != KIND_JOB_LOG) {
-            throw new VmoException(ErrorCode.UNKNOWN_TYPE, "binary frame of kind " + kind + " is not one this vmo"
-                    + " knows (1 = job:log); update vmo");
+            throw new VmoException(
+                    ErrorCode.UNKNOWN_TYPE,
+                    "binary frame of kind " + kind + " is not one this vmo" + " knows (1 = job:log); update vmo");
         }
         UUID jobId = new UUID(frame.getLong(), frame.getLong());
         long seq = frame.getLong();

@@ -8,11 +8,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * was typed is never recorded.
  */
 public enum LogStream {
-    @JsonProperty("stdout") STDOUT(1),
-    @JsonProperty("stderr") STDERR(2),
-    @JsonProperty("system") SYSTEM(3),
-    @JsonProperty("pty") PTY(4),
-    @JsonProperty("input") INPUT(5);
+    @JsonProperty("stdout")
+    STDOUT(1),
+    @JsonProperty("stderr")
+    STDERR(2),
+    @JsonProperty("system")
+    SYSTEM(3),
+    @JsonProperty("pty")
+    PTY(4),
+    @JsonProperty("input")
+    INPUT(5);
 
     /** The stream's byte in a binary {@link LogFrame}: fixed, unlike the enum's ordinal. */
     final byte code;
@@ -27,8 +32,9 @@ public enum LogStream {
                 return stream;
             }
         }
-        throw new VmoException(ErrorCode.BAD_REQUEST, "a binary job:log frame names stream " + code + ", which this"
-                + " vmo does not know; update vmo");
+        throw new VmoException(
+                ErrorCode.BAD_REQUEST,
+                "a binary job:log frame names stream " + code + ", which this" + " vmo does not know; update vmo");
     }
 
     public String wireName() {

@@ -13,8 +13,17 @@ public sealed interface Request extends Message {
      * {@code interactive} runs it in a pseudo-terminal of {@code cols} x {@code rows} (default 80 x 24); an
      * interactive VM job without a command is a login shell.
      */
-    record ExecuteCommand(String id, String project, String target, List<String> args, String vm,
-            List<String> command, Boolean interactive, Integer cols, Integer rows) implements Request {
+    record ExecuteCommand(
+            String id,
+            String project,
+            String target,
+            List<String> args,
+            String vm,
+            List<String> command,
+            Boolean interactive,
+            Integer cols,
+            Integer rows)
+            implements Request {
         public ExecuteCommand {
             args = Fields.list(args, "args", "execute-command");
             command = Fields.list(command, "command", "execute-command");
@@ -22,8 +31,8 @@ public sealed interface Request extends Message {
                 Fields.required(project, "project", "execute-command");
                 Fields.required(target, "target", "execute-command");
             } else if (project != null || target != null || !args.isEmpty()) {
-                throw new IllegalArgumentException("execute-command: give either project and target, or vm and"
-                        + " command, not both");
+                throw new IllegalArgumentException(
+                        "execute-command: give either project and target, or vm and" + " command, not both");
             } else if (command.isEmpty() && !Boolean.TRUE.equals(interactive)) {
                 throw new IllegalArgumentException("execute-command: \"command\" (the argv to run on the VM) is"
                         + " required with \"vm\", unless \"interactive\" asks for a login shell");

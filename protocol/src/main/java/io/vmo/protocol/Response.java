@@ -24,12 +24,20 @@ public sealed interface Response extends Message {
      * {@code data} is shared, not copied: nobody may change it.
      */
     @JsonPropertyOrder({"jobId", "seq", "stream", "chunk", "ts"})
-    record JobLog(String jobId, long seq, LogStream stream, @JsonIgnore byte[] data, Instant ts) implements Response {
+    record JobLog(
+            String jobId,
+            long seq,
+            LogStream stream,
+            @JsonIgnore byte[] data,
+            Instant ts) implements Response {
 
         /** From JSON, or any text: its UTF-8 bytes. */
         @JsonCreator
-        public JobLog(@JsonProperty("jobId") String jobId, @JsonProperty("seq") long seq,
-                @JsonProperty("stream") LogStream stream, @JsonProperty("chunk") String chunk,
+        public JobLog(
+                @JsonProperty("jobId") String jobId,
+                @JsonProperty("seq") long seq,
+                @JsonProperty("stream") LogStream stream,
+                @JsonProperty("chunk") String chunk,
                 @JsonProperty("ts") Instant ts) {
             this(jobId, seq, stream, chunk == null ? new byte[0] : chunk.getBytes(StandardCharsets.UTF_8), ts);
         }
@@ -41,8 +49,12 @@ public sealed interface Response extends Message {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof JobLog l && seq == l.seq && Objects.equals(jobId, l.jobId) && stream == l.stream
-                    && Arrays.equals(data, l.data) && Objects.equals(ts, l.ts);
+            return o instanceof JobLog l
+                    && seq == l.seq
+                    && Objects.equals(jobId, l.jobId)
+                    && stream == l.stream
+                    && Arrays.equals(data, l.data)
+                    && Objects.equals(ts, l.ts);
         }
 
         @Override

@@ -10,8 +10,15 @@ import java.util.Map;
  * host name handed to OpenSSH's configuration. {@code presets} are named remote commands (argv) from vmo's
  * config.yml, e.g. a log tail. {@code problem} says what is wrong with the entry, else null.
  */
-public record VmInfo(String name, String environment, String host, String user, String sshHost, String source,
-        Map<String, List<String>> presets, String problem) {
+public record VmInfo(
+        String name,
+        String environment,
+        String host,
+        String user,
+        String sshHost,
+        String source,
+        Map<String, List<String>> presets,
+        String problem) {
 
     public VmInfo {
         presets = presets == null ? Map.of() : Map.copyOf(presets);

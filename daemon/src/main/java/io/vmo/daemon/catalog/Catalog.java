@@ -1,10 +1,10 @@
 package io.vmo.daemon.catalog;
 
+import io.vmo.daemon.Settings;
+import io.vmo.daemon.store.CatalogStore;
 import io.vmo.protocol.ProjectInfo;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmInfo;
-import io.vmo.daemon.Settings;
-import io.vmo.daemon.store.CatalogStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
@@ -26,7 +26,12 @@ public final class Catalog {
     private final Clock clock;
     private final Supplier<Settings> settings;
 
-    public Catalog(Registry registry, TargetCatalog targets, VmCatalog vms, CatalogStore store, Clock clock,
+    public Catalog(
+            Registry registry,
+            TargetCatalog targets,
+            VmCatalog vms,
+            CatalogStore store,
+            Clock clock,
             Supplier<Settings> settings) {
         this.settings = settings;
         this.registry = registry;
@@ -44,7 +49,8 @@ public final class Catalog {
 
     public List<ProjectInfo> projects() {
         List<ProjectInfo> list = registry.projects().stream()
-                .map(p -> new ProjectInfo(p.alias(), p.dir() == null ? null : p.dir().toString(), p.problem()))
+                .map(p -> new ProjectInfo(
+                        p.alias(), p.dir() == null ? null : p.dir().toString(), p.problem()))
                 .toList();
         record(() -> store.syncProjects(list, clock.instant()));
         return list;
@@ -67,8 +73,12 @@ public final class Catalog {
     public Response.TargetList targets(String requestId, String alias) {
         TargetCatalog.Listing listing = targets.targets(alias);
         Settings current = settings.get(); // read per listing: config.yml edits apply at once
-        return new Response.TargetList(requestId, alias, listing.targets().stream()
-                .map(t -> current.isInteractive(alias, t.name()) ? t.asInteractive() : t)
-                .toList(), listing.problem());
+        return new Response.TargetList(
+                requestId,
+                alias,
+                listing.targets().stream()
+                        .map(t -> current.isInteractive(alias, t.name()) ? t.asInteractive() : t)
+                        .toList(),
+                listing.problem());
     }
 }

@@ -22,6 +22,7 @@ final class MakeTargets {
 
     /** A goal no Makefile defines: with it, make prints its database and runs no recipe at all (not even {@code +} lines). */
     private static final String NO_GOAL = "__vmo_list_targets__";
+
     private static final Pattern RULE = Pattern.compile("^([^\\s#=:][^=:]*?):(?:[^=]|$).*");
     private static final Pattern MAKEFILE_LIST = Pattern.compile("^MAKEFILE_LIST :?= (.*)$");
     private static final Pattern HELP = Pattern.compile("^([^\\s#=:][^#=:]*?)\\s*:[^=#]*##\\s*(.+)$");
@@ -44,8 +45,10 @@ final class MakeTargets {
             throw new IOException("make took more than 30 s to read the Makefile");
         }
         // make's fatal errors carry "***"; the one about NO_GOAL is expected, warnings (clock skew…) are not fatal.
-        String complaint = errors.lines().filter(l -> l.contains("***") && !l.contains(NO_GOAL))
-                .reduce((a, b) -> a + "; " + b).orElse("");
+        String complaint = errors.lines()
+                .filter(l -> l.contains("***") && !l.contains(NO_GOAL))
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("");
         if (!complaint.isEmpty()) {
             throw new IOException(complaint);
         }
@@ -81,7 +84,8 @@ final class MakeTargets {
             }
         }
         Map<String, String> help = helpComments(makefiles);
-        List<TargetInfo> result = targets.keySet().stream().sorted()
+        List<TargetInfo> result = targets.keySet().stream()
+                .sorted()
                 .map(name -> new TargetInfo(name, help.get(name)))
                 .toList();
         return new Listing(result, List.copyOf(makefiles));

@@ -38,11 +38,23 @@ public final class Registry {
     /** The project for {@code alias}, if it can be run; otherwise a {@link VmoException} saying how to fix it. */
     public Project project(String alias) {
         List<Project> projects = projects();
-        Project project = projects.stream().filter(p -> p.alias().equals(alias)).findFirst()
-                .orElseThrow(() -> new VmoException(ErrorCode.UNKNOWN_PROJECT, "no project \"" + alias + "\" in "
-                        + file + (projects.isEmpty() ? " (it lists none)" : " (it lists " + String.join(", ",
-                        projects.stream().map(Project::alias).toList()) + ")") + "; add a line \"" + alias
-                        + "=/path/to/project\" to it"));
+        Project project = projects.stream()
+                .filter(p -> p.alias().equals(alias))
+                .findFirst()
+                .orElseThrow(() -> new VmoException(
+                        ErrorCode.UNKNOWN_PROJECT,
+                        "no project \"" + alias + "\" in "
+                                + file
+                                + (projects.isEmpty()
+                                        ? " (it lists none)"
+                                        : " (it lists "
+                                                + String.join(
+                                                        ", ",
+                                                        projects.stream()
+                                                                .map(Project::alias)
+                                                                .toList()) + ")")
+                                + "; add a line \"" + alias
+                                + "=/path/to/project\" to it"));
         if (!project.runnable()) {
             throw new VmoException(ErrorCode.UNKNOWN_PROJECT, "project \"" + alias + "\": " + project.problem());
         }
@@ -78,8 +90,8 @@ public final class Registry {
     private Project entry(String line, int number) {
         int eq = line.indexOf('=');
         if (eq <= 0 || eq == line.length() - 1) {
-            return new Project(line, null, "line " + number + " of " + file + " is not alias=/path/to/project: \""
-                    + line + "\"");
+            return new Project(
+                    line, null, "line " + number + " of " + file + " is not alias=/path/to/project: \"" + line + "\"");
         }
         String alias = line.substring(0, eq).strip();
         Path dir = Settings.expand(line.substring(eq + 1).strip(), home);
@@ -93,6 +105,9 @@ public final class Registry {
     }
 
     static Optional<Path> makefile(Path dir) {
-        return MAKEFILE_NAMES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst();
+        return MAKEFILE_NAMES.stream()
+                .map(dir::resolve)
+                .filter(Files::isRegularFile)
+                .findFirst();
     }
 }

@@ -47,7 +47,8 @@ public final class TargetCatalog {
             return own.get();
         }
         Cached cached = cache.get(alias);
-        if (cached != null && cached.listing().makefiles().size() == cached.stamps().size()
+        if (cached != null
+                && cached.listing().makefiles().size() == cached.stamps().size()
                 && stamps(cached.listing().makefiles()).equals(cached.stamps())) {
             return new Listing(cached.listing().targets(), null);
         }
@@ -67,8 +68,10 @@ public final class TargetCatalog {
 
     /** {@code <alias> --list-targets}: one target a line, optionally followed by a description. */
     private Optional<Listing> listTargetsCommand(String alias) {
-        Optional<Path> executable = executablePath.stream().map(dir -> dir.resolve(alias))
-                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+        Optional<Path> executable = executablePath.stream()
+                .map(dir -> dir.resolve(alias))
+                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+                .findFirst();
         if (executable.isEmpty()) {
             return Optional.empty();
         }
@@ -87,7 +90,8 @@ public final class TargetCatalog {
                 String[] parts = line.strip().split("\\s+", 2);
                 if (!parts[0].isEmpty()) {
                     String description = parts.length > 1 ? parts[1].replaceFirst("^(##|-|:)\\s*", "") : null;
-                    targets.add(new TargetInfo(parts[0], description == null || description.isEmpty() ? null : description));
+                    targets.add(new TargetInfo(
+                            parts[0], description == null || description.isEmpty() ? null : description));
                 }
             }
             return Optional.of(new Listing(List.copyOf(targets), null));

@@ -53,26 +53,47 @@ public final class VmCatalog {
         }
         Set<String> taken = new HashSet<>();
         vms.forEach(v -> taken.add(v.name()));
-        for (String alias : sshAliases(current.sshConfig() != null ? current.sshConfig() : home.resolve(".ssh/config"))) {
+        for (String alias :
+                sshAliases(current.sshConfig() != null ? current.sshConfig() : home.resolve(".ssh/config"))) {
             if (taken.add(alias)) {
                 vms.add(new VmInfo(alias, null, null, null, alias, "ssh-config", null, null));
             }
         }
         vms.stream().filter(v -> v.problem() != null).forEach(v -> log.warn("vm {}: {}", v.name(), v.problem()));
         // Presets are keyed by the name a VM is listed under.
-        return vms.stream().map(v -> current.logPresets().containsKey(v.name())
-                ? new VmInfo(v.name(), v.environment(), v.host(), v.user(), v.sshHost(), v.source(),
-                        current.logPresets().get(v.name()), v.problem())
-                : v).toList();
+        return vms.stream()
+                .map(v -> current.logPresets().containsKey(v.name())
+                        ? new VmInfo(
+                                v.name(),
+                                v.environment(),
+                                v.host(),
+                                v.user(),
+                                v.sshHost(),
+                                v.source(),
+                                current.logPresets().get(v.name()),
+                                v.problem())
+                        : v)
+                .toList();
     }
 
     /** The VM called {@code name}, if it can be used; otherwise an error that says why or what exists. */
     public VmInfo vm(String name) {
         List<VmInfo> vms = vms();
-        VmInfo vm = vms.stream().filter(v -> v.name().equals(name)).findFirst()
-                .orElseThrow(() -> new VmoException(ErrorCode.UNKNOWN_VM, "no VM \"" + name + "\"; `vmo vms` lists "
-                        + (vms.isEmpty() ? "none yet: add vm_config_roots to config.yml or Host entries to"
-                        + " ~/.ssh/config" : "them (" + String.join(", ", vms.stream().map(VmInfo::name).toList()) + ")")));
+        VmInfo vm = vms.stream()
+                .filter(v -> v.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new VmoException(
+                        ErrorCode.UNKNOWN_VM,
+                        "no VM \"" + name + "\"; `vmo vms` lists "
+                                + (vms.isEmpty()
+                                        ? "none yet: add vm_config_roots to config.yml or Host entries to"
+                                                + " ~/.ssh/config"
+                                        : "them ("
+                                                + String.join(
+                                                        ", ",
+                                                        vms.stream()
+                                                                .map(VmInfo::name)
+                                                                .toList()) + ")")));
         if (vm.problem() != null) {
             throw new VmoException(ErrorCode.UNKNOWN_VM, "VM \"" + name + "\": " + vm.problem());
         }
@@ -82,8 +103,10 @@ public final class VmCatalog {
     /** One root: each subfolder with a config.yml is an environment. */
     private List<VmInfo> vmConfig(Path root) {
         if (!Files.isDirectory(root)) {
-            return List.of(problem(root.toString(), null, "vm-config root " + root + " is not a folder; fix"
-                    + " vm_config_roots in config.yml"));
+            return List.of(problem(
+                    root.toString(),
+                    null,
+                    "vm-config root " + root + " is not a folder; fix" + " vm_config_roots in config.yml"));
         }
         List<VmInfo> found = new ArrayList<>();
         try (DirectoryStream<Path> envs = Files.newDirectoryStream(root, Files::isDirectory)) {
@@ -97,15 +120,25 @@ public final class VmCatalog {
                 }
             }
         } catch (IOException e) {
-            return List.of(problem(root.toString(), null, "cannot read vm-config root " + root + ": " + e.getMessage()));
+            return List.of(
+                    problem(root.toString(), null, "cannot read vm-config root " + root + ": " + e.getMessage()));
         }
         // A name used in several environments is addressed as env/name.
         Map<String, Integer> counts = new HashMap<>();
         found.forEach(v -> counts.merge(v.name(), 1, Integer::sum));
-        return found.stream().map(v -> counts.get(v.name()) > 1 && v.environment() != null
-                ? new VmInfo(v.environment() + "/" + v.name(), v.environment(), v.host(), v.user(), v.sshHost(),
-                        v.source(), null, v.problem())
-                : v).toList();
+        return found.stream()
+                .map(v -> counts.get(v.name()) > 1 && v.environment() != null
+                        ? new VmInfo(
+                                v.environment() + "/" + v.name(),
+                                v.environment(),
+                                v.host(),
+                                v.user(),
+                                v.sshHost(),
+                                v.source(),
+                                null,
+                                v.problem())
+                        : v)
+                .toList();
     }
 
     private List<VmInfo> environment(String env, Path config) {
@@ -113,8 +146,11 @@ public final class VmCatalog {
         try {
             vms = YAML.readTree(config.toFile()).path("vms");
         } catch (IOException | RuntimeException e) {
-            return List.of(problem(env, env, config + " is not valid YAML: "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
+            return List.of(problem(
+                    env,
+                    env,
+                    config + " is not valid YAML: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse("")));
         }
         if (!vms.isObject()) {
             return List.of(problem(env, env, config + " has no \"vms:\" map"));
@@ -125,11 +161,18 @@ public final class VmCatalog {
             String host = text(vm, "host");
             String sshHost = text(vm, "ssh_host");
             if (host == null && sshHost == null) {
-                result.add(problem(entry.getKey(), env, config + ": vm \"" + entry.getKey()
-                        + "\" has neither host nor ssh_host"));
+                result.add(problem(
+                        entry.getKey(), env, config + ": vm \"" + entry.getKey() + "\" has neither host nor ssh_host"));
             } else {
-                result.add(new VmInfo(entry.getKey(), env, host, text(vm, "ansible_user"),
-                        sshHost != null ? sshHost : host, "vm-config", null, null));
+                result.add(new VmInfo(
+                        entry.getKey(),
+                        env,
+                        host,
+                        text(vm, "ansible_user"),
+                        sshHost != null ? sshHost : host,
+                        "vm-config",
+                        null,
+                        null));
             }
         }
         return result;
@@ -157,24 +200,29 @@ public final class VmCatalog {
             String[] words = line.strip().split("[\\s=]+");
             String keyword = words[0].toLowerCase(Locale.ROOT);
             if (keyword.equals("host")) {
-                Stream.of(words).skip(1)
+                Stream.of(words)
+                        .skip(1)
                         .filter(w -> !w.isEmpty() && w.chars().noneMatch(c -> c == '*' || c == '?' || c == '!'))
                         .forEach(aliases::add);
             } else if (keyword.equals("include")) {
-                Stream.of(words).skip(1).forEach(pattern -> included(pattern, sshDir)
-                        .forEach(p -> collectAliases(p, sshDir, aliases, seen)));
+                Stream.of(words)
+                        .skip(1)
+                        .forEach(pattern ->
+                                included(pattern, sshDir).forEach(p -> collectAliases(p, sshDir, aliases, seen)));
             }
         }
     }
 
     /** An Include pattern, relative to ~/.ssh as OpenSSH reads it, with a glob in its last part. */
     private static List<Path> included(String pattern, Path sshDir) {
-        Path path = pattern.startsWith("~/") ? sshDir.getParent().resolve(pattern.substring(2)) : sshDir.resolve(pattern);
+        Path path =
+                pattern.startsWith("~/") ? sshDir.getParent().resolve(pattern.substring(2)) : sshDir.resolve(pattern);
         Path dir = path.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             return List.of();
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, path.getFileName().toString())) {
+        try (DirectoryStream<Path> files =
+                Files.newDirectoryStream(dir, path.getFileName().toString())) {
             List<Path> sorted = new ArrayList<>();
             files.forEach(sorted::add);
             sorted.sort(null);

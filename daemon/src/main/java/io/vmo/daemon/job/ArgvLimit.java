@@ -26,8 +26,10 @@ final class ArgvLimit {
             bytes += part.getBytes(StandardCharsets.UTF_8).length;
         }
         if (bytes > MAX_BYTES) {
-            throw new VmoException(ErrorCode.INVALID_ARGUMENT, what + " are " + bytes + " bytes (UTF-8) together;"
-                    + " vmo passes at most " + MAX_BYTES + " to a program: put larger data in a file the job reads");
+            throw new VmoException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    what + " are " + bytes + " bytes (UTF-8) together;" + " vmo passes at most " + MAX_BYTES
+                            + " to a program: put larger data in a file the job reads");
         }
     }
 }

@@ -28,6 +28,7 @@ final class Cursor {
      * connection whole, so this is most of what a viewer that fell behind holds.
      */
     static final int PAGE_EVENTS = 8;
+
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     /**
@@ -54,10 +55,17 @@ final class Cursor {
     private volatile boolean idle;
     /** Only touched on the subscriber's executor. */
     private long position;
+
     private boolean reading;
     private volatile boolean closed;
 
-    Cursor(UUID jobId, JobLog log, long position, Subscriber subscriber, Pages pages, Executor blocking,
+    Cursor(
+            UUID jobId,
+            JobLog log,
+            long position,
+            Subscriber subscriber,
+            Pages pages,
+            Executor blocking,
             Consumer<Cursor> finished) {
         this.jobId = jobId;
         this.log = log;
@@ -159,10 +167,16 @@ final class Cursor {
         }
         if (failure != null || page.isEmpty() || page.getFirst().seq() != after + 1) {
             // The store is down, or (never expected) lacks what the tail let go of: try again shortly.
-            logger.warn("job {}: cannot read stored events after seq {} yet ({}); retrying in {} s", jobId, after,
-                    failure != null ? failure.getCause() != null ? failure.getCause().getMessage() : failure
-                            : "not there", RETRY.toSeconds());
-            CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS, blocking).execute(this::wake);
+            logger.warn(
+                    "job {}: cannot read stored events after seq {} yet ({}); retrying in {} s",
+                    jobId,
+                    after,
+                    failure != null
+                            ? failure.getCause() != null ? failure.getCause().getMessage() : failure
+                            : "not there",
+                    RETRY.toSeconds());
+            CompletableFuture.delayedExecutor(RETRY.toMillis(), TimeUnit.MILLISECONDS, blocking)
+                    .execute(this::wake);
             return;
         }
         long expected = after;

@@ -64,9 +64,11 @@ final class JobLog {
     private volatile long firstSeq;
     /** Set after its event's slot: a reader that sees it finds the event (or, once evicted, a later firstSeq). */
     private volatile long lastSeq;
+
     private volatile Response.JobDone end;
     /** Each reader's position (what it had when it last read): the tail keeps what follows the furthest behind. */
     private final Map<Object, Long> readers = new ConcurrentHashMap<>();
+
     private final Overflow overflow;
     // Under the lock:
     /** Bytes of the tail's events that are on disk: what the tail holds of its own, bounded by TAIL_BYTES. */
@@ -238,8 +240,9 @@ final class JobLog {
         }
         AtomicReferenceArray<Chunk> slots = ring;
         List<Chunk> stillNeeded = List.of();
-        for (long first = firstSeq; first <= lastSeq && first <= durableSeq
-                && (first <= needed || storedBytes > TAIL_BYTES); first++) {
+        for (long first = firstSeq;
+                first <= lastSeq && first <= durableSeq && (first <= needed || storedBytes > TAIL_BYTES);
+                first++) {
             int slot = slot(slots, first);
             Chunk chunk = slots.get(slot);
             storedBytes -= chunk.data().length;

@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +61,16 @@ public final class JobManager implements AutoCloseable {
     /** Clients that asked (watch-jobs) to hear of every job's start and end. */
     private final Set<Subscriber> watchers = ConcurrentHashMap.newKeySet();
 
-    public JobManager(Registry registry, VmCatalog vms, RemoteLauncher remote, TerminalLauncher terminals,
-            Supplier<Settings> settings, JobRepository store, StoreStatus health, OutputQueue writer, Clock clock,
+    public JobManager(
+            Registry registry,
+            VmCatalog vms,
+            RemoteLauncher remote,
+            TerminalLauncher terminals,
+            Supplier<Settings> settings,
+            JobRepository store,
+            StoreStatus health,
+            OutputQueue writer,
+            Clock clock,
             Duration cancelGrace) {
         this.registry = registry;
         this.vms = vms;
@@ -91,8 +99,8 @@ public final class JobManager implements AutoCloseable {
     private JobInfo executeMake(Request.ExecuteCommand request) {
         Project project = registry.project(request.project());
         MakeCommand command = new MakeCommand(project, request.target(), request.args());
-        boolean interactive = request.wantsTerminal()
-                || settings.get().isInteractive(project.alias(), request.target());
+        boolean interactive =
+                request.wantsTerminal() || settings.get().isInteractive(project.alias(), request.target());
         failIfStoreDown();
         UUID id = UUID.randomUUID();
         Map<String, String> env = JobEnvironment.of(System.getenv(), id);
@@ -100,8 +108,8 @@ public final class JobManager implements AutoCloseable {
         Long pid;
         try {
             if (interactive) {
-                TerminalProcess terminal = terminals.start(command.argv(), project.dir(),
-                        TerminalSize.of(request.cols(), request.rows()), env);
+                TerminalProcess terminal = terminals.start(
+                        command.argv(), project.dir(), TerminalSize.of(request.cols(), request.rows()), env);
                 process = terminal;
                 pid = terminal.localPid();
             } else {
@@ -110,11 +118,24 @@ public final class JobManager implements AutoCloseable {
                 pid = local.pid();
             }
         } catch (IOException e) {
-            throw new VmoException(ErrorCode.SPAWN_FAILED, "cannot start make in " + project.dir() + ": "
-                    + e.getMessage() + "; check that make is installed and on the daemon's PATH");
+            throw new VmoException(
+                    ErrorCode.SPAWN_FAILED,
+                    "cannot start make in " + project.dir() + ": " + e.getMessage()
+                            + "; check that make is installed and on the daemon's PATH");
         }
-        var record = new JobRecord(id, "make", project.alias(), request.target(), command.args(), null,
-                command.argv(), project.dir(), pid, ProcessStamp.of(pid).orElse(null), now(), interactive);
+        var record = new JobRecord(
+                id,
+                "make",
+                project.alias(),
+                request.target(),
+                command.args(),
+                null,
+                command.argv(),
+                project.dir(),
+                pid,
+                ProcessStamp.of(pid).orElse(null),
+                now(),
+                interactive);
         return launch(record, () -> process, process);
     }
 
@@ -123,17 +144,32 @@ public final class JobManager implements AutoCloseable {
         VmInfo vm = vms.vm(request.vm());
         ArgvLimit.check("the command's arguments", request.command());
         if (request.command().stream().anyMatch(arg -> arg.indexOf('\0') >= 0)) {
-            throw new VmoException(ErrorCode.INVALID_ARGUMENT, "a remote command argument contains NUL, which no"
-                    + " program can receive; remove it");
+            throw new VmoException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "a remote command argument contains NUL, which no" + " program can receive; remove it");
         }
         boolean interactive = request.wantsTerminal();
         failIfStoreDown();
-        var record = new JobRecord(UUID.randomUUID(), "ssh", null, null, List.of(), vm.name(), request.command(),
-                null, null, null, now(), interactive);
+        var record = new JobRecord(
+                UUID.randomUUID(),
+                "ssh",
+                null,
+                null,
+                List.of(),
+                vm.name(),
+                request.command(),
+                null,
+                null,
+                null,
+                now(),
+                interactive);
         TerminalSize size = TerminalSize.of(request.cols(), request.rows());
-        return launch(record, interactive
-                ? () -> remote.startTerminal(vm, request.command(), size)
-                : () -> remote.start(vm, request.command()), null);
+        return launch(
+                record,
+                interactive
+                        ? () -> remote.startTerminal(vm, request.command(), size)
+                        : () -> remote.start(vm, request.command()),
+                null);
     }
 
     /** Stores the job, then supervises it; {@code started}, if not null, is killed when the job cannot be stored. */
@@ -144,8 +180,11 @@ public final class JobManager implements AutoCloseable {
             if (started != null) {
                 started.kill();
             }
-            throw new VmoException(ErrorCode.STORE_UNAVAILABLE, "the job was not started because it could not be"
-                    + " recorded: " + e.getMessage() + "; check the daemon's database and try again", e);
+            throw new VmoException(
+                    ErrorCode.STORE_UNAVAILABLE,
+                    "the job was not started because it could not be" + " recorded: " + e.getMessage()
+                            + "; check the daemon's database and try again",
+                    e);
         }
         RunningJob job = new RunningJob(record, writer, clock, viewers.overflow());
         if (started != null) {
@@ -201,10 +240,14 @@ public final class JobManager implements AutoCloseable {
         if (size != null && job != null && job.interactive()) {
             resize(job, size);
         }
-        stream(id, log -> {
-            long inTail = log.startCovering(ATTACH_REPLAY_BYTES);
-            return inTail >= 0 ? inTail : store.recentStart(id, log.beforeTail(), ATTACH_REPLAY_BYTES);
-        }, subscriber, joined);
+        stream(
+                id,
+                log -> {
+                    long inTail = log.startCovering(ATTACH_REPLAY_BYTES);
+                    return inTail >= 0 ? inTail : store.recentStart(id, log.beforeTail(), ATTACH_REPLAY_BYTES);
+                },
+                subscriber,
+                joined);
     }
 
     /** One path for join and attach: a cursor from {@code startAfter(the job's log)} on. */
@@ -240,8 +283,8 @@ public final class JobManager implements AutoCloseable {
         try {
             terminal.write(data.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new VmoException(ErrorCode.JOB_ENDED, "job " + job.id() + " no longer takes input: "
-                    + e.getMessage());
+            throw new VmoException(
+                    ErrorCode.JOB_ENDED, "job " + job.id() + " no longer takes input: " + e.getMessage());
         }
         job.markInput();
     }
@@ -265,11 +308,14 @@ public final class JobManager implements AutoCloseable {
     private RunningJob interactiveJob(String idOrPrefix) {
         UUID id = resolve(idOrPrefix);
         RunningJob job = running.get(id);
-        boolean interactive = job != null ? job.interactive() : store.find(id).orElseThrow(() -> unknown(id))
-                .interactive();
+        boolean interactive = job != null
+                ? job.interactive()
+                : store.find(id).orElseThrow(() -> unknown(id)).interactive();
         if (!interactive) {
-            throw new VmoException(ErrorCode.NOT_INTERACTIVE, "job " + id + " is not interactive: it has no"
-                    + " terminal to type into (run it with -i, or mark its target interactive in config.yml)");
+            throw new VmoException(
+                    ErrorCode.NOT_INTERACTIVE,
+                    "job " + id + " is not interactive: it has no"
+                            + " terminal to type into (run it with -i, or mark its target interactive in config.yml)");
         }
         if (job == null || job.ended()) {
             throw new VmoException(ErrorCode.JOB_ENDED, "job " + id + " has ended; it takes no more input");
@@ -281,8 +327,9 @@ public final class JobManager implements AutoCloseable {
         try {
             return job.terminal().get(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new VmoException(ErrorCode.JOB_ENDED, "job " + job.id() + " is still connecting after "
-                    + CONNECT_WAIT.toSeconds() + " s; try again");
+            throw new VmoException(
+                    ErrorCode.JOB_ENDED,
+                    "job " + job.id() + " is still connecting after " + CONNECT_WAIT.toSeconds() + " s; try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VmoException(ErrorCode.INTERNAL, "interrupted");
@@ -317,9 +364,11 @@ public final class JobManager implements AutoCloseable {
     }
 
     private VmoException storeUnavailable(String problem) {
-        return new VmoException(ErrorCode.STORE_UNAVAILABLE, "the job store is unavailable: " + problem
-                + (running.isEmpty() ? "" : "; " + running.size() + " job(s) still run and keep their output")
-                + "; vmo retries by itself, so try again shortly (GET /healthz tells when it is back)");
+        return new VmoException(
+                ErrorCode.STORE_UNAVAILABLE,
+                "the job store is unavailable: " + problem
+                        + (running.isEmpty() ? "" : "; " + running.size() + " job(s) still run and keep their output")
+                        + "; vmo retries by itself, so try again shortly (GET /healthz tells when it is back)");
     }
 
     public void leave(String idOrPrefix, Subscriber subscriber) {
@@ -375,7 +424,9 @@ public final class JobManager implements AutoCloseable {
         }
         if (health.problem().isPresent()) {
             String prefix = idOrPrefix.trim().toLowerCase(java.util.Locale.ROOT);
-            List<UUID> matches = running.keySet().stream().filter(id -> id.toString().startsWith(prefix)).toList();
+            List<UUID> matches = running.keySet().stream()
+                    .filter(id -> id.toString().startsWith(prefix))
+                    .toList();
             if (matches.size() == 1 && !prefix.isEmpty()) {
                 return matches.getFirst(); // the store cannot say whether a finished job shares the prefix
             }

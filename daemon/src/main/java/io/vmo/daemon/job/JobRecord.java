@@ -10,5 +10,15 @@ import java.util.UUID;
  * process that pid meant (null where the system cannot give one), so a later daemon never signals a reused pid.
  */
 public record JobRecord(
-        UUID id, String kind, String project, String target, List<String> args, String vm, List<String> command,
-        Path cwd, Long pid, ProcessStamp stamp, Instant startedAt, boolean interactive) {}
+        UUID id,
+        String kind,
+        String project,
+        String target,
+        List<String> args,
+        String vm,
+        List<String> command,
+        Path cwd,
+        Long pid,
+        ProcessStamp stamp,
+        Instant startedAt,
+        boolean interactive) {}

@@ -29,6 +29,7 @@ final class JobSupervisor implements AutoCloseable {
      * fill it gets a bigger one, up to a full pipe's worth, so a flood costs fewer events, frames and rows per MB.
      */
     static final int MIN_READ_BUFFER = 8 * 1024;
+
     static final int MAX_READ_BUFFER = 64 * 1024;
     /** How long output may still arrive after make exits before leftover processes holding the pipes are stopped. */
     private static final Duration DRAIN = Duration.ofSeconds(2);
@@ -111,10 +112,12 @@ final class JobSupervisor implements AutoCloseable {
                 }
                 process.release();
             } catch (RuntimeException e) {
-                log.warn("job {}: cleaning up after it failed: {}", job.id(), e.toString()); // the end is still recorded
+                log.warn(
+                        "job {}: cleaning up after it failed: {}", job.id(), e.toString()); // the end is still recorded
             }
         }
-        JobStatus status = job.cancelRequested() ? JobStatus.CANCELED
+        JobStatus status = job.cancelRequested()
+                ? JobStatus.CANCELED
                 : !broken && exitCode != null && exitCode == 0 ? JobStatus.SUCCESS : JobStatus.FAILED;
         job.end(status, exitCode, persisted);
         log.info("job {} ended: {} (exit code {})", job.id(), status.wireName(), exitCode);
@@ -128,13 +131,14 @@ final class JobSupervisor implements AutoCloseable {
         if (process != null) {
             process.terminate();
         }
-        CompletableFuture.delayedExecutor(cancelGrace.toMillis(), TimeUnit.MILLISECONDS, threads).execute(() -> {
-            JobProcess current = job.process();
-            if (!job.finished().isDone() && current != null && !job.ended()) {
-                job.note("still running after the grace period: SIGKILL");
-                current.kill();
-            }
-        });
+        CompletableFuture.delayedExecutor(cancelGrace.toMillis(), TimeUnit.MILLISECONDS, threads)
+                .execute(() -> {
+                    JobProcess current = job.process();
+                    if (!job.finished().isDone() && current != null && !job.ended()) {
+                        job.note("still running after the grace period: SIGKILL");
+                        current.kill();
+                    }
+                });
     }
 
     private static boolean awaited(CompletableFuture<?> future, Duration timeout) {

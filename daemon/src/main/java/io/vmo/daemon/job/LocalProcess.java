@@ -14,7 +14,10 @@ import java.util.Map;
  */
 final class LocalProcess implements JobProcess {
 
-    enum Signal { TERM, KILL }
+    enum Signal {
+        TERM,
+        KILL
+    }
 
     private final Process process;
 
@@ -34,8 +37,7 @@ final class LocalProcess implements JobProcess {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(env);
-        Process process = builder
-                .directory(dir.toFile())
+        Process process = builder.directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         return new LocalProcess(process);

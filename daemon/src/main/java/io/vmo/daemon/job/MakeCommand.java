@@ -42,8 +42,8 @@ public record MakeCommand(Project project, String target, List<String> args) {
     }
 
     public List<String> argv() {
-        List<String> argv = new ArrayList<>(List.of(
-                "make", "-C", project.dir().toString(), "--no-print-directory", "--", target));
+        List<String> argv =
+                new ArrayList<>(List.of("make", "-C", project.dir().toString(), "--no-print-directory", "--", target));
         for (String arg : args) {
             argv.add(arg.indexOf('=') < 0 ? arg : MakeVariable.parse(arg).assignment());
         }

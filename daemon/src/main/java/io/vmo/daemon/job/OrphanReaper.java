@@ -26,6 +26,7 @@ public final class OrphanReaper {
 
     /** Set in every local job's environment: how its processes are recognised later, and handy for recipes. */
     public static final String JOB_ID_VARIABLE = "VMO_JOB_ID";
+
     private static final Duration AFTER_KILL = Duration.ofSeconds(2);
 
     /** A job a dead daemon left running, as recorded; {@code process} is null when none was local. */
@@ -45,8 +46,9 @@ public final class OrphanReaper {
         Map<UUID, String> done = new ConcurrentHashMap<>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             CompletableFuture.allOf(orphans.stream()
-                    .map(o -> CompletableFuture.runAsync(() -> done.put(o.jobId(), reap(o)), threads))
-                    .toArray(CompletableFuture[]::new)).join();
+                            .map(o -> CompletableFuture.runAsync(() -> done.put(o.jobId(), reap(o)), threads))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
         }
         return done;
     }
@@ -66,15 +68,18 @@ public final class OrphanReaper {
         }
         Optional<ProcStat> leader = ProcStat.read(stamp.pid());
         if (leader.isPresent() && leader.get().startTicks() != stamp.startTicks()) {
-            return "Its process id " + stamp.pid() + " now belongs to another program (" + leader.get().name()
-                    + ", started later), which was left alone.";
+            return "Its process id " + stamp.pid() + " now belongs to another program ("
+                    + leader.get().name() + ", started later), which was left alone.";
         }
         List<ProcStat> found = theJobs(orphan);
         if (found.isEmpty()) {
             return "None of its processes was still running.";
         }
-        log.warn("job {}: stopping {} process(es) left running by the previous daemon: {}", orphan.jobId(),
-                found.size(), describe(found));
+        log.warn(
+                "job {}: stopping {} process(es) left running by the previous daemon: {}",
+                orphan.jobId(),
+                found.size(),
+                describe(found));
         found.forEach(p -> signal(p, false));
         long start = System.nanoTime();
         List<ProcStat> left = awaitExit(found, grace);
@@ -83,7 +88,9 @@ public final class OrphanReaper {
             return what + "; all had ended " + millis(start) + " ms later.";
         }
         List<ProcStat> killed = new ArrayList<>(left);
-        theJobs(orphan).stream().filter(p -> killed.stream().noneMatch(k -> k.pid() == p.pid())).forEach(killed::add);
+        theJobs(orphan).stream()
+                .filter(p -> killed.stream().noneMatch(k -> k.pid() == p.pid()))
+                .forEach(killed::add);
         killed.forEach(p -> signal(p, true));
         List<ProcStat> survivors = awaitExit(killed, AFTER_KILL);
         return what + "; " + killed.size() + " still ran after the " + grace.toMillis() + " ms grace and got SIGKILL"
@@ -94,7 +101,9 @@ public final class OrphanReaper {
     private static List<ProcStat> theJobs(Orphan orphan) {
         ProcessStamp stamp = orphan.process();
         long sid = stamp.pid();
-        boolean leaderIsOurs = ProcStat.read(sid).map(l -> l.startTicks() == stamp.startTicks()).orElse(false);
+        boolean leaderIsOurs = ProcStat.read(sid)
+                .map(l -> l.startTicks() == stamp.startTicks())
+                .orElse(false);
         String mark = JOB_ID_VARIABLE + "=" + orphan.jobId();
         return ProcStat.all().stream()
                 .filter(p -> (p.session() == sid || p.pgrp() == sid) && p.running())
@@ -105,7 +114,9 @@ public final class OrphanReaper {
 
     /** Signals one process, after checking that its pid still means the same process. */
     private static void signal(ProcStat p, boolean kill) {
-        if (ProcStat.read(p.pid()).map(now -> now.startTicks() == p.startTicks()).orElse(false)) {
+        if (ProcStat.read(p.pid())
+                .map(now -> now.startTicks() == p.startTicks())
+                .orElse(false)) {
             ProcessHandle.of(p.pid()).ifPresent(h -> {
                 if (kill) {
                     h.destroyForcibly();
@@ -121,7 +132,8 @@ public final class OrphanReaper {
         while (true) {
             List<ProcStat> alive = processes.stream()
                     .filter(p -> ProcStat.read(p.pid())
-                            .map(now -> now.startTicks() == p.startTicks() && now.running()).orElse(false))
+                            .map(now -> now.startTicks() == p.startTicks() && now.running())
+                            .orElse(false))
                     .toList();
             if (alive.isEmpty() || System.nanoTime() > deadline) {
                 return alive;

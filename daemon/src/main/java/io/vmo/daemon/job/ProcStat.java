@@ -19,8 +19,9 @@ record ProcStat(long pid, String name, char state, long pgrp, long session, long
 
     static Optional<ProcStat> read(long pid) {
         try {
-            return Optional.of(parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
-                    StandardCharsets.ISO_8859_1)));
+            return Optional.of(parse(
+                    pid,
+                    Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.ISO_8859_1)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // gone, or no /proc here
         }
@@ -34,8 +35,8 @@ record ProcStat(long pid, String name, char state, long pgrp, long session, long
         // majflt(12) cmajflt(13) utime(14) stime(15) cutime(16) cstime(17) priority(18) nice(19)
         // num_threads(20) itrealvalue(21) starttime(22)
         String[] f = stat.substring(close + 2).split(" ");
-        return new ProcStat(pid, name, f[0].charAt(0), Long.parseLong(f[2]), Long.parseLong(f[3]),
-                Long.parseLong(f[19]));
+        return new ProcStat(
+                pid, name, f[0].charAt(0), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[19]));
     }
 
     /** Not yet ended: a zombie (ended, not yet collected by its parent) runs no more. */
@@ -46,8 +47,8 @@ record ProcStat(long pid, String name, char state, long pgrp, long session, long
     /** Every process this system shows; empty where there is no /proc. */
     static List<ProcStat> all() {
         List<ProcStat> all = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(
+                PROC, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path dir : dirs) {
                 read(Long.parseLong(dir.getFileName().toString())).ifPresent(all::add);
             }

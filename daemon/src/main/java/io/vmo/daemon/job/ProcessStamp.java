@@ -17,8 +17,8 @@ public record ProcessStamp(long pid, String bootId, long startTicks) {
 
     /** The stamp of a live process, if this system can give one. */
     public static Optional<ProcessStamp> of(long pid) {
-        return ProcStat.read(pid).flatMap(stat -> currentBoot().map(boot -> new ProcessStamp(pid, boot,
-                stat.startTicks())));
+        return ProcStat.read(pid)
+                .flatMap(stat -> currentBoot().map(boot -> new ProcessStamp(pid, boot, stat.startTicks())));
     }
 
     /** This boot's id: a stamp of another boot names no live process. */

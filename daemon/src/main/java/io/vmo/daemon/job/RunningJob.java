@@ -30,6 +30,7 @@ final class RunningJob {
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
     private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
+
     private Response.JobDone done;
     /**
      * {@link #done} once it is in the store: until then the job shows as the store has it, running. Read without
@@ -37,6 +38,7 @@ final class RunningJob {
      * job's pump, which needs it for every chunk, among them.
      */
     private volatile Response.JobDone storedEnd;
+
     private boolean cancelRequested;
     /** What the job runs, once started (a remote one connects first). */
     private volatile JobProcess process;
@@ -170,10 +172,20 @@ final class RunningJob {
      */
     JobInfo info() {
         Response.JobDone end = storedEnd;
-        return new JobInfo(record.id().toString(), record.kind(), record.project(), record.target(), record.args(),
-                record.vm(), record.command(), end == null ? JobStatus.RUNNING : end.status(),
-                end == null ? null : end.exitCode(), record.startedAt(), end == null ? null : end.finishedAt(),
-                log.lastSeq(), record.interactive());
+        return new JobInfo(
+                record.id().toString(),
+                record.kind(),
+                record.project(),
+                record.target(),
+                record.args(),
+                record.vm(),
+                record.command(),
+                end == null ? JobStatus.RUNNING : end.status(),
+                end == null ? null : end.exitCode(),
+                record.startedAt(),
+                end == null ? null : end.finishedAt(),
+                log.lastSeq(),
+                record.interactive());
     }
 
     /** Microseconds, as PostgreSQL keeps them: a replayed event carries the same ts as the live one did. */

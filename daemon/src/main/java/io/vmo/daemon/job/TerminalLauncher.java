@@ -9,6 +9,5 @@ import java.util.Map;
 @FunctionalInterface
 public interface TerminalLauncher {
     /** Starts argv in dir with the environment {@code env} (all of it; the terminal adds TERM). */
-    TerminalProcess start(List<String> argv, Path dir, TerminalSize size, Map<String, String> env)
-            throws IOException;
+    TerminalProcess start(List<String> argv, Path dir, TerminalSize size, Map<String, String> env) throws IOException;
 }

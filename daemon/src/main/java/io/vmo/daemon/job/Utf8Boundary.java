@@ -17,11 +17,15 @@ final class Utf8Boundary {
             if ((b & 0xC0) == 0x80) {
                 continue; // continuation byte: keep looking for its lead
             }
-            int need = b < 0x80 ? 1
-                    : b >= 0xC2 && b <= 0xDF ? 2
-                    : b >= 0xE0 && b <= 0xEF ? 3
-                    : b >= 0xF0 && b <= 0xF4 ? 4
-                    : 1; // not a lead byte UTF-8 allows: nothing to wait for
+            int need = b < 0x80
+                    ? 1
+                    : b >= 0xC2 && b <= 0xDF
+                            ? 2
+                            : b >= 0xE0 && b <= 0xEF
+                                    ? 3
+                                    : b >= 0xF0 && b <= 0xF4
+                                            ? 4
+                                            : 1; // not a lead byte UTF-8 allows: nothing to wait for
             return need > back ? len - back : len;
         }
         return len;

@@ -58,13 +58,17 @@ final class AgentPublickey extends AbstractAuthMethod {
     }
 
     private SSHPacket buildReq(boolean withSignature) throws UserAuthException {
-        return super.buildReq().putBoolean(withSignature).putString(algorithm().getKeyAlgorithm())
+        return super.buildReq()
+                .putBoolean(withSignature)
+                .putString(algorithm().getKeyAlgorithm())
                 .putString(identity.blob());
     }
 
     /** The signature covers the session id and the whole request so far (RFC 4252 §7). */
     private SSHPacket signed(SSHPacket request) throws UserAuthException {
-        byte[] data = new Buffer.PlainBuffer().putString(params.getTransport().getSessionID()).putBuffer(request)
+        byte[] data = new Buffer.PlainBuffer()
+                .putString(params.getTransport().getSessionID())
+                .putBuffer(request)
                 .getCompactData();
         try {
             return request.putString(agent.sign(identity.blob(), data, flags(algorithm())));

@@ -66,8 +66,12 @@ final class KnownHostsVerifier implements HostKeyVerifier {
                 ? "the host key of " + name + as + " has CHANGED (now " + fingerprint + ") — someone may be"
                         + " intercepting the connection, or the host was reinstalled. If you know why, remove the old"
                         + " entry with `ssh-keygen -R '" + name + "'` and connect once with ssh to accept the new key"
-                : "the host key of " + name + as + " (" + fingerprint + ") is not in " + files.stream()
-                        .map(Path::toString).filter(f -> !f.startsWith("/etc/")).findFirst().orElse("known_hosts")
+                : "the host key of " + name + as + " (" + fingerprint + ") is not in "
+                        + files.stream()
+                                .map(Path::toString)
+                                .filter(f -> !f.startsWith("/etc/"))
+                                .findFirst()
+                                .orElse("known_hosts")
                         + "; check the fingerprint, then connect once with ssh to accept it";
         return false;
     }

@@ -40,8 +40,8 @@ final class RemoteTerminal implements TerminalProcess {
             session = lease.client.startSession();
             // The size travels with the PTY request, so the program's first look at it is right.
             session.allocatePTY(TERM, size.cols(), size.rows(), 0, 0, Map.of());
-            Session.Command command = session.exec(argv.isEmpty() ? RemoteCommand.loginShell()
-                    : RemoteCommand.wrap(argv));
+            Session.Command command =
+                    session.exec(argv.isEmpty() ? RemoteCommand.loginShell() : RemoteCommand.wrap(argv));
             return new RemoteTerminal(lease, session, command, RemoteProcess.readPgid(command.getInputStream()));
         } catch (IOException e) {
             RemoteProcess.closeQuietly(session);
@@ -89,8 +89,8 @@ final class RemoteTerminal implements TerminalProcess {
 
     private void signal(String name) {
         if (sid > 0) {
-            RemoteProcess.sendSignal(lease, RemoteCommand.signalSession(sid, name), "SIG" + name + " to remote session "
-                    + sid);
+            RemoteProcess.sendSignal(
+                    lease, RemoteCommand.signalSession(sid, name), "SIG" + name + " to remote session " + sid);
         }
     }
 

@@ -59,7 +59,9 @@ final class SshAgent {
         }
 
         boolean matches(PublicKey key) {
-            return key != null && Arrays.equals(blob, new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
+            return key != null
+                    && Arrays.equals(
+                            blob, new Buffer.PlainBuffer().putPublicKey(key).getCompactData());
         }
 
         @Override
@@ -90,8 +92,8 @@ final class SshAgent {
 
     /** Every key the agent holds, in its order (which is ssh-add's). */
     List<Identity> identities() throws IOException {
-        Buffer.PlainBuffer answer = request(new Buffer.PlainBuffer().putByte(REQUEST_IDENTITIES), IDENTITIES_ANSWER,
-                "list its keys");
+        Buffer.PlainBuffer answer =
+                request(new Buffer.PlainBuffer().putByte(REQUEST_IDENTITIES), IDENTITIES_ANSWER, "list its keys");
         try {
             long count = answer.readUInt32();
             List<Identity> identities = new ArrayList<>();
@@ -109,8 +111,14 @@ final class SshAgent {
      * ({@code string algorithm, string signature}); {@code flags} choose SHA-2 for RSA keys.
      */
     byte[] sign(byte[] blob, byte[] data, int flags) throws IOException {
-        Buffer.PlainBuffer answer = request(new Buffer.PlainBuffer().putByte(SIGN_REQUEST).putBytes(blob)
-                .putBytes(data).putUInt32(flags), SIGN_RESPONSE, "sign with a key");
+        Buffer.PlainBuffer answer = request(
+                new Buffer.PlainBuffer()
+                        .putByte(SIGN_REQUEST)
+                        .putBytes(blob)
+                        .putBytes(data)
+                        .putUInt32(flags),
+                SIGN_RESPONSE,
+                "sign with a key");
         try {
             return answer.readBytes();
         } catch (Buffer.BufferException e) {
@@ -122,7 +130,10 @@ final class SshAgent {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             channel.connect(UnixDomainSocketAddress.of(socket));
             byte[] body = message.getCompactData();
-            ByteBuffer out = ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).flip();
+            ByteBuffer out = ByteBuffer.allocate(4 + body.length)
+                    .putInt(body.length)
+                    .put(body)
+                    .flip();
             while (out.hasRemaining()) {
                 channel.write(out);
             }

@@ -39,8 +39,10 @@ final class SshConfigResolver {
 
     private SshTarget resolve(String host, String user, Integer port, int depth) {
         if (depth > MAX_JUMPS) {
-            throw new VmoException(ErrorCode.SSH_FAILED, "more than " + MAX_JUMPS + " ProxyJump hops to reach "
-                    + host + "; check the ssh config for a loop");
+            throw new VmoException(
+                    ErrorCode.SSH_FAILED,
+                    "more than " + MAX_JUMPS + " ProxyJump hops to reach " + host
+                            + "; check the ssh config for a loop");
         }
         Map<String, List<String>> options = sshG(host, user, port);
         String hostname = first(options, "hostname", host);
@@ -52,17 +54,21 @@ final class SshConfigResolver {
                 if (!m.matches()) {
                     throw new VmoException(ErrorCode.SSH_FAILED, "cannot read ProxyJump \"" + hop + "\" for " + host);
                 }
-                SshTarget jump = resolve(m.group(2).replaceAll("[\\[\\]]", ""), m.group(1),
-                        m.group(3) == null ? null : Integer.valueOf(m.group(3)), depth + 1);
+                SshTarget jump = resolve(
+                        m.group(2).replaceAll("[\\[\\]]", ""),
+                        m.group(1),
+                        m.group(3) == null ? null : Integer.valueOf(m.group(3)),
+                        depth + 1);
                 jumps.addAll(jump.jumps());
                 jumps.add(jump.withoutJumps());
             }
         }
         String resolvedUser = first(options, "user", System.getProperty("user.name"));
-        Map<Character, String> tokens = Map.of('d', home.toString(), 'h', hostname, 'r', resolvedUser,
-                'u', System.getProperty("user.name"), '%', "%");
+        Map<Character, String> tokens = Map.of(
+                'd', home.toString(), 'h', hostname, 'r', resolvedUser, 'u', System.getProperty("user.name"), '%', "%");
         List<Path> identities = options.getOrDefault("identityfile", List.of()).stream()
-                .map(f -> path(f, tokens)).toList();
+                .map(f -> path(f, tokens))
+                .toList();
         List<Path> knownHosts = new ArrayList<>();
         for (String key : List.of("userknownhostsfile", "globalknownhostsfile")) {
             for (String line : options.getOrDefault(key, List.of())) {
@@ -75,9 +81,16 @@ final class SshConfigResolver {
         if (agent != null && !agent.equals("none") && !agent.equals("SSH_AUTH_SOCK")) {
             agent = path(agent, tokens).toString();
         }
-        return new SshTarget(host, hostname, Integer.parseInt(first(options, "port", "22")), resolvedUser,
-                first(options, "hostkeyalias", null), identities,
-                first(options, "identitiesonly", "no").equalsIgnoreCase("yes"), agent, knownHosts,
+        return new SshTarget(
+                host,
+                hostname,
+                Integer.parseInt(first(options, "port", "22")),
+                resolvedUser,
+                first(options, "hostkeyalias", null),
+                identities,
+                first(options, "identitiesonly", "no").equalsIgnoreCase("yes"),
+                agent,
+                knownHosts,
                 List.copyOf(jumps));
     }
 
@@ -102,20 +115,25 @@ final class SshConfigResolver {
             String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!ssh.waitFor(10, TimeUnit.SECONDS) || ssh.exitValue() != 0) {
                 ssh.destroyForcibly();
-                throw new VmoException(ErrorCode.SSH_FAILED, "OpenSSH cannot resolve \"" + host + "\" (`"
-                        + String.join(" ", command) + "` failed); check the ssh config");
+                throw new VmoException(
+                        ErrorCode.SSH_FAILED,
+                        "OpenSSH cannot resolve \"" + host + "\" (`" + String.join(" ", command)
+                                + "` failed); check the ssh config");
             }
             Map<String, List<String>> options = new HashMap<>();
             for (String line : out.split("\n")) {
                 String[] kv = line.strip().split(" ", 2);
                 if (kv.length == 2) {
-                    options.computeIfAbsent(kv[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(kv[1]);
+                    options.computeIfAbsent(kv[0].toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                            .add(kv[1]);
                 }
             }
             return options;
         } catch (IOException e) {
-            throw new VmoException(ErrorCode.SSH_FAILED, "cannot run the OpenSSH client (ssh) to resolve \"" + host
-                    + "\": " + e.getMessage() + "; install openssh-client");
+            throw new VmoException(
+                    ErrorCode.SSH_FAILED,
+                    "cannot run the OpenSSH client (ssh) to resolve \"" + host + "\": " + e.getMessage()
+                            + "; install openssh-client");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new VmoException(ErrorCode.SSH_FAILED, "interrupted while resolving " + host);

@@ -192,7 +192,8 @@ final class SshConnections implements AutoCloseable {
             client.getConnection().getKeepAlive().setKeepAliveInterval(15);
         } catch (IOException e) {
             quietly(client);
-            String why = verifier.refusal() != null ? verifier.refusal()
+            String why = verifier.refusal() != null
+                    ? verifier.refusal()
                     : timedOut(e) != null ? timedOut(e) : String.valueOf(e.getMessage());
             throw new VmoException(ErrorCode.SSH_FAILED, "cannot connect to " + where + ": " + why);
         }
@@ -219,7 +220,9 @@ final class SshConnections implements AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {
                 int seconds = CONNECT_TIMEOUT_MS / 1000;
-                return String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect")
+                return String.valueOf(t.getMessage())
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .contains("connect")
                         ? "no answer within " + seconds + " s; is the host up and the port right?"
                         : "connected, but no SSH greeting within " + seconds + " s; is it an SSH server?";
             }

@@ -49,7 +49,10 @@ final class SshLogin {
         List<AuthMethod> agentOnly = new ArrayList<>();
         List<String> offered = new ArrayList<>();
         for (SshAgent.Identity identity : agentIdentities(problems)) {
-            IdentityFile file = files.stream().filter(f -> identity.matches(f.publicKey())).findFirst().orElse(null);
+            IdentityFile file = files.stream()
+                    .filter(f -> identity.matches(f.publicKey()))
+                    .findFirst()
+                    .orElse(null);
             if (file != null) {
                 files.remove(file);
                 preferred.add(new AgentPublickey(agent, identity));
@@ -69,19 +72,27 @@ final class SshLogin {
             }
         }
         if (methods.isEmpty()) {
-            throw new VmoException(ErrorCode.SSH_FAILED, "no usable key to log in to " + where + ": "
-                    + (problems.isEmpty() ? "none of the IdentityFile entries exists (" + target.identityFiles() + ")"
-                            + (agent == null ? " and there is no ssh-agent (SSH_AUTH_SOCK is not set)"
-                                    : " and the ssh-agent holds no key" + (target.identitiesOnly()
-                                            ? " of them (IdentitiesOnly is set)" : ""))
-                            : String.join("; ", problems)));
+            throw new VmoException(
+                    ErrorCode.SSH_FAILED,
+                    "no usable key to log in to " + where + ": "
+                            + (problems.isEmpty()
+                                    ? "none of the IdentityFile entries exists (" + target.identityFiles() + ")"
+                                            + (agent == null
+                                                    ? " and there is no ssh-agent (SSH_AUTH_SOCK is not set)"
+                                                    : " and the ssh-agent holds no key"
+                                                            + (target.identitiesOnly()
+                                                                    ? " of them (IdentitiesOnly is set)"
+                                                                    : ""))
+                                    : String.join("; ", problems)));
         }
         try {
             client.auth(target.user(), methods);
         } catch (UserAuthException | TransportException e) {
-            throw new VmoException(ErrorCode.SSH_FAILED, where + " refused the login of " + target.user() + " with "
-                    + String.join(", ", offered) + ": " + e.getMessage()
-                    + (problems.isEmpty() ? "" : "; also: " + String.join("; ", problems)));
+            throw new VmoException(
+                    ErrorCode.SSH_FAILED,
+                    where + " refused the login of " + target.user() + " with "
+                            + String.join(", ", offered) + ": " + e.getMessage()
+                            + (problems.isEmpty() ? "" : "; also: " + String.join("; ", problems)));
         }
     }
 
@@ -103,7 +114,8 @@ final class SshLogin {
         Path pub = file.toString().endsWith(".pub") ? file : file.resolveSibling(file.getFileName() + ".pub");
         try {
             String[] fields = Files.readString(pub).strip().split("\\s+");
-            return fields.length < 2 ? null
+            return fields.length < 2
+                    ? null
                     : new Buffer.PlainBuffer(Base64.getDecoder().decode(fields[1])).readPublicKey();
         } catch (IOException | RuntimeException e) {
             return null; // no .pub: the key can still be used from the file, just not matched with the agent's
@@ -122,13 +134,14 @@ final class SshLogin {
             return key;
         } catch (IOException | RuntimeException e) {
             String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-            problems.add(file + (message.contains("pass") || message.contains("encrypt")
-                    ? agent == null
-                            ? " is passphrase-protected and vmo has no ssh-agent to ask (load it with ssh-add and run"
-                                    + " the daemon with SSH_AUTH_SOCK set, or use a key without a passphrase)"
-                            : " is passphrase-protected and the ssh-agent at " + agent.socket() + " does not hold"
-                                    + " it (load it with ssh-add " + file + ")"
-                    : " cannot be read: " + e.getMessage()));
+            problems.add(file
+                    + (message.contains("pass") || message.contains("encrypt")
+                            ? agent == null
+                                    ? " is passphrase-protected and vmo has no ssh-agent to ask (load it with ssh-add and run"
+                                            + " the daemon with SSH_AUTH_SOCK set, or use a key without a passphrase)"
+                                    : " is passphrase-protected and the ssh-agent at " + agent.socket()
+                                            + " does not hold" + " it (load it with ssh-add " + file + ")"
+                            : " cannot be read: " + e.getMessage()));
             return null;
         }
     }

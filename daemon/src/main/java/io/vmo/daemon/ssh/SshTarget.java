@@ -11,8 +11,16 @@ import java.util.List;
  * @param identitiesOnly OpenSSH's IdentitiesOnly: offer only the identity files' keys, even when the agent holds more
  * @param identityAgent OpenSSH's IdentityAgent: null (the daemon's SSH_AUTH_SOCK), {@code none}, or a socket path
  */
-record SshTarget(String alias, String hostname, int port, String user, String hostKeyAlias,
-        List<Path> identityFiles, boolean identitiesOnly, String identityAgent, List<Path> knownHostsFiles,
+record SshTarget(
+        String alias,
+        String hostname,
+        int port,
+        String user,
+        String hostKeyAlias,
+        List<Path> identityFiles,
+        boolean identitiesOnly,
+        String identityAgent,
+        List<Path> knownHostsFiles,
         List<SshTarget> jumps) {
 
     /**
@@ -28,8 +36,17 @@ record SshTarget(String alias, String hostname, int port, String user, String ho
 
     /** The same target reached directly, for the hop list of a target behind it. */
     SshTarget withoutJumps() {
-        return new SshTarget(alias, hostname, port, user, hostKeyAlias, identityFiles, identitiesOnly, identityAgent,
-                knownHostsFiles, List.of());
+        return new SshTarget(
+                alias,
+                hostname,
+                port,
+                user,
+                hostKeyAlias,
+                identityFiles,
+                identitiesOnly,
+                identityAgent,
+                knownHostsFiles,
+                List.of());
     }
 
     /**
@@ -40,8 +57,20 @@ record SshTarget(String alias, String hostname, int port, String user, String ho
     String key() {
         StringBuilder key = new StringBuilder();
         jumps.forEach(j -> key.append(j.key()).append(" -> "));
-        return key.append(user).append('@').append(hostname).append(':').append(port).append(' ')
-                .append(identityFiles).append(identitiesOnly ? " only" : "").append(' ').append(identityAgent)
-                .append(" known as ").append(knownHostsName()).append(" in ").append(knownHostsFiles).toString();
+        return key.append(user)
+                .append('@')
+                .append(hostname)
+                .append(':')
+                .append(port)
+                .append(' ')
+                .append(identityFiles)
+                .append(identitiesOnly ? " only" : "")
+                .append(' ')
+                .append(identityAgent)
+                .append(" known as ")
+                .append(knownHostsName())
+                .append(" in ")
+                .append(knownHostsFiles)
+                .toString();
     }
 }

@@ -25,13 +25,17 @@ public final class CatalogStore {
                     on conflict (alias) do update
                     set dir = excluded.dir, problem = excluded.problem, present = true, synced_at = excluded.synced_at
                     """);
-            projects.forEach(p -> batch.bind("alias", p.alias()).bind("dir", p.dir()).bind("problem", p.problem())
-                    .bind("now", now.atOffset(ZoneOffset.UTC)).add());
+            projects.forEach(p -> batch.bind("alias", p.alias())
+                    .bind("dir", p.dir())
+                    .bind("problem", p.problem())
+                    .bind("now", now.atOffset(ZoneOffset.UTC))
+                    .add());
             if (!projects.isEmpty()) {
                 batch.execute();
             }
             h.createUpdate("update projects set present = false where synced_at < :now")
-                    .bind("now", now.atOffset(ZoneOffset.UTC)).execute();
+                    .bind("now", now.atOffset(ZoneOffset.UTC))
+                    .execute();
         });
     }
 
@@ -45,14 +49,21 @@ public final class CatalogStore {
                         ssh_host = excluded.ssh_host, source = excluded.source, problem = excluded.problem,
                         present = true, synced_at = excluded.synced_at
                     """);
-            vms.forEach(v -> batch.bind("name", v.name()).bind("environment", v.environment()).bind("host", v.host())
-                    .bind("user", v.user()).bind("sshHost", v.sshHost()).bind("source", v.source())
-                    .bind("problem", v.problem()).bind("now", now.atOffset(ZoneOffset.UTC)).add());
+            vms.forEach(v -> batch.bind("name", v.name())
+                    .bind("environment", v.environment())
+                    .bind("host", v.host())
+                    .bind("user", v.user())
+                    .bind("sshHost", v.sshHost())
+                    .bind("source", v.source())
+                    .bind("problem", v.problem())
+                    .bind("now", now.atOffset(ZoneOffset.UTC))
+                    .add());
             if (!vms.isEmpty()) {
                 batch.execute();
             }
             h.createUpdate("update vms set present = false where synced_at < :now")
-                    .bind("now", now.atOffset(ZoneOffset.UTC)).execute();
+                    .bind("now", now.atOffset(ZoneOffset.UTC))
+                    .execute();
         });
     }
 }

@@ -3,9 +3,9 @@ package io.vmo.daemon.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
@@ -78,7 +78,8 @@ public final class Database implements AutoCloseable {
             if (embedded != null) {
                 embedded.close();
             }
-            throw e instanceof RuntimeException r ? r
+            throw e instanceof RuntimeException r
+                    ? r
                     : new StoreException("cannot use the database at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
     }
@@ -102,9 +103,11 @@ public final class Database implements AutoCloseable {
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot connect to PostgreSQL at " + redact(jdbcUrl) + ": " + rootMessage(e)
-                    + ". Check that the server runs and the URL is right, or start vmo without --database-url to"
-                    + " use its own PostgreSQL.", e);
+            throw new StoreException(
+                    "cannot connect to PostgreSQL at " + redact(jdbcUrl) + ": " + rootMessage(e)
+                            + ". Check that the server runs and the URL is right, or start vmo without --database-url to"
+                            + " use its own PostgreSQL.",
+                    e);
         }
     }
 
@@ -140,7 +143,8 @@ public final class Database implements AutoCloseable {
             lockHolder.close();
             Connection again = claim(pool.getConnection(), jdbcUrl);
             if (again == null) {
-                log.error("another vmo daemon took the database at {} while it was unreachable; stop one of them",
+                log.error(
+                        "another vmo daemon took the database at {} while it was unreachable; stop one of them",
                         redact(jdbcUrl));
                 return;
             }
@@ -177,7 +181,9 @@ public final class Database implements AutoCloseable {
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-            log.info("schema at version {} ({} migration(s) applied)", result.targetSchemaVersion,
+            log.info(
+                    "schema at version {} ({} migration(s) applied)",
+                    result.targetSchemaVersion,
                     result.migrationsExecuted);
         } catch (FlywayException e) {
             pool.close();

@@ -57,8 +57,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** Where the server's log stood when it last started: what it wrote since explains its end. */
     private volatile long logOffset;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server, FileChannel lock,
-            String password, Path data, Path logFile, long logOffset) throws IOException {
+    private EmbeddedPostgres(
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres server,
+            FileChannel lock,
+            String password,
+            Path data,
+            Path logFile,
+            long logOffset)
+            throws IOException {
         this.server = server;
         this.lock = lock;
         this.data = data;
@@ -132,9 +138,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 throw se;
             }
             boolean root = "root".equals(System.getProperty("user.name"));
-            throw new StoreException("could not start the embedded PostgreSQL in " + data + ": " + describe(e)
-                    + (root ? " (as root it runs through `unshare -U`, which needs user namespaces)" : "")
-                    + ". Pass --database-url to use an existing PostgreSQL server, or check the log at " + logFile,
+            throw new StoreException(
+                    "could not start the embedded PostgreSQL in " + data + ": " + describe(e)
+                            + (root ? " (as root it runs through `unshare -U`, which needs user namespaces)" : "")
+                            + ". Pass --database-url to use an existing PostgreSQL server, or check the log at "
+                            + logFile,
                     e);
         } finally {
             try {
@@ -174,7 +182,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
                 command.addAll(List.of("unshare", "-U")); // as zonky does: PostgreSQL refuses to run as root
             }
-            command.addAll(List.of(bin.resolve("pg_ctl").toString(), "restart", "-D", data.toString(), "-w", "-t",
+            command.addAll(List.of(
+                    bin.resolve("pg_ctl").toString(),
+                    "restart",
+                    "-D",
+                    data.toString(),
+                    "-w",
+                    "-t",
                     Long.toString(RESTART_WAIT.toSeconds())));
             Process pgCtl = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -212,7 +226,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             // no log to read: say what we know
         }
-        return said != null ? "the embedded PostgreSQL stopped: " + said + " (log: " + logFile + ")"
+        return said != null
+                ? "the embedded PostgreSQL stopped: " + said + " (log: " + logFile + ")"
                 : "the embedded PostgreSQL stopped without a reason in its log (killed?); see " + logFile;
     }
 
@@ -270,20 +285,30 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return;
         }
         Path realData = data.toRealPath();
-        List<ProcessHandle> leftovers = ProcessHandle.allProcesses().filter(p -> isServerOf(p, realData)).toList();
+        List<ProcessHandle> leftovers = ProcessHandle.allProcesses()
+                .filter(p -> isServerOf(p, realData))
+                .toList();
         if (!leftovers.isEmpty()) {
-            String postmaster = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
-            log.warn("stopping {} PostgreSQL process(es) left running in {} (postmaster {})", leftovers.size(),
-                    data, postmaster);
+            String postmaster =
+                    Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+            log.warn(
+                    "stopping {} PostgreSQL process(es) left running in {} (postmaster {})",
+                    leftovers.size(),
+                    data,
+                    postmaster);
             // SIGTERM to the postmaster is a smart shutdown; its clients died with the old daemon. Backends whose
             // postmaster is already gone exit by themselves.
-            leftovers.stream().filter(p -> Long.toString(p.pid()).equals(postmaster))
+            leftovers.stream()
+                    .filter(p -> Long.toString(p.pid()).equals(postmaster))
                     .forEach(ProcessHandle::destroy);
             if (!awaitExit(leftovers, Duration.ofSeconds(30))) {
                 leftovers.forEach(ProcessHandle::destroyForcibly);
                 if (!awaitExit(leftovers, Duration.ofSeconds(10))) {
-                    throw new StoreException("could not stop the PostgreSQL processes " + leftovers.stream()
-                            .filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList() + " left running in "
+                    throw new StoreException("could not stop the PostgreSQL processes "
+                            + leftovers.stream()
+                                    .filter(ProcessHandle::isAlive)
+                                    .map(ProcessHandle::pid)
+                                    .toList() + " left running in "
                             + data + "; kill them and start vmo again");
                 }
             }
@@ -297,7 +322,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             return false;
         }
         try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(realData);
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"))
+                    .equals(realData);
         } catch (IOException | UnsupportedOperationException e) {
             return false; // gone, or another user's: not ours
         }
@@ -385,11 +411,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
-    private static void createDatabase(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server)
-            throws SQLException {
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    private static void createDatabase(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server) throws SQLException {
+        try (Connection c = server.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             // CREATE DATABASE has no IF NOT EXISTS
-            if (!s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'").next()) {
+            if (!s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")
+                    .next()) {
                 s.execute("CREATE DATABASE " + DATABASE);
             }
         }

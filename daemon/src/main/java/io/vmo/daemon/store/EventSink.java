@@ -44,8 +44,7 @@ final class EventSink implements EventWriter.Sink, AutoCloseable {
      * changes the probe row, so that it has WAL of its own and its commit waits for the flush (see V5).
      */
     @Override
-    public EventWriter.Written write(List<Chunk> chunks, List<Ending> endings, boolean durable)
-            throws SQLException {
+    public EventWriter.Written write(List<Chunk> chunks, List<Ending> endings, boolean durable) throws SQLException {
         Connection c = connection();
         try {
             c.setAutoCommit(false);
@@ -99,8 +98,8 @@ final class EventSink implements EventWriter.Sink, AutoCloseable {
         if (endings.isEmpty()) {
             return;
         }
-        try (PreparedStatement update = c.prepareStatement(
-                "update jobs set status = ?, exit_code = ?, finished_at = ? where id = ?")) {
+        try (PreparedStatement update =
+                c.prepareStatement("update jobs set status = ?, exit_code = ?, finished_at = ? where id = ?")) {
             for (Ending e : endings) {
                 update.setString(1, e.status().wireName());
                 update.setObject(2, e.exitCode());

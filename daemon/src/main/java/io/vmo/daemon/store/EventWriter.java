@@ -36,6 +36,7 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
     private static final int MAX_BATCH_OPS = 2_000;
     /** Beyond this much output not yet seen flushed, a write waits for the flush. */
     static final int MAX_UNCONFIRMED_BYTES = 16 << 20;
+
     private static final Duration CONFIRM_WHEN_IDLE = Duration.ofMillis(50);
     /**
      * How long a write waits for more once output trickles in. A line reaches the writer and the viewers' cursors
@@ -43,6 +44,7 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
      * together, and the delivery waited (bench, latency phase). A flood never waits: its queue is never empty.
      */
     private static final long LINGER_NANOS = Duration.ofMillis(3).toNanos();
+
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(2);
 
     private sealed interface Op permits Append, End, Barrier, Stop {}
@@ -82,13 +84,14 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
      * writer thread uses these.
      */
     private final ArrayDeque<Unconfirmed> unconfirmed = new ArrayDeque<>();
+
     private long unconfirmedBytes;
     private final Budget budget = new Budget(MAX_QUEUED_BYTES);
     private final Sink sink;
     private final StoreHealth health;
     private final Duration firstRetryDelay;
     private final Thread thread;
-    private volatile DurableListener durable = (jobId, seq) -> { };
+    private volatile DurableListener durable = (jobId, seq) -> {};
 
     public EventWriter(Sink sink, StoreHealth health, Duration firstRetryDelay) {
         this.sink = sink;
@@ -139,14 +142,16 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
         List<Op> batch = new ArrayList<>();
         while (true) {
             try {
-                Op first = unconfirmed.isEmpty() ? queue.take() : queue.poll(CONFIRM_WHEN_IDLE.toMillis(),
-                        TimeUnit.MILLISECONDS);
+                Op first = unconfirmed.isEmpty()
+                        ? queue.take()
+                        : queue.poll(CONFIRM_WHEN_IDLE.toMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) { // else: quiet for a moment; an empty batch makes what is unconfirmed durable
                     batch.add(first);
                     int bytes = 0;
                     long lingerUntil = System.nanoTime() + LINGER_NANOS;
                     Op next;
-                    while (batch.size() < MAX_BATCH_OPS && bytes < MAX_BATCH_BYTES
+                    while (batch.size() < MAX_BATCH_OPS
+                            && bytes < MAX_BATCH_BYTES
                             && (next = nextOp(lingerUntil)) != null) {
                         batch.add(next);
                         if (next instanceof Append a) {
@@ -192,18 +197,19 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
             switch (op) {
                 case Append a -> chunks.add(a.chunk());
                 case End e -> endings.add(e);
-                case Barrier b -> { }
+                case Barrier b -> {}
                 case Stop s -> stop = true;
             }
         }
         long bytes = bytes(chunks);
-        boolean durable = batch.isEmpty() || stop || !endings.isEmpty()
-                || unconfirmedBytes + bytes > MAX_UNCONFIRMED_BYTES;
+        boolean durable =
+                batch.isEmpty() || stop || !endings.isEmpty() || unconfirmedBytes + bytes > MAX_UNCONFIRMED_BYTES;
         boolean rewrite = false;
         Backoff backoff = new Backoff(firstRetryDelay, MAX_RETRY_DELAY);
         for (int attempt = 1; ; attempt++) {
             try {
-                Written written = sink.write(chunks, endings.stream().map(End::ending).toList(), durable);
+                Written written =
+                        sink.write(chunks, endings.stream().map(End::ending).toList(), durable);
                 health.writeSucceeded();
                 if (attempt > 1) {
                     log.info("stored {} event(s) after {} attempts", chunks.size(), attempt);
@@ -220,8 +226,12 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
                 break;
             } catch (Exception e) {
                 health.writeFailed(e);
-                log.warn("storing {} event(s) failed (attempt {}), retrying in {} ms: {}", chunks.size(), attempt,
-                        backoff.next().toMillis(), e.toString());
+                log.warn(
+                        "storing {} event(s) failed (attempt {}), retrying in {} ms: {}",
+                        chunks.size(),
+                        attempt,
+                        backoff.next().toMillis(),
+                        e.toString());
                 backoff.pause();
                 if (!rewrite) { // the store may have lost whatever it had not flushed: write all of it again
                     rewrite = true;
@@ -244,8 +254,8 @@ public final class EventWriter implements OutputQueue, AutoCloseable {
             switch (op) {
                 case Append a -> budget.give(a.chunk().data().length);
                 case Barrier b -> b.reached().complete(null); // committed is enough: it is for readers
-                case End e -> { } // completed when confirmed
-                case Stop s -> { }
+                case End e -> {} // completed when confirmed
+                case Stop s -> {}
             }
         }
         return stop;

@@ -10,7 +10,6 @@ import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.LogStream;
 import io.vmo.protocol.VmoException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,8 +46,10 @@ public final class JobStore implements JobRepository {
         try {
             return jdbi.withHandle(callback);
         } catch (JdbiException e) {
-            throw new StoreException("the job store is unavailable: " + StoreProblem.describe(e)
-                    + "; vmo retries by itself, so try again shortly", e);
+            throw new StoreException(
+                    "the job store is unavailable: " + StoreProblem.describe(e)
+                            + "; vmo retries by itself, so try again shortly",
+                    e);
         }
     }
 
@@ -84,9 +85,11 @@ public final class JobStore implements JobRepository {
                 .map((rs, ctx) -> {
                     long pid = rs.getLong("pid");
                     boolean stamped = !rs.wasNull() && rs.getString("pid_boot_id") != null;
-                    return new OrphanReaper.Orphan(rs.getObject("id", UUID.class), stamped
-                            ? new ProcessStamp(pid, rs.getString("pid_boot_id"), rs.getLong("pid_start_ticks"))
-                            : null);
+                    return new OrphanReaper.Orphan(
+                            rs.getObject("id", UUID.class),
+                            stamped
+                                    ? new ProcessStamp(pid, rs.getString("pid_boot_id"), rs.getLong("pid_start_ticks"))
+                                    : null);
                 })
                 .list());
     }
@@ -146,8 +149,7 @@ public final class JobStore implements JobRepository {
     /** Newest first. */
     @Override
     public List<JobInfo> recent(int limit) {
-        return with(h -> h.createQuery(
-                        "select " + JOB_COLUMNS + " from jobs order by started_at desc, id limit :limit")
+        return with(h -> h.createQuery("select " + JOB_COLUMNS + " from jobs order by started_at desc, id limit :limit")
                 .bind("limit", limit)
                 .map((rs, ctx) -> jobInfo(rs))
                 .list());
@@ -158,21 +160,26 @@ public final class JobStore implements JobRepository {
     public UUID resolve(String idOrPrefix) {
         String prefix = idOrPrefix.trim().toLowerCase(java.util.Locale.ROOT);
         if (!ID_PREFIX.matcher(prefix).matches()) {
-            throw new VmoException(ErrorCode.UNKNOWN_JOB, "\"" + idOrPrefix + "\" is not a job id (ids look like"
-                    + " 3f2a9c1e-…, and any unique prefix of one works); `vmo jobs` lists recent jobs");
+            throw new VmoException(
+                    ErrorCode.UNKNOWN_JOB,
+                    "\"" + idOrPrefix + "\" is not a job id (ids look like"
+                            + " 3f2a9c1e-…, and any unique prefix of one works); `vmo jobs` lists recent jobs");
         }
-        List<UUID> ids = with(h -> h.createQuery(
-                        "select id from jobs where id::text like :prefix order by started_at desc limit 5")
-                .bind("prefix", prefix + "%")
-                .mapTo(UUID.class)
-                .list());
+        List<UUID> ids = with(
+                h -> h.createQuery("select id from jobs where id::text like :prefix order by started_at desc limit 5")
+                        .bind("prefix", prefix + "%")
+                        .mapTo(UUID.class)
+                        .list());
         if (ids.isEmpty()) {
-            throw new VmoException(ErrorCode.UNKNOWN_JOB,
+            throw new VmoException(
+                    ErrorCode.UNKNOWN_JOB,
                     "no job with an id starting \"" + prefix + "\"; `vmo jobs` lists recent jobs");
         }
         if (ids.size() > 1) {
-            throw new VmoException(ErrorCode.AMBIGUOUS_JOB, "job id prefix \"" + prefix + "\" matches several jobs ("
-                    + ids.stream().map(UUID::toString).toList() + "); type more of the id");
+            throw new VmoException(
+                    ErrorCode.AMBIGUOUS_JOB,
+                    "job id prefix \"" + prefix + "\" matches several jobs ("
+                            + ids.stream().map(UUID::toString).toList() + "); type more of the id");
         }
         return ids.getFirst();
     }
@@ -184,27 +191,29 @@ public final class JobStore implements JobRepository {
      */
     @Override
     public long recentStart(UUID jobId, long upToSeq, long bytes) {
-        return with(handle -> handle.inTransaction(h -> { // a transaction, so the fetch size makes a cursor
-            long total = 0;
-            try (var sizes = h.createQuery("""
+        return with(handle -> handle.inTransaction(
+                h -> { // a transaction, so the fetch size makes a cursor
+                    long total = 0;
+                    try (var sizes = h
+                            .createQuery("""
                             select seq, octet_length(data) as size from job_events
                             where job_id = :job and seq <= :upTo order by seq desc
                             """)
-                    .bind("job", jobId)
-                    .bind("upTo", upToSeq)
-                    .setFetchSize(256)
-                    .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("size")})
-                    .stream()) {
-                for (var it = sizes.iterator(); it.hasNext(); ) {
-                    long[] event = it.next();
-                    total += event[1];
-                    if (total >= bytes) {
-                        return event[0] - 1;
+                            .bind("job", jobId)
+                            .bind("upTo", upToSeq)
+                            .setFetchSize(256)
+                            .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("size")})
+                            .stream()) {
+                        for (var it = sizes.iterator(); it.hasNext(); ) {
+                            long[] event = it.next();
+                            total += event[1];
+                            if (total >= bytes) {
+                                return event[0] - 1;
+                            }
+                        }
                     }
-                }
-            }
-            return 0L;
-        }));
+                    return 0L;
+                }));
     }
 
     /**
@@ -221,8 +230,12 @@ public final class JobStore implements JobRepository {
                 .bind("after", afterSeq)
                 .bind("upTo", upToSeq)
                 .bind("limit", limit)
-                .map((rs, ctx) -> new Chunk(jobId, rs.getLong("seq"), LogStream.fromWire(rs.getString("stream")),
-                        rs.getObject("ts", OffsetDateTime.class).toInstant(), rs.getBytes("data")))
+                .map((rs, ctx) -> new Chunk(
+                        jobId,
+                        rs.getLong("seq"),
+                        LogStream.fromWire(rs.getString("stream")),
+                        rs.getObject("ts", OffsetDateTime.class).toInstant(),
+                        rs.getBytes("data")))
                 .list());
     }
 

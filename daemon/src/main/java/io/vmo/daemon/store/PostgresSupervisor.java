@@ -14,6 +14,7 @@ final class PostgresSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresSupervisor.class);
     /** How often to look: a liveness check is a /proc read, and a quarter second is soon enough. */
     private static final Duration WATCH = Duration.ofMillis(250);
+
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
@@ -28,7 +29,8 @@ final class PostgresSupervisor implements AutoCloseable {
         this.server = server;
         this.health = health;
         this.restarted = restarted;
-        this.thread = Thread.ofPlatform().name("vmo-postgres-supervisor").daemon().start(this::run);
+        this.thread =
+                Thread.ofPlatform().name("vmo-postgres-supervisor").daemon().start(this::run);
     }
 
     private void run() {
@@ -54,7 +56,10 @@ final class PostgresSupervisor implements AutoCloseable {
                     break;
                 } catch (RuntimeException e) { // a StoreException says why
                     health.serverDown(e.getMessage());
-                    log.error("{}; trying again in {} ms", e.getMessage(), backoff.next().toMillis());
+                    log.error(
+                            "{}; trying again in {} ms",
+                            e.getMessage(),
+                            backoff.next().toMillis());
                     backoff.pause();
                 }
             }

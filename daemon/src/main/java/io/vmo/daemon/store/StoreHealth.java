@@ -65,7 +65,8 @@ public final class StoreHealth implements io.vmo.daemon.job.StoreStatus {
     public Status check() {
         Probe p;
         synchronized (this) {
-            if (serverProblem != null || writerProblem != null
+            if (serverProblem != null
+                    || writerProblem != null
                     || clock.instant().isBefore(lastGoodWrite.plus(FRESH))) {
                 return status();
             }

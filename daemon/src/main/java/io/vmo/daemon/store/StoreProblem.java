@@ -16,7 +16,8 @@ final class StoreProblem {
         String message = null;
         while (t != null) {
             if (t instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
-                message = p.getServerErrorMessage().getSeverity() + ": " + p.getServerErrorMessage().getMessage();
+                message = p.getServerErrorMessage().getSeverity() + ": "
+                        + p.getServerErrorMessage().getMessage();
                 break;
             }
             if (t.getMessage() != null) {
@@ -25,6 +26,7 @@ final class StoreProblem {
             t = t.getCause() == t ? null : t.getCause();
         }
         message = Objects.requireNonNullElse(message, e.getClass().getSimpleName());
-        return "PostgreSQL: " + Database.redact(message.lines().findFirst().orElse(message).strip());
+        return "PostgreSQL: "
+                + Database.redact(message.lines().findFirst().orElse(message).strip());
     }
 }

@@ -27,7 +27,8 @@ final class Umask {
         try {
             libc = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
         } catch (LinkageError e) { // no JNA for this platform: the user's umask it is
-            log.warn("cannot set the umask ({}); what this start-up step creates follows the daemon's umask",
+            log.warn(
+                    "cannot set the umask ({}); what this start-up step creates follows the daemon's umask",
                     e.toString());
             action.run();
             return;

@@ -5,10 +5,10 @@ import com.pty4j.WinSize;
 import io.vmo.daemon.job.ProcessGroup;
 import io.vmo.daemon.job.TerminalProcess;
 import io.vmo.daemon.job.TerminalSize;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.Closeable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,8 +34,10 @@ final class LocalTerminal implements TerminalProcess {
     LocalTerminal(PtyProcess process) {
         this.process = process;
         this.input = process.getOutputStream();
-        this.writer = Executors.newSingleThreadExecutor(
-                Thread.ofPlatform().name("vmo-pty-writer-" + process.pid()).daemon().factory());
+        this.writer = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+                .name("vmo-pty-writer-" + process.pid())
+                .daemon()
+                .factory());
         Thread.ofPlatform().name("vmo-pty-wait-" + process.pid()).daemon().start(() -> {
             try {
                 exit.complete(process.waitFor());
@@ -69,10 +71,11 @@ final class LocalTerminal implements TerminalProcess {
     public void write(byte[] data) throws IOException {
         try {
             writer.submit(() -> {
-                input.write(data);
-                input.flush();
-                return null;
-            }).get();
+                        input.write(data);
+                        input.flush();
+                        return null;
+                    })
+                    .get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } catch (InterruptedException | RejectedExecutionException e) {
@@ -107,7 +110,9 @@ final class LocalTerminal implements TerminalProcess {
 
     /** pty4j's own toHandle()/descendants() are unsupported: go through the pid. */
     private List<ProcessHandle> descendants() {
-        return ProcessHandle.of(process.pid()).map(p -> p.descendants().toList()).orElse(List.of());
+        return ProcessHandle.of(process.pid())
+                .map(p -> p.descendants().toList())
+                .orElse(List.of());
     }
 
     /** Closes the master side. Not destroy(): that signals the pid, which may belong to another process by now. */

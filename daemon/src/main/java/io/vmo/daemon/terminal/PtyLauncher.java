@@ -53,8 +53,8 @@ public final class PtyLauncher implements TerminalLauncher {
     @Override
     public TerminalProcess start(List<String> argv, Path dir, TerminalSize size, Map<String, String> environment)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", SIZE_THEN_EXEC, "vmo",
-                Integer.toString(size.cols()), Integer.toString(size.rows())));
+        List<String> command = new ArrayList<>(List.of(
+                "/bin/sh", "-c", SIZE_THEN_EXEC, "vmo", Integer.toString(size.cols()), Integer.toString(size.rows())));
         command.addAll(argv);
         Map<String, String> env = new HashMap<>(environment);
         env.put("TERM", TERM);
@@ -118,8 +118,10 @@ public final class PtyLauncher implements TerminalLauncher {
             PrivateFiles.file(target);
             System.setProperty("pty4j.preferred.native.folder", dir.toString());
         } catch (IOException e) {
-            log.warn("cannot unpack pty4j's native library to {} ({}); pty4j unpacks it to a temporary folder",
-                    dir, e.toString());
+            log.warn(
+                    "cannot unpack pty4j's native library to {} ({}); pty4j unpacks it to a temporary folder",
+                    dir,
+                    e.toString());
         }
     }
 

@@ -47,7 +47,8 @@ public final class AuthToken {
             }
         }
         if (!PrivateFiles.ownedByUs(file)) {
-            throw new UnsafeFileException("the token file " + file + " belongs to " + Files.getOwner(file).getName()
+            throw new UnsafeFileException("the token file " + file + " belongs to "
+                    + Files.getOwner(file).getName()
                     + ", not to the user this daemon runs as; whoever owns it can choose the token. Delete it (a"
                     + " new one is made at start) or take it over with `chown " + System.getProperty("user.name")
                     + " " + file + "`, then start again");

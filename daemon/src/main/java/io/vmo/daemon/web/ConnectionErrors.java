@@ -48,8 +48,11 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
         }
         if (cause instanceof CorruptedWebSocketFrameException frame) {
             WebSocketCloseStatus status = frame.closeStatus();
-            refusals.record(ctx.channel(), "a WebSocket frame", Refusal.Reason.MALFORMED_FRAME, "close code "
-                    + status.code() + " " + status.reasonText() + ": " + frame.getMessage());
+            refusals.record(
+                    ctx.channel(),
+                    "a WebSocket frame",
+                    Refusal.Reason.MALFORMED_FRAME,
+                    "close code " + status.code() + " " + status.reasonText() + ": " + frame.getMessage());
         } else if (cause instanceof IOException) {
             log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else if (ctx.channel().attr(REPORTED).setIfAbsent(true) == null) {
@@ -57,8 +60,11 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
             StackTraceElement[] where = cause.getStackTrace();
             String kind = cause.getClass().getName() + (where.length == 0 ? "" : " at " + where[0]);
             if (traced.size() < MAX_KINDS && traced.add(kind)) {
-                log.warn("unexpected error on the connection from {} (a bug; further ones of this kind are refusal"
-                        + " lines only)", ctx.channel().remoteAddress(), cause);
+                log.warn(
+                        "unexpected error on the connection from {} (a bug; further ones of this kind are refusal"
+                                + " lines only)",
+                        ctx.channel().remoteAddress(),
+                        cause);
             }
         }
         ctx.close();

@@ -13,8 +13,8 @@ import java.time.Duration;
  * @param pingInterval how long a WebSocket may be silent before the daemon pings it
  * @param pingTimeout how long after a ping the daemon waits for a sign of life before it closes the connection
  */
-public record ConnectionLimits(int maxPerPeer, Duration requestTimeout, Duration idleTimeout, Duration pingInterval,
-        Duration pingTimeout) {
+public record ConnectionLimits(
+        int maxPerPeer, Duration requestTimeout, Duration idleTimeout, Duration pingInterval, Duration pingTimeout) {
 
     public ConnectionLimits {
         if (maxPerPeer < 1) {
@@ -30,6 +30,8 @@ public record ConnectionLimits(int maxPerPeer, Duration requestTimeout, Duration
 
     /** "10 s", "0.5 s": a duration as the daemon's messages and options say it. */
     static String seconds(Duration d) {
-        return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+        return java.math.BigDecimal.valueOf(d.toMillis(), 3)
+                        .stripTrailingZeros()
+                        .toPlainString() + " s";
     }
 }

@@ -72,20 +72,26 @@ final class GuessThrottle {
         channel.attr(HELD).set(Boolean.TRUE);
         channel.config().setAutoRead(false);
         request.retain();
-        ctx.executor().schedule(() -> {
-            try {
-                answer.accept(refusal);
-            } finally {
-                request.release();
-            }
-        }, refusal.delayed().toMillis(), TimeUnit.MILLISECONDS);
+        ctx.executor()
+                .schedule(
+                        () -> {
+                            try {
+                                answer.accept(refusal);
+                            } finally {
+                                request.release();
+                            }
+                        },
+                        refusal.delayed().toMillis(),
+                        TimeUnit.MILLISECONDS);
     }
 
     /** What a held-back answer adds to its message, so that the client knows why it waited. */
     static String note(Refusal refusal) {
-        return refusal.delayed().isZero() ? "" : " (" + refusal.failures() + " wrong secrets in a row from "
-                + refusal.peer().getHostAddress() + ": each further one is answered after a growing delay, now "
-                + refusal.delayed().toMillis() + " ms; a correct one is answered at once)";
+        return refusal.delayed().isZero()
+                ? ""
+                : " (" + refusal.failures() + " wrong secrets in a row from "
+                        + refusal.peer().getHostAddress() + ": each further one is answered after a growing delay, now "
+                        + refusal.delayed().toMillis() + " ms; a correct one is answered at once)";
     }
 
     /** Whether a connection awaits a held-back answer: what else it sent (pipelined) is dropped with it. */
@@ -100,8 +106,12 @@ final class GuessThrottle {
         if (streaks.size() >= MAX_SOURCES && !streaks.containsKey(source)) {
             forgetQuiet(now);
         }
-        return streaks.compute(source, (key, streak) -> streak == null || forgotten(streak, now)
-                ? new Streak(1, now) : new Streak(streak.failures() + 1, now)).failures();
+        return streaks.compute(
+                        source,
+                        (key, streak) -> streak == null || forgotten(streak, now)
+                                ? new Streak(1, now)
+                                : new Streak(streak.failures() + 1, now))
+                .failures();
     }
 
     /** How long the answer to the n-th failure in a row waits. */
@@ -134,8 +144,13 @@ final class GuessThrottle {
     private void forgetQuiet(Instant now) {
         streaks.values().removeIf(streak -> forgotten(streak, now));
         if (streaks.size() >= MAX_SOURCES) { // all recent: drop the quietest half rather than grow
-            streaks.values().stream().map(Streak::last).sorted().skip(MAX_SOURCES / 2).findFirst()
-                    .ifPresent(cut -> streaks.values().removeIf(streak -> streak.last().isBefore(cut)));
+            streaks.values().stream()
+                    .map(Streak::last)
+                    .sorted()
+                    .skip(MAX_SOURCES / 2)
+                    .findFirst()
+                    .ifPresent(cut ->
+                            streaks.values().removeIf(streak -> streak.last().isBefore(cut)));
         }
     }
 

@@ -24,16 +24,20 @@ import java.util.regex.Pattern;
 record HostHeader(String host, int port) {
 
     /** reg-name or IPv4address (both: unreserved, pct-encoded, sub-delims), or an IPv6 literal; then the port. */
-    private static final Pattern AUTHORITY = Pattern.compile(
-            "((?:[a-z0-9._~!$&'()*+,;=-]|%[0-9a-f]{2})*|\\[[0-9a-f:.]+])(?::([0-9]{1,5}))?");
+    private static final Pattern AUTHORITY =
+            Pattern.compile("((?:[a-z0-9._~!$&'()*+,;=-]|%[0-9a-f]{2})*|\\[[0-9a-f:.]+])(?::([0-9]{1,5}))?");
 
     /** The one Host header of a request; a missing, repeated or malformed one is a {@code bad-request}. */
     static HostHeader of(HttpHeaders headers) {
         List<String> values = headers.getAll(HttpHeaderNames.HOST);
         if (values.size() != 1) {
-            throw new VmoException(ErrorCode.BAD_REQUEST, (values.isEmpty() ? "the request has no Host header"
-                    : "the request has " + values.size() + " Host headers") + "; send exactly one, naming the"
-                    + " daemon as host[:port] (RFC 9112 §3.2)");
+            throw new VmoException(
+                    ErrorCode.BAD_REQUEST,
+                    (values.isEmpty()
+                                    ? "the request has no Host header"
+                                    : "the request has " + values.size() + " Host headers")
+                            + "; send exactly one, naming the"
+                            + " daemon as host[:port] (RFC 9112 §3.2)");
         }
         return parse(values.getFirst());
     }
@@ -41,8 +45,10 @@ record HostHeader(String host, int port) {
     static HostHeader parse(String value) {
         Matcher m = AUTHORITY.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches() || !validIpLiteral(m.group(1))) {
-            throw new VmoException(ErrorCode.BAD_REQUEST, "the Host header \"" + printable(value) + "\" is not"
-                    + " host[:port]; send only the daemon's address, e.g. Host: 127.0.0.1:7777 (RFC 9112 §3.2)");
+            throw new VmoException(
+                    ErrorCode.BAD_REQUEST,
+                    "the Host header \"" + printable(value) + "\" is not"
+                            + " host[:port]; send only the daemon's address, e.g. Host: 127.0.0.1:7777 (RFC 9112 §3.2)");
         }
         int port = m.group(2) == null ? -1 : Integer.parseInt(m.group(2));
         if (port > 65535) {

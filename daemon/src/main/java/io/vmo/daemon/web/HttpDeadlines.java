@@ -86,8 +86,12 @@ final class HttpDeadlines {
                     + (answeredOne ? "its first byte" : "the connection's opening");
             var reason = Refusal.Reason.REQUEST_TIMEOUT;
             refusals.record(ctx.channel(), "a request", reason, within);
-            refusal.send(ctx.channel(), HttpResponseStatus.REQUEST_TIMEOUT, reason.code(), "the request did not"
-                    + " arrive whole " + within + "; send each request at once (vmo daemon --request-timeout)");
+            refusal.send(
+                    ctx.channel(),
+                    HttpResponseStatus.REQUEST_TIMEOUT,
+                    reason.code(),
+                    "the request did not" + " arrive whole " + within
+                            + "; send each request at once (vmo daemon --request-timeout)");
         });
     }
 

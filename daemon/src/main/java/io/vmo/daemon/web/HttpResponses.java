@@ -29,14 +29,23 @@ final class HttpResponses {
         send(ctx, request, response(status, body));
     }
 
-    void error(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ErrorCode code,
+    void error(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpResponseStatus status,
+            ErrorCode code,
             String message) {
         error(ctx, request, status, code, message, Duration.ZERO);
     }
 
     /** An error answered {@code delay} late by the {@link GuessThrottle} (zero: at once): see {@link #held}. */
-    void error(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ErrorCode code,
-            String message, Duration delay) {
+    void error(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpResponseStatus status,
+            ErrorCode code,
+            String message,
+            Duration delay) {
         send(ctx, request, held(response(status, new Response.ErrorReply(null, code, message)), delay));
     }
 
@@ -70,8 +79,8 @@ final class HttpResponses {
     }
 
     private FullHttpResponse response(HttpResponseStatus status, Object body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(codec.encodeBytes(body)));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(codec.encodeBytes(body)));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)

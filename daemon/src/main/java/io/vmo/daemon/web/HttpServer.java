@@ -42,6 +42,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Netty closes the connection beyond this; {@link MessageAssembler} answers smaller oversized messages. */
     private static final int MAX_FRAME_BYTES = 16 << 20;
+
     private static final int MAX_HTTP_BODY_BYTES = 64 << 10;
     /**
      * At most this much queued per connection before its cursors pause (a slow viewer's whole cost in the
@@ -59,8 +60,15 @@ public final class HttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static HttpServer start(InetSocketAddress listen, ConnectionLimits limits, AuthToken token,
-            BrowserSessions sessions, JobManager jobs, Catalog catalog, StoreHealth health, Codec codec)
+    public static HttpServer start(
+            InetSocketAddress listen,
+            ConnectionLimits limits,
+            AuthToken token,
+            BrowserSessions sessions,
+            JobManager jobs,
+            Catalog catalog,
+            StoreHealth health,
+            Codec codec)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -94,19 +102,20 @@ public final class HttpServer implements AutoCloseable {
                                 return;
                             }
                             var deadlines = new HttpDeadlines(limits, refusal, refusals);
-                            ch.pipeline().addLast(
-                                    new FlushConsolidationHandler(256, true),
-                                    deadlines.bytes(),
-                                    new HttpServerCodec(),
-                                    deadlines.messages(),
-                                    new HttpObjectAggregator(MAX_HTTP_BODY_BYTES),
-                                    guard,
-                                    new WebSocketServerProtocolHandler(webSocket),
-                                    ui,
-                                    rest,
-                                    new MessageAssembler(),
-                                    new WebSocketSession(codec, encodings, requests, jobs, executor),
-                                    errors);
+                            ch.pipeline()
+                                    .addLast(
+                                            new FlushConsolidationHandler(256, true),
+                                            deadlines.bytes(),
+                                            new HttpServerCodec(),
+                                            deadlines.messages(),
+                                            new HttpObjectAggregator(MAX_HTTP_BODY_BYTES),
+                                            guard,
+                                            new WebSocketServerProtocolHandler(webSocket),
+                                            ui,
+                                            rest,
+                                            new MessageAssembler(),
+                                            new WebSocketSession(codec, encodings, requests, jobs, executor),
+                                            errors);
                         }
                     })
                     .bind(listen)
@@ -130,7 +139,8 @@ public final class HttpServer implements AutoCloseable {
         hosts.add(hostLiteral(listen.getAddress()));
         if (listen.getAddress().isAnyLocalAddress()) {
             try {
-                NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                NetworkInterface.networkInterfaces()
+                        .flatMap(NetworkInterface::inetAddresses)
                         .forEach(a -> hosts.add(hostLiteral(a)));
             } catch (SocketException e) {
                 // loopback names still work

@@ -45,6 +45,7 @@ final class Liveness extends ChannelDuplexHandler {
     private long lastReadNanos;
     /** When the outstanding ping went out (0: none is), or when the peer last took data since it did. */
     private long pingNanos;
+
     private long writesDoneAtPing;
     /** Writes of the daemon's that have gone out onto the connection (the pings not counted). */
     private long writesDone;
@@ -108,8 +109,12 @@ final class Liveness extends ChannelDuplexHandler {
             mark(now); // it took some of the daemon's data: alive, reading, and the ping is on its way to it
             return;
         }
-        refusals.record(ctx.channel(), "a WebSocket", Refusal.Reason.SILENT_PEER, "for "
-                + ConnectionLimits.seconds(Duration.ofNanos(now - pingNanos)) + " (vmo daemon --ws-ping-timeout)");
+        refusals.record(
+                ctx.channel(),
+                "a WebSocket",
+                Refusal.Reason.SILENT_PEER,
+                "for " + ConnectionLimits.seconds(Duration.ofNanos(now - pingNanos))
+                        + " (vmo daemon --ws-ping-timeout)");
         check.cancel(false);
         // Reset rather than FIN: a dead peer will not read what is queued for it, and the kernel need not keep it.
         ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);

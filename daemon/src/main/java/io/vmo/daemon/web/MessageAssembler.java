@@ -48,11 +48,14 @@ final class MessageAssembler extends SimpleChannelInboundHandler<WebSocketFrame>
             return;
         }
         if (binary) {
-            ctx.fireChannelRead(new Refused(ErrorCode.BAD_REQUEST,
+            ctx.fireChannelRead(new Refused(
+                    ErrorCode.BAD_REQUEST,
                     "binary frames are not part of the protocol; send each message as one JSON text frame"));
         } else if (size > MAX_MESSAGE_BYTES) {
-            ctx.fireChannelRead(new Refused(ErrorCode.FRAME_TOO_LARGE, "a message of " + size + " bytes is over the "
-                    + MAX_MESSAGE_BYTES + "-byte limit; send smaller messages"));
+            ctx.fireChannelRead(new Refused(
+                    ErrorCode.FRAME_TOO_LARGE,
+                    "a message of " + size + " bytes is over the " + MAX_MESSAGE_BYTES
+                            + "-byte limit; send smaller messages"));
         } else {
             ctx.fireChannelRead(new Text(pending.toString(StandardCharsets.UTF_8)));
         }

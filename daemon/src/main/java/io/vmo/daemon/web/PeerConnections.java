@@ -61,10 +61,14 @@ final class PeerConnections {
         public void channelActive(ChannelHandlerContext ctx) {
             var reason = Refusal.Reason.TOO_MANY_CONNECTIONS;
             refusals.record(ctx.channel(), "a connection", reason, max + " open already");
-            refusal.send(ctx.channel(), HttpResponseStatus.TOO_MANY_REQUESTS, reason.code(), peer.getHostAddress()
-                    + " already has " + max + " connections open to this daemon, the most one address may have"
-                    + " (vmo daemon --max-connections-per-peer); close some (idle browser tabs, stuck scripts) and"
-                    + " try again");
+            refusal.send(
+                    ctx.channel(),
+                    HttpResponseStatus.TOO_MANY_REQUESTS,
+                    reason.code(),
+                    peer.getHostAddress()
+                            + " already has " + max + " connections open to this daemon, the most one address may have"
+                            + " (vmo daemon --max-connections-per-peer); close some (idle browser tabs, stuck scripts) and"
+                            + " try again");
         }
     }
 }

@@ -21,8 +21,8 @@ import java.time.Instant;
  * @param delayed how long the answer was held back; zero when answered at once
  * @param detail what the reason alone does not say (a frame's close code and Netty's words), or empty
  */
-public record Refusal(Instant at, InetAddress peer, String request, Reason reason, int failures, Duration delayed,
-        String detail) {
+public record Refusal(
+        Instant at, InetAddress peer, String request, Reason reason, int failures, Duration delayed, String detail) {
 
     public enum Reason {
         MALFORMED_HOST(ErrorCode.BAD_REQUEST, "not exactly one Host header of host[:port]", false),
@@ -68,8 +68,10 @@ public record Refusal(Instant at, InetAddress peer, String request, Reason reaso
 
     /** One log line: peer, request, reason and code, and for a guess how many in a row and how long it waited. */
     String line() {
-        return (reason.code() == null ? "closed " + request + " from " + peer.getHostAddress()
-                : "refused " + request + " from " + peer.getHostAddress() + " (" + reason.code().code() + ")")
+        return (reason.code() == null
+                        ? "closed " + request + " from " + peer.getHostAddress()
+                        : "refused " + request + " from " + peer.getHostAddress() + " ("
+                                + reason.code().code() + ")")
                 + ": " + reason
                 + (failures == 0 ? "" : ", " + failures + " in a row from this address")
                 + (delayed.isZero() ? "" : ", answered after " + delayed.toMillis() + " ms")

@@ -54,10 +54,15 @@ final class RefusalLog {
     }
 
     /** Records the refusal of a request on this connection; returns the record. */
-    Refusal record(Channel channel, FullHttpRequest request, Refusal.Reason reason, int failures,
-            Duration delayed) {
-        Refusal refusal = new Refusal(clock.instant(), peer(channel), request.method() + " "
-                + new QueryStringDecoder(request.uri()).rawPath(), reason, failures, delayed, "");
+    Refusal record(Channel channel, FullHttpRequest request, Refusal.Reason reason, int failures, Duration delayed) {
+        Refusal refusal = new Refusal(
+                clock.instant(),
+                peer(channel),
+                request.method() + " " + new QueryStringDecoder(request.uri()).rawPath(),
+                reason,
+                failures,
+                delayed,
+                "");
         record(refusal);
         return refusal;
     }
@@ -72,7 +77,8 @@ final class RefusalLog {
 
     /** The address a connection comes from. */
     static InetAddress peer(Channel channel) {
-        return channel.remoteAddress() instanceof InetSocketAddress address ? address.getAddress()
+        return channel.remoteAddress() instanceof InetSocketAddress address
+                ? address.getAddress()
                 : InetAddress.getLoopbackAddress();
     }
 
@@ -122,9 +128,15 @@ final class RefusalLog {
         }
         int count = tally.unlogged.values().stream().mapToInt(Integer::intValue).sum();
         String from = source.getHostAddress() + (source instanceof Inet6Address ? "/64" : "");
-        String reasons = tally.unlogged.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey())
+        String reasons = tally.unlogged.entrySet().stream()
+                .map(e -> e.getValue() + " x " + e.getKey())
                 .collect(Collectors.joining(", "));
-        log.warn("refused {} more request(s) from {} in the last {} s: {}; the last: {}", count, from,
-                PERIOD.toSeconds(), reasons, tally.last.line());
+        log.warn(
+                "refused {} more request(s) from {} in the last {} s: {}; the last: {}",
+                count,
+                from,
+                PERIOD.toSeconds(),
+                reasons,
+                tally.last.line());
     }
 }

@@ -42,8 +42,13 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final GuessThrottle throttle;
     private final RefusalLog refusals;
 
-    RequestGuard(AuthToken token, BrowserSessions sessions, Set<String> ownHosts, HttpResponses responses,
-            GuessThrottle throttle, RefusalLog refusals) {
+    RequestGuard(
+            AuthToken token,
+            BrowserSessions sessions,
+            Set<String> ownHosts,
+            HttpResponses responses,
+            GuessThrottle throttle,
+            RefusalLog refusals) {
         super(false); // passes the request on untouched when it is allowed
         this.token = token;
         this.sessions = sessions;
@@ -67,21 +72,35 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (!ownHosts.contains(host.host())) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, Refusal.Reason.FOREIGN_HOST, "Host header \""
-                    + host.text() + "\" does not name this daemon; connect to it as localhost or 127.0.0.1");
+            refuse(
+                    ctx,
+                    request,
+                    HttpResponseStatus.FORBIDDEN,
+                    Refusal.Reason.FOREIGN_HOST,
+                    "Host header \"" + host.text()
+                            + "\" does not name this daemon; connect to it as localhost or 127.0.0.1");
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
         if (origin != null && !origin.equalsIgnoreCase("http://" + host.text())) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, Refusal.Reason.FOREIGN_ORIGIN, "requests from origin "
-                    + origin + " are not allowed; only pages served by this daemon (http://" + host.text()
-                    + ") may use it");
+            refuse(
+                    ctx,
+                    request,
+                    HttpResponseStatus.FORBIDDEN,
+                    Refusal.Reason.FOREIGN_ORIGIN,
+                    "requests from origin "
+                            + origin + " are not allowed; only pages served by this daemon (http://" + host.text()
+                            + ") may use it");
             return;
         }
-        Optional<Routes.Route> route = Routes.find(request.method(), request.uri()).map(Routes.Match::route);
-        Routes.Access access = route.map(Routes.Route::access).orElse(
-                WebUi.isUiPath(new QueryStringDecoder(request.uri()).path()) ? Routes.Access.PUBLIC
-                        : Routes.Access.SIGNED_IN); // unknown /api paths: sign in before learning there are none
+        Optional<Routes.Route> route =
+                Routes.find(request.method(), request.uri()).map(Routes.Match::route);
+        Routes.Access access = route.map(Routes.Route::access)
+                .orElse(
+                        WebUi.isUiPath(new QueryStringDecoder(request.uri()).path())
+                                ? Routes.Access.PUBLIC
+                                : Routes.Access
+                                        .SIGNED_IN); // unknown /api paths: sign in before learning there are none
         String bearer = bearer(request);
         // A correct token passes before any count of failures is looked at: it is never slowed down.
         if (access == Routes.Access.PUBLIC || token.matches(bearer)) {
@@ -91,11 +110,16 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
         String cookie = sessionCookie(request);
         boolean browser = sessions.isSession(cookie);
         if (browser && access == Routes.Access.TOKEN_ONLY) {
-            refuse(ctx, request, HttpResponseStatus.FORBIDDEN, Refusal.Reason.SESSION_NOT_ENOUGH,
+            refuse(
+                    ctx,
+                    request,
+                    HttpResponseStatus.FORBIDDEN,
+                    Refusal.Reason.SESSION_NOT_ENOUGH,
                     "login links are made for the token's owner only: run `vmo ui` on the daemon's machine");
             return;
         }
-        boolean webSocket = route.filter(r -> r.action() == Routes.Http.WEBSOCKET).isPresent();
+        boolean webSocket =
+                route.filter(r -> r.action() == Routes.Http.WEBSOCKET).isPresent();
         if (browser && (origin != null || !webSocket)) {
             ctx.fireChannelRead(request);
             return;
@@ -103,9 +127,17 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (bearer != null || (cookie != null && !browser)) {
             Refusal.Reason reason = bearer != null ? Refusal.Reason.WRONG_TOKEN : Refusal.Reason.UNKNOWN_SESSION;
             try {
-                throttle.refuse(ctx, request, reason, refusal -> responses.error(ctx, request,
-                        HttpResponseStatus.UNAUTHORIZED, ErrorCode.UNAUTHORIZED,
-                        UNAUTHORIZED + GuessThrottle.note(refusal), refusal.delayed()));
+                throttle.refuse(
+                        ctx,
+                        request,
+                        reason,
+                        refusal -> responses.error(
+                                ctx,
+                                request,
+                                HttpResponseStatus.UNAUTHORIZED,
+                                ErrorCode.UNAUTHORIZED,
+                                UNAUTHORIZED + GuessThrottle.note(refusal),
+                                refusal.delayed()));
             } finally {
                 request.release(); // the throttle holds its own reference while it holds the answer back
             }
@@ -146,8 +178,12 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** Refuses a request that guessed no secret: recorded, and answered at once. */
-    private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-            Refusal.Reason reason, String message) {
+    private void refuse(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpResponseStatus status,
+            Refusal.Reason reason,
+            String message) {
         try {
             refusals.record(ctx.channel(), request, reason, 0, Duration.ZERO);
             responses.error(ctx, request, status, reason.code(), message);
@@ -158,6 +194,8 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static String bearer(FullHttpRequest request) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).strip()
+                : null;
     }
 }

@@ -36,11 +36,14 @@ final class RequestHandler {
     void handle(Request request, Subscriber client) {
         try {
             switch (request) {
-                case Request.JoinJob r -> jobs.join(r.jobId(), r.sinceSeq(), client,
-                        job -> client.send(new Response.JobJoined(r.id(), job)));
-                case Request.AttachJob r -> jobs.attach(r.jobId(),
-                        r.cols() == null ? null : new TerminalSize(r.cols(), r.rows()), client,
-                        job -> client.send(new Response.JobJoined(r.id(), job)));
+                case Request.JoinJob r ->
+                    jobs.join(r.jobId(), r.sinceSeq(), client, job -> client.send(new Response.JobJoined(r.id(), job)));
+                case Request.AttachJob r ->
+                    jobs.attach(
+                            r.jobId(),
+                            r.cols() == null ? null : new TerminalSize(r.cols(), r.rows()),
+                            client,
+                            job -> client.send(new Response.JobJoined(r.id(), job)));
                 // No reply on success: a reply per keystroke would double the traffic of typing.
                 case Request.Stdin r -> jobs.input(r.jobId(), r.data());
                 case Request.Resize r -> jobs.resize(r.jobId(), new TerminalSize(r.cols(), r.rows()));
@@ -67,8 +70,10 @@ final class RequestHandler {
         try {
             CompletableFuture<Response> reply = switch (request) {
                 case Request.ExecuteCommand r -> done(new Response.JobStarted(r.id(), jobs.execute(r)));
-                case Request.CancelJob r -> jobs.cancel(r.jobId()).thenApply(done ->
-                        new Response.JobDone(r.id(), done.jobId(), done.status(), done.exitCode(), done.finishedAt()));
+                case Request.CancelJob r ->
+                    jobs.cancel(r.jobId())
+                            .thenApply(done -> new Response.JobDone(
+                                    r.id(), done.jobId(), done.status(), done.exitCode(), done.finishedAt()));
                 case Request.ListJobs r -> done(new Response.JobList(r.id(), jobs.recent(r.limit())));
                 case Request.GetJob r -> done(new Response.JobFound(r.id(), jobs.find(r.jobId())));
                 case Request.ListEvents r -> done(events(r));
@@ -91,7 +96,9 @@ final class RequestHandler {
     /** A page of stored events after {@code sinceSeq}; page on with {@code sinceSeq} = the last seq received. */
     private Response.EventPage events(Request.ListEvents r) {
         JobInfo job = jobs.find(r.jobId());
-        var events = jobs.storedEvents(job.id(), r.sinceSeq(), r.limit()).stream().map(Chunk::toMessage).toList();
+        var events = jobs.storedEvents(job.id(), r.sinceSeq(), r.limit()).stream()
+                .map(Chunk::toMessage)
+                .toList();
         return new Response.EventPage(r.id(), job.id(), events, job.lastSeq());
     }
 

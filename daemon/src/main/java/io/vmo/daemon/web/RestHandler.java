@@ -45,8 +45,13 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HttpResponses responses;
     private final ExecutorService executor;
 
-    RestHandler(RequestHandler requests, StoreHealth health, BrowserSessions sessions, Codec codec,
-            HttpResponses responses, ExecutorService executor) {
+    RestHandler(
+            RequestHandler requests,
+            StoreHealth health,
+            BrowserSessions sessions,
+            Codec codec,
+            HttpResponses responses,
+            ExecutorService executor) {
         this.requests = requests;
         this.health = health;
         this.sessions = sessions;
@@ -70,31 +75,38 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
-        Routes.Match match = Routes.find(request.method(), request.uri()).orElseThrow(() -> new VmoException(
-                ErrorCode.NOT_FOUND, request.method() + " " + new QueryStringDecoder(request.uri()).path()
-                        + " is not part of the API; see docs/protocol.md (" + Routes.list() + ")"));
+        Routes.Match match = Routes.find(request.method(), request.uri())
+                .orElseThrow(() -> new VmoException(
+                        ErrorCode.NOT_FOUND,
+                        request.method() + " " + new QueryStringDecoder(request.uri()).path()
+                                + " is not part of the API; see docs/protocol.md (" + Routes.list() + ")"));
         switch (match.route().action()) {
             case Routes.Call call -> {
                 Response reply = requests.reply(request(call, match, request)).join();
                 if (reply instanceof Response.ErrorReply e) {
                     error(ctx, request, e);
                 } else {
-                    responses.json(ctx, request, HttpResponseStatus.OK, call.body().apply(reply));
+                    responses.json(
+                            ctx, request, HttpResponseStatus.OK, call.body().apply(reply));
                 }
             }
             case Routes.Http.HEALTH -> {
                 StoreHealth.Status store = health.check();
-                responses.json(ctx, request, store.ok() ? HttpResponseStatus.OK
-                        : HttpResponseStatus.SERVICE_UNAVAILABLE, store.ok()
-                        ? new Health("ok", "ok", null, null)
-                        : new Health("unavailable", "down", store.problem(), store.since()));
+                responses.json(
+                        ctx,
+                        request,
+                        store.ok() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        store.ok()
+                                ? new Health("ok", "ok", null, null)
+                                : new Health("unavailable", "down", store.problem(), store.since()));
             }
             // The guard let it through: the caller is signed in.
             case Routes.Http.SESSION -> responses.json(ctx, request, HttpResponseStatus.OK, new Session(true));
-            case Routes.Http.LOGIN_LINK -> responses.json(ctx, request, HttpResponseStatus.OK,
-                    new LoginLink("/login?token=" + sessions.newLoginToken()));
-            case Routes.Http.WEBSOCKET -> throw new VmoException(ErrorCode.BAD_REQUEST,
-                    "/ws is the WebSocket: open it with an upgrade request");
+            case Routes.Http.LOGIN_LINK ->
+                responses.json(
+                        ctx, request, HttpResponseStatus.OK, new LoginLink("/login?token=" + sessions.newLoginToken()));
+            case Routes.Http.WEBSOCKET ->
+                throw new VmoException(ErrorCode.BAD_REQUEST, "/ws is the WebSocket: open it with an upgrade request");
         }
     }
 
@@ -111,8 +123,9 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         call.query().forEach((param, field) -> {
             List<String> values = query.get(param);
             if (values != null && values.size() > 1) {
-                throw new VmoException(ErrorCode.BAD_REQUEST, "query parameter " + param + " is given "
-                        + values.size() + " times; give it once");
+                throw new VmoException(
+                        ErrorCode.BAD_REQUEST,
+                        "query parameter " + param + " is given " + values.size() + " times; give it once");
             }
             if (values != null) {
                 fields.put(field, values.getFirst());

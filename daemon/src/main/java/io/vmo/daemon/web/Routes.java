@@ -43,7 +43,12 @@ final class Routes {
             implements Action {}
 
     /** Served by the HTTP layer itself: these are about the connection, not about jobs. */
-    enum Http implements Action { HEALTH, SESSION, LOGIN_LINK, WEBSOCKET }
+    enum Http implements Action {
+        HEALTH,
+        SESSION,
+        LOGIN_LINK,
+        WEBSOCKET
+    }
 
     /** {@code path} is a template: a segment {@code {name}} matches any one segment, which becomes field name. */
     record Route(HttpMethod method, String path, Access access, Action action) {
@@ -86,21 +91,53 @@ final class Routes {
             new Route(HttpMethod.GET, WEBSOCKET_PATH, Access.SIGNED_IN, Http.WEBSOCKET),
             new Route(HttpMethod.GET, "/api/session", Access.SIGNED_IN, Http.SESSION),
             new Route(HttpMethod.POST, "/api/login-links", Access.TOKEN_ONLY, Http.LOGIN_LINK),
-            new Route(HttpMethod.GET, "/api/jobs", Access.SIGNED_IN, new Call("list-jobs",
-                    Map.of("limit", "limit"), false, reply(Response.JobList.class, r -> new Jobs(r.jobs())))),
-            new Route(HttpMethod.POST, "/api/jobs/cancel", Access.SIGNED_IN, new Call("cancel-job",
-                    Map.of(), true, reply(Response.JobDone.class, r -> r))),
-            new Route(HttpMethod.GET, "/api/jobs/{jobId}", Access.SIGNED_IN, new Call("get-job",
-                    Map.of(), false, reply(Response.JobFound.class, Response.JobFound::job))),
-            new Route(HttpMethod.GET, "/api/jobs/{jobId}/events", Access.SIGNED_IN, new Call("list-events",
-                    Map.of("since", "sinceSeq", "limit", "limit"), false,
-                    reply(Response.EventPage.class, r -> new Events(r.jobId(), r.events(), r.lastSeq())))),
-            new Route(HttpMethod.GET, "/api/projects", Access.SIGNED_IN, new Call("list-projects",
-                    Map.of(), false, reply(Response.ProjectList.class, r -> new Projects(r.projects())))),
-            new Route(HttpMethod.GET, "/api/projects/{project}/targets", Access.SIGNED_IN, new Call("list-targets",
-                    Map.of(), false, reply(Response.TargetList.class, r -> r))),
-            new Route(HttpMethod.GET, "/api/vms", Access.SIGNED_IN, new Call("list-vms",
-                    Map.of(), false, reply(Response.VmList.class, r -> new Vms(r.vms())))));
+            new Route(
+                    HttpMethod.GET,
+                    "/api/jobs",
+                    Access.SIGNED_IN,
+                    new Call(
+                            "list-jobs",
+                            Map.of("limit", "limit"),
+                            false,
+                            reply(Response.JobList.class, r -> new Jobs(r.jobs())))),
+            new Route(
+                    HttpMethod.POST,
+                    "/api/jobs/cancel",
+                    Access.SIGNED_IN,
+                    new Call("cancel-job", Map.of(), true, reply(Response.JobDone.class, r -> r))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/jobs/{jobId}",
+                    Access.SIGNED_IN,
+                    new Call("get-job", Map.of(), false, reply(Response.JobFound.class, Response.JobFound::job))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/jobs/{jobId}/events",
+                    Access.SIGNED_IN,
+                    new Call(
+                            "list-events",
+                            Map.of("since", "sinceSeq", "limit", "limit"),
+                            false,
+                            reply(Response.EventPage.class, r -> new Events(r.jobId(), r.events(), r.lastSeq())))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/projects",
+                    Access.SIGNED_IN,
+                    new Call(
+                            "list-projects",
+                            Map.of(),
+                            false,
+                            reply(Response.ProjectList.class, r -> new Projects(r.projects())))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/projects/{project}/targets",
+                    Access.SIGNED_IN,
+                    new Call("list-targets", Map.of(), false, reply(Response.TargetList.class, r -> r))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/vms",
+                    Access.SIGNED_IN,
+                    new Call("list-vms", Map.of(), false, reply(Response.VmList.class, r -> new Vms(r.vms())))));
 
     private Routes() {}
 
@@ -121,13 +158,16 @@ final class Routes {
      * {@code /api} or {@code /ws} needs a sign-in before it is told there is no such endpoint.
      */
     static Access access(HttpMethod method, String uri) {
-        return find(method, uri).map(m -> m.route().access())
+        return find(method, uri)
+                .map(m -> m.route().access())
                 .orElse(WebUi.isUiPath(new QueryStringDecoder(uri).path()) ? Access.PUBLIC : Access.SIGNED_IN);
     }
 
     /** The table, for a message that tells a caller what exists. */
     static String list() {
-        return ALL.stream().filter(r -> r.action() != Http.WEBSOCKET).map(r -> r.method() + " " + r.path())
+        return ALL.stream()
+                .filter(r -> r.action() != Http.WEBSOCKET)
+                .map(r -> r.method() + " " + r.path())
                 .collect(Collectors.joining(", "));
     }
 

@@ -45,13 +45,15 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
      * thread of their own, which could reorder keystrokes). Writing to a terminal may block while its program
      * does not read; then only this connection's input waits.
      */
-    private final ExecutorService inputLane = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+    private final ExecutorService inputLane =
+            Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+
     private volatile Channel channel;
     /** Whether the client opened the connection with {@link LogFrame#SUBPROTOCOL}: output as binary frames. */
     private volatile boolean binaryOutput;
 
-    WebSocketSession(Codec codec, SharedEncodings encodings, RequestHandler handler, JobManager jobs,
-            ExecutorService executor) {
+    WebSocketSession(
+            Codec codec, SharedEncodings encodings, RequestHandler handler, JobManager jobs, ExecutorService executor) {
         this.codec = codec;
         this.encodings = encodings;
         this.handler = handler;
@@ -81,8 +83,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
                 try {
                     Message message = codec.decode(t.json());
                     if (!(message instanceof Request r)) {
-                        throw new VmoException(ErrorCode.UNKNOWN_TYPE,
-                                "that message type is sent by the daemon, not to it");
+                        throw new VmoException(
+                                ErrorCode.UNKNOWN_TYPE, "that message type is sent by the daemon, not to it");
                     }
                     request = r;
                 } catch (VmoException e) {
@@ -107,7 +109,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
         }
         var outbound = ch.unsafe().outboundBuffer();
         if (outbound != null && outbound.totalPendingWriteBytes() > MAX_PENDING_BYTES) {
-            ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+            ch.writeAndFlush(new CloseWebSocketFrame(
+                    WebSocketCloseStatus.POLICY_VIOLATION,
                     "more than " + (MAX_PENDING_BYTES >> 20) + " MB of replies unread; read the socket"));
             ch.close();
             return;

@@ -12,9 +12,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
-import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
 final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     static final String RESOURCE_ROOT = "webui/";
-    private static final Pattern SAFE_PATH = Pattern.compile("(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*");
+    private static final Pattern SAFE_PATH =
+            Pattern.compile("(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final String CSP = "default-src 'self'; connect-src 'self' ws: wss: http: https:; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
     private static final Map<String, String> TYPES = Map.of(
@@ -67,7 +68,10 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** Whether a path belongs to the UI rather than to the socket, the API or the health check. */
     static boolean isUiPath(String path) {
-        return !path.equals("/ws") && !path.startsWith("/ws/") && !path.equals("/api") && !path.startsWith("/api/")
+        return !path.equals("/ws")
+                && !path.startsWith("/ws/")
+                && !path.equals("/api")
+                && !path.startsWith("/api/")
                 && !path.equals("/healthz");
     }
 
@@ -105,9 +109,16 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return;
             }
             // A wrong link is a guess at a secret like a wrong token: counted, and slowed down when repeated.
-            throttle.refuse(ctx, request, Refusal.Reason.UNKNOWN_LOGIN_LINK, refusal -> send(ctx, request,
-                    HttpResponses.held(text(HttpResponseStatus.UNAUTHORIZED, why + GuessThrottle.note(refusal) + "\n"),
-                            refusal.delayed())));
+            throttle.refuse(
+                    ctx,
+                    request,
+                    Refusal.Reason.UNKNOWN_LOGIN_LINK,
+                    refusal -> send(
+                            ctx,
+                            request,
+                            HttpResponses.held(
+                                    text(HttpResponseStatus.UNAUTHORIZED, why + GuessThrottle.note(refusal) + "\n"),
+                                    refusal.delayed())));
             return;
         }
         DefaultCookie cookie = new DefaultCookie(RequestGuard.sessionCookieName(request), session);
@@ -126,18 +137,24 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void file(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
         Asset asset = SAFE_PATH.matcher(path).matches() ? cache.computeIfAbsent(path, this::load) : MISSING;
         if (asset == MISSING) {
-            send(ctx, request, path.equals("index.html")
-                    ? text(HttpResponseStatus.SERVICE_UNAVAILABLE, "This daemon was built without its web UI:"
-                            + " build it with `make build` (needs Node.js and npm).\n")
-                    : text(HttpResponseStatus.NOT_FOUND, "no such file: /" + path + "\n"));
+            send(
+                    ctx,
+                    request,
+                    path.equals("index.html")
+                            ? text(
+                                    HttpResponseStatus.SERVICE_UNAVAILABLE,
+                                    "This daemon was built without its web UI:"
+                                            + " build it with `make build` (needs Node.js and npm).\n")
+                            : text(HttpResponseStatus.NOT_FOUND, "no such file: /" + path + "\n"));
             return;
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(asset.bytes()));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(asset.bytes()));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, asset.type())
-                .set(HttpHeaderNames.CACHE_CONTROL, path.startsWith("assets/")
-                        ? "public, max-age=31536000, immutable" : "no-cache")
+                .set(
+                        HttpHeaderNames.CACHE_CONTROL,
+                        path.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache")
                 .set("X-Content-Type-Options", "nosniff");
         if (path.endsWith(".html")) {
             response.headers()
@@ -161,8 +178,8 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static FullHttpResponse text(HttpResponseStatus status, String body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
@@ -170,7 +187,8 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        response.headers()
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (request.method().equals(HttpMethod.HEAD)) {
             response.content().clear();
         }

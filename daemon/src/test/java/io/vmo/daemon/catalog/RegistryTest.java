@@ -27,7 +27,8 @@ class RegistryTest {
 
         assertThat(registry.project("vm").dir()).isEqualTo(vm);
         assertThat(registry.project("db").dir()).isEqualTo(db);
-        assertThat(registry.projects()).extracting(Project::alias)
+        assertThat(registry.projects())
+                .extracting(Project::alias)
                 .containsExactly("vm", "db", "broken line", "=nothing");
         assertThat(registry.projects().get(2).problem()).contains("line 5").contains("alias=/path/to/project");
     }
@@ -40,7 +41,10 @@ class RegistryTest {
         assertThatThrownBy(() -> new Registry(file, tmp).project("nope"))
                 .isInstanceOfSatisfying(VmoException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_PROJECT);
-                    assertThat(e.getMessage()).contains("nope").contains(file.toString()).contains("vm")
+                    assertThat(e.getMessage())
+                            .contains("nope")
+                            .contains(file.toString())
+                            .contains("vm")
                             .contains("nope=/path/to/project");
                 });
     }

@@ -61,16 +61,19 @@ class TargetCatalogTest {
         var listing = new TargetCatalog(registry, List.of()).targets("vm");
 
         assertThat(listing.problem()).isNull();
-        assertThat(listing.targets()).containsExactly(
-                new TargetInfo("a", "two at once"),
-                new TargetInfo("b", "two at once"),
-                new TargetInfo("build", null),
-                new TargetInfo("deploy", "Deploy to the VM"),
-                new TargetInfo("included", "from an include"),
-                new TargetInfo("side-effect", null),
-                new TargetInfo("status", "Show the status"),
-                new TargetInfo("world-greet", null));
-        assertThat(project.resolve("ran-with-plus")).as("listing runs no recipe").doesNotExist();
+        assertThat(listing.targets())
+                .containsExactly(
+                        new TargetInfo("a", "two at once"),
+                        new TargetInfo("b", "two at once"),
+                        new TargetInfo("build", null),
+                        new TargetInfo("deploy", "Deploy to the VM"),
+                        new TargetInfo("included", "from an include"),
+                        new TargetInfo("side-effect", null),
+                        new TargetInfo("status", "Show the status"),
+                        new TargetInfo("world-greet", null));
+        assertThat(project.resolve("ran-with-plus"))
+                .as("listing runs no recipe")
+                .doesNotExist();
         assertThat(project.resolve("built")).doesNotExist();
     }
 
@@ -118,6 +121,7 @@ class TargetCatalogTest {
         Files.setPosixFilePermissions(vm, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         assertThat(new TargetCatalog(registry, List.of(bin)).targets("vm").targets())
-                .extracting(TargetInfo::name).containsExactly("from-make");
+                .extracting(TargetInfo::name)
+                .containsExactly("from-make");
     }
 }

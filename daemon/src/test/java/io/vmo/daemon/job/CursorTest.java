@@ -20,6 +20,7 @@ class CursorTest {
     private final UUID job = UUID.randomUUID();
     /** Every event the job wrote, as the store would have it once written. */
     private final List<Chunk> stored = new ArrayList<>();
+
     private int pageReads;
 
     /** A connection that runs tasks only when told to, and takes {@code room} messages before it is full. */
@@ -64,7 +65,9 @@ class CursorTest {
         }
 
         List<Long> seqs() {
-            return received.stream().filter(r -> r instanceof Response.JobLog).map(r -> ((Response.JobLog) r).seq())
+            return received.stream()
+                    .filter(r -> r instanceof Response.JobLog)
+                    .map(r -> ((Response.JobLog) r).seq())
                     .toList();
         }
 
@@ -81,7 +84,10 @@ class CursorTest {
 
     private List<Chunk> page(UUID id, JobLog log, long after, long upTo, int limit) {
         pageReads++;
-        return stored.stream().filter(c -> c.seq() > after && c.seq() <= upTo).limit(limit).toList();
+        return stored.stream()
+                .filter(c -> c.seq() > after && c.seq() <= upTo)
+                .limit(limit)
+                .toList();
     }
 
     private Cursor cursor(JobLog log, long position, FakeViewer viewer, List<Cursor> finished) {
@@ -242,13 +248,21 @@ class CursorTest {
         FakeViewer viewer = new FakeViewer();
         List<Runnable> later = new ArrayList<>();
         int[] calls = {0};
-        Cursor cursor = new Cursor(job, log, 0, viewer, (id, pageLog, after, upTo, limit) -> {
-            if (calls[0]++ == 0) {
-                throw new IllegalStateException("store down");
-            }
-            return LongStream.rangeClosed(after + 1, upTo).mapToObj(s -> new Chunk(job, s, LogStream.STDOUT,
-                    Instant.now(), new byte[1])).toList();
-        }, later::add, c -> { });
+        Cursor cursor = new Cursor(
+                job,
+                log,
+                0,
+                viewer,
+                (id, pageLog, after, upTo, limit) -> {
+                    if (calls[0]++ == 0) {
+                        throw new IllegalStateException("store down");
+                    }
+                    return LongStream.rangeClosed(after + 1, upTo)
+                            .mapToObj(s -> new Chunk(job, s, LogStream.STDOUT, Instant.now(), new byte[1]))
+                            .toList();
+                },
+                later::add,
+                c -> {});
         cursor.wake();
         viewer.runAll();
         later.removeFirst().run(); // the page read: fails

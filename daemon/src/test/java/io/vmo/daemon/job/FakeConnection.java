@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakeConnection implements Subscriber, AutoCloseable {
 
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
-            .name("fake-connection").factory());
+    private final ExecutorService loop = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("fake-connection").factory());
     private final AtomicLong room = new AtomicLong(Long.MAX_VALUE);
     private final List<Response.JobLog> events = new ArrayList<>();
     private final List<Response.JobDone> ends = new ArrayList<>();
@@ -28,6 +28,7 @@ final class FakeConnection implements Subscriber, AutoCloseable {
     private final CompletableFuture<Response.JobDone> done = new CompletableFuture<>();
     /** Replies and notices ({@code job:update}), which go out directly. */
     private final List<Response> sent = new ArrayList<>();
+
     private final List<Notices> noticeWaiters = new ArrayList<>();
     /** How many tasks cursors gave its loop: a cursor that is woken schedules one. */
     final AtomicLong turns = new AtomicLong();
@@ -122,7 +123,7 @@ final class FakeConnection implements Subscriber, AutoCloseable {
 
     /** Waits until the loop has run every task queued so far. */
     void settle() throws Exception {
-        CompletableFuture.runAsync(() -> { }, loop).get(10, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> {}, loop).get(10, TimeUnit.SECONDS);
     }
 
     synchronized List<Long> seqs() {
@@ -140,7 +141,8 @@ final class FakeConnection implements Subscriber, AutoCloseable {
     /** The text of every event of {@code stream} received, in order. */
     synchronized String text(LogStream stream) {
         StringBuilder text = new StringBuilder();
-        events.stream().filter(e -> e.stream() == stream)
+        events.stream()
+                .filter(e -> e.stream() == stream)
                 .forEach(e -> text.append(new String(e.data(), StandardCharsets.UTF_8)));
         return text.toString();
     }

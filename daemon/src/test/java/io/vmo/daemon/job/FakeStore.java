@@ -32,8 +32,19 @@ final class FakeStore implements JobRepository, StoreStatus {
 
     /** A job's row as {@code execute} would record it. */
     static JobRecord newJob(boolean interactive) {
-        return new JobRecord(UUID.randomUUID(), "make", "demo", "build", List.of(), null,
-                List.of("make", "build"), null, null, null, Instant.now(), interactive);
+        return new JobRecord(
+                UUID.randomUUID(),
+                "make",
+                "demo",
+                "build",
+                List.of(),
+                null,
+                List.of("make", "build"),
+                null,
+                null,
+                null,
+                Instant.now(),
+                interactive);
     }
 
     @Override
@@ -42,7 +53,8 @@ final class FakeStore implements JobRepository, StoreStatus {
     }
 
     void store(Chunk chunk) {
-        events.computeIfAbsent(chunk.jobId(), id -> new ConcurrentSkipListMap<>()).put(chunk.seq(), chunk);
+        events.computeIfAbsent(chunk.jobId(), id -> new ConcurrentSkipListMap<>())
+                .put(chunk.seq(), chunk);
     }
 
     void store(Ending ending) {
@@ -51,7 +63,8 @@ final class FakeStore implements JobRepository, StoreStatus {
 
     /** Every stored event of the job, in seq order. */
     List<Chunk> stored(UUID jobId) {
-        return List.copyOf(events.getOrDefault(jobId, new ConcurrentSkipListMap<>()).values());
+        return List.copyOf(
+                events.getOrDefault(jobId, new ConcurrentSkipListMap<>()).values());
     }
 
     Optional<Ending> ending(UUID jobId) {
@@ -60,7 +73,10 @@ final class FakeStore implements JobRepository, StoreStatus {
 
     /** The real query: {@code afterSeq < seq <= upToSeq}, in order, at most {@code limit}. */
     List<Chunk> stored(UUID jobId, long afterSeq, long upToSeq, int limit) {
-        return stored(jobId).stream().filter(c -> c.seq() > afterSeq && c.seq() <= upToSeq).limit(limit).toList();
+        return stored(jobId).stream()
+                .filter(c -> c.seq() > afterSeq && c.seq() <= upToSeq)
+                .limit(limit)
+                .toList();
     }
 
     private void failIfDown() {
@@ -88,24 +104,41 @@ final class FakeStore implements JobRepository, StoreStatus {
         Ending end = endings.get(id);
         NavigableMap<Long, Chunk> mine = events.get(id);
         long lastSeq = mine == null || mine.isEmpty() ? 0 : mine.lastKey();
-        return Optional.of(new JobInfo(id.toString(), r.kind(), r.project(), r.target(), r.args(), r.vm(),
-                r.command(), end == null ? JobStatus.RUNNING : end.status(), end == null ? null : end.exitCode(),
-                r.startedAt(), end == null ? null : end.finishedAt(), lastSeq, r.interactive()));
+        return Optional.of(new JobInfo(
+                id.toString(),
+                r.kind(),
+                r.project(),
+                r.target(),
+                r.args(),
+                r.vm(),
+                r.command(),
+                end == null ? JobStatus.RUNNING : end.status(),
+                end == null ? null : end.exitCode(),
+                r.startedAt(),
+                end == null ? null : end.finishedAt(),
+                lastSeq,
+                r.interactive()));
     }
 
     @Override
     public List<JobInfo> recent(int limit) {
         failIfDown();
-        return jobs.values().stream().sorted(Comparator.comparing(JobRecord::startedAt).reversed()).limit(limit)
-                .map(r -> find(r.id()).orElseThrow()).toList();
+        return jobs.values().stream()
+                .sorted(Comparator.comparing(JobRecord::startedAt).reversed())
+                .limit(limit)
+                .map(r -> find(r.id()).orElseThrow())
+                .toList();
     }
 
     @Override
     public UUID resolve(String idOrPrefix) {
         failIfDown();
-        List<UUID> ids = jobs.keySet().stream().filter(id -> id.toString().startsWith(idOrPrefix)).toList();
+        List<UUID> ids = jobs.keySet().stream()
+                .filter(id -> id.toString().startsWith(idOrPrefix))
+                .toList();
         if (ids.size() != 1) {
-            throw new VmoException(ids.isEmpty() ? ErrorCode.UNKNOWN_JOB : ErrorCode.AMBIGUOUS_JOB,
+            throw new VmoException(
+                    ids.isEmpty() ? ErrorCode.UNKNOWN_JOB : ErrorCode.AMBIGUOUS_JOB,
                     ids.size() + " jobs start with " + idOrPrefix);
         }
         return ids.getFirst();

@@ -19,14 +19,15 @@ import java.util.concurrent.Executors;
 final class FakeWriter implements OutputQueue, AutoCloseable {
 
     private final FakeStore store;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
-            .name("fake-writer").factory());
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("fake-writer").factory());
     /** Every event, in the order it was queued. */
     final List<Chunk> appended = new CopyOnWriteArrayList<>();
     /** Completed when a job's end is queued (not stored): the supervisor has recorded how it ended. */
     private final Map<UUID, CompletableFuture<Ending>> endQueued = new ConcurrentHashMap<>();
+
     private final Map<String, CompletableFuture<Void>> queued = new ConcurrentHashMap<>();
-    private volatile DurableListener durable = (job, seq) -> { };
+    private volatile DurableListener durable = (job, seq) -> {};
     private boolean holding;
     private final List<Runnable> held = new ArrayList<>();
     private volatile CompletableFuture<Void> room = CompletableFuture.completedFuture(null);

@@ -46,7 +46,8 @@ class JobLogTest {
     @Test
     void eventsMustFollowOnFromTheLast() {
         append(3, 1);
-        assertThatThrownBy(() -> log.append(chunk(5, 1))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> log.append(chunk(5, 1)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("event 5 after 3");
         assertThatThrownBy(() -> log.append(chunk(3, 1))).isInstanceOf(IllegalArgumentException.class);
         assertThat(log.lastSeq()).isEqualTo(3);
@@ -60,9 +61,13 @@ class JobLogTest {
         assertThat(log.beforeTail()).as("nothing is durable yet: all kept").isZero();
 
         log.durableUpTo(10);
-        assertThat(log.beforeTail()).as("what is durable is kept while the reader needs it").isZero();
+        assertThat(log.beforeTail())
+                .as("what is durable is kept while the reader needs it")
+                .isZero();
         log.leave(behind);
-        assertThat(log.beforeTail()).as("then let go of, but only up to what is durable").isEqualTo(10);
+        assertThat(log.beforeTail())
+                .as("then let go of, but only up to what is durable")
+                .isEqualTo(10);
         log.read(behind, 0, 1);
 
         log.durableUpTo(events);
@@ -81,9 +86,11 @@ class JobLogTest {
     void aReadTakesAboutTheBytesAskedForButAlwaysAtLeastOneEvent() {
         append(10, 100);
         log.append(chunk(11, 10_000));
-        assertThat(((JobLog.Events) log.read(behind, 0, 250)).chunks()).extracting(Chunk::seq)
+        assertThat(((JobLog.Events) log.read(behind, 0, 250)).chunks())
+                .extracting(Chunk::seq)
                 .containsExactly(1L, 2L, 3L);
-        assertThat(((JobLog.Events) log.read(behind, 10, 1)).chunks()).extracting(Chunk::seq)
+        assertThat(((JobLog.Events) log.read(behind, 10, 1)).chunks())
+                .extracting(Chunk::seq)
                 .containsExactly(11L);
         assertThat(log.read(behind, 11, 1)).isInstanceOf(JobLog.UpToDate.class);
     }
@@ -95,7 +102,9 @@ class JobLogTest {
         log.durableUpTo(log.lastSeq());
         assertThat(log.startCovering(JobLog.TAIL_BYTES / 2)).isPositive();
         assertThat(log.startCovering(2 * JobLog.TAIL_BYTES)).as("ask the store").isEqualTo(-1);
-        assertThat(new JobLog(7).startCovering(1)).as("an empty tail after stored events").isEqualTo(-1);
+        assertThat(new JobLog(7).startCovering(1))
+                .as("an empty tail after stored events")
+                .isEqualTo(-1);
     }
 
     @Test

@@ -48,6 +48,7 @@ class JobManagerTest {
     private static final Duration GRACE = Duration.ofMillis(500);
     /** Above Linux's largest pid (2^22): a fake local terminal's, which no process has. */
     private static final long NO_SUCH_PID = 1L << 23;
+
     private static final String MAKEFILE = """
             hello:
             \t@echo hello; echo oops >&2
@@ -64,17 +65,20 @@ class JobManagerTest {
 
     @TempDir
     Path tmp;
+
     private Path project;
     private final FakeStore store = new FakeStore();
     private final FakeWriter writer = new FakeWriter(store);
     private final Settings settings = new Settings(List.of(), null, Map.of(), Map.of("demo", List.of("ask")), null);
     /** What the fake VMs and terminals start, in order; a test puts them there first. */
     private final BlockingQueue<CompletableFuture<FakeProcess>> remotes = new LinkedBlockingQueue<>();
+
     private final List<FakeTerminal> terminals = new CopyOnWriteArrayList<>();
     private final List<Map<String, String>> terminalEnvs = new CopyOnWriteArrayList<>();
     private volatile IOException terminalsFail;
     /** The terminals' programs ignore SIGTERM, as one that traps it does. */
     private volatile boolean terminalsIgnoreTerm;
+
     private final List<FakeConnection> connections = new ArrayList<>();
     private JobManager jobs;
 
@@ -121,7 +125,10 @@ class JobManagerTest {
 
     private JobManager manager(RemoteLauncher vms) {
         Path home = tmp.resolve("home");
-        return new JobManager(new Registry(tmp.resolve("registry"), home), new VmCatalog(() -> settings, home), vms,
+        return new JobManager(
+                new Registry(tmp.resolve("registry"), home),
+                new VmCatalog(() -> settings, home),
+                vms,
                 (argv, dir, size, env) -> {
                     if (terminalsFail != null) {
                         throw terminalsFail;
@@ -132,7 +139,13 @@ class JobManagerTest {
                     terminalEnvs.add(env);
                     assertThat(dir).isEqualTo(project);
                     return terminal;
-                }, () -> settings, store, store, writer, Clock.systemUTC(), GRACE);
+                },
+                () -> settings,
+                store,
+                store,
+                writer,
+                Clock.systemUTC(),
+                GRACE);
     }
 
     @AfterEach
@@ -159,7 +172,7 @@ class JobManagerTest {
     /** Follows the job from the start and returns the connection once it has the job's end. */
     private FakeConnection follow(JobInfo job) throws Exception {
         FakeConnection viewer = connection();
-        jobs.join(job.id(), 0, viewer, info -> { });
+        jobs.join(job.id(), 0, viewer, info -> {});
         viewer.awaitDone();
         return viewer;
     }
@@ -179,12 +192,16 @@ class JobManagerTest {
     }
 
     private List<String> notes(JobInfo job) {
-        return store.stored(id(job)).stream().filter(c -> c.stream() == LogStream.SYSTEM)
-                .map(c -> new String(c.data(), StandardCharsets.UTF_8)).toList();
+        return store.stored(id(job)).stream()
+                .filter(c -> c.stream() == LogStream.SYSTEM)
+                .map(c -> new String(c.data(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static void assertFails(ErrorCode code, ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(VmoException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        VmoException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     // Make targets: real processes.
@@ -193,8 +210,8 @@ class JobManagerTest {
     void aTargetRunsAsRecordedAndAViewerGetsItsOutputThenItsEndOnce() throws Exception {
         JobInfo started = make("hello");
         assertThat(started.status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(started.command()).containsExactly("make", "-C", project.toString(), "--no-print-directory", "--",
-                "hello");
+        assertThat(started.command())
+                .containsExactly("make", "-C", project.toString(), "--no-print-directory", "--", "hello");
         assertThat(store.jobs.get(id(started))).satisfies(r -> {
             assertThat(r.pid()).isNotNull();
             assertThat(r.cwd()).isEqualTo(project);
@@ -230,7 +247,8 @@ class JobManagerTest {
         Response.JobDone done = follow(job).ends().getFirst();
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
         assertThat(done.exitCode()).as("make's own").isEqualTo(2);
-        assertThat(jobs.recent(10)).extracting(JobInfo::id, JobInfo::status)
+        assertThat(jobs.recent(10))
+                .extracting(JobInfo::id, JobInfo::status)
                 .containsExactly(tuple(job.id(), JobStatus.FAILED));
     }
 
@@ -239,7 +257,7 @@ class JobManagerTest {
         writer.hold(); // the store takes nothing for now
         JobInfo job = make("hello");
         FakeConnection viewer = connection();
-        jobs.join(job.id(), 0, viewer, info -> { });
+        jobs.join(job.id(), 0, viewer, info -> {});
         viewer.reached(2).get(10, TimeUnit.SECONDS); // live, from memory
         writer.endQueued(id(job)).get(10, TimeUnit.SECONDS); // make has exited
         viewer.settle();
@@ -258,7 +276,9 @@ class JobManagerTest {
         CompletableFuture<Void> pumpWaits = writer.fill();
         JobInfo job = make("flood");
         pumpWaits.get(10, TimeUnit.SECONDS);
-        assertThat(jobs.find(job.id()).lastSeq()).as("nothing taken while the queue is full").isZero();
+        assertThat(jobs.find(job.id()).lastSeq())
+                .as("nothing taken while the queue is full")
+                .isZero();
         assertThat(jobs.find(job.id()).status()).isEqualTo(JobStatus.RUNNING);
 
         writer.makeRoom();
@@ -274,10 +294,10 @@ class JobManagerTest {
             return store.stored(id, after, upTo, limit);
         };
         FakeConnection stalled = connection();
-        stalled.take(0, () -> { });
+        stalled.take(0, () -> {});
         long bytes = 2 * JobLog.TAIL_BYTES; // more than the tail keeps
         JobInfo job = jobs.execute(new Request.ExecuteCommand(null, "demo", "flood", List.of("BYTES=" + bytes)));
-        jobs.join(job.id(), 0, stalled, info -> { });
+        jobs.join(job.id(), 0, stalled, info -> {});
         FakeConnection other = follow(job); // the job ends while the first one takes nothing
         assertThat(other.text(LogStream.STDOUT)).hasSize((int) bytes);
         assertThat(stalled.seqs()).isEmpty();
@@ -286,27 +306,33 @@ class JobManagerTest {
         stalled.awaitDone();
         assertThat(stalled.text(LogStream.STDOUT)).isEqualTo(other.text(LogStream.STDOUT));
         assertThat(stalled.seqs()).isEqualTo(other.seqs());
-        assertThat(pages.get()).as("what the tail let go of came from the store").isPositive();
+        assertThat(pages.get())
+                .as("what the tail let go of came from the store")
+                .isPositive();
     }
 
     @Test
     void cancelStopsEveryProcessOfTheJob() throws Exception {
         JobInfo job = make("sleepers");
         FakeConnection viewer = connection();
-        jobs.join(job.id(), 0, viewer, info -> { });
+        jobs.join(job.id(), 0, viewer, info -> {});
         viewer.reached(1).get(10, TimeUnit.SECONDS); // "ready": both sleeps run
         long pid = store.jobs.get(id(job)).pid();
         List<ProcStat> all = Processes.tree(pid);
         assertThat(all).hasSizeGreaterThanOrEqualTo(3); // make, sh, sleep, sleep
-        assertThat(store.jobs.get(id(job)).stamp()).isEqualTo(ProcessStamp.of(pid).orElseThrow());
+        assertThat(store.jobs.get(id(job)).stamp())
+                .isEqualTo(ProcessStamp.of(pid).orElseThrow());
 
         CompletableFuture<Response.JobDone> canceled = jobs.cancel(job.id());
         CompletableFuture<Response.JobDone> again = jobs.cancel(job.id()); // signals nothing more
         assertThat(canceled.get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
         assertThat(again.get(10, TimeUnit.SECONDS)).isEqualTo(canceled.get());
         Processes.awaitEnded(all);
-        assertThat(notes(job)).filteredOn(n -> n.startsWith("vmo: canceled on request: SIGTERM")).hasSize(1);
-        assertThat(jobs.cancel(job.id()).get().status()).as("the stored end of an ended job")
+        assertThat(notes(job))
+                .filteredOn(n -> n.startsWith("vmo: canceled on request: SIGTERM"))
+                .hasSize(1);
+        assertThat(jobs.cancel(job.id()).get().status())
+                .as("the stored end of an ended job")
                 .isEqualTo(JobStatus.CANCELED);
     }
 
@@ -314,9 +340,10 @@ class JobManagerTest {
     void unknownJobsAndProjectsAreNamedInTheError() {
         assertFails(ErrorCode.UNKNOWN_JOB, () -> jobs.find(UUID.randomUUID().toString()));
         assertFails(ErrorCode.UNKNOWN_JOB, () -> jobs.cancel(UUID.randomUUID().toString()));
-        assertFails(ErrorCode.UNKNOWN_JOB, () -> jobs.join(UUID.randomUUID().toString(), 0, connection(), i -> { }));
-        assertFails(ErrorCode.UNKNOWN_PROJECT, () -> jobs.execute(new Request.ExecuteCommand(null, "nope", "x",
-                List.of())));
+        assertFails(ErrorCode.UNKNOWN_JOB, () -> jobs.join(UUID.randomUUID().toString(), 0, connection(), i -> {}));
+        assertFails(
+                ErrorCode.UNKNOWN_PROJECT,
+                () -> jobs.execute(new Request.ExecuteCommand(null, "nope", "x", List.of())));
         assertFails(ErrorCode.INVALID_ARGUMENT, () -> make("-f"));
         assertThat(store.jobs).isEmpty();
     }
@@ -345,7 +372,8 @@ class JobManagerTest {
         assertThat(jobs.storedEvents(job.id(), 1, 10)).extracting(Chunk::seq).containsExactly(2L);
 
         writer.barrierAnswer = CompletableFuture.failedFuture(new IllegalStateException("writer stopped"));
-        assertThatThrownBy(() -> jobs.storedEvents(job.id(), 0, 10)).isInstanceOf(VmoException.class)
+        assertThatThrownBy(() -> jobs.storedEvents(job.id(), 0, 10))
+                .isInstanceOf(VmoException.class)
                 .hasMessageContaining("the job's latest output is not stored yet");
         writer.barrierAnswer = null;
     }
@@ -366,18 +394,22 @@ class JobManagerTest {
         jobs.resize(job.id(), new TerminalSize(120, 40));
         assertThat(terminal.typed()).isEqualTo("yes\nno\n");
         assertThat(terminal.sizes).endsWith(new TerminalSize(120, 40));
-        assertThat(writer.appended).as("that input happened, once, never what")
-                .singleElement().satisfies(c -> {
+        assertThat(writer.appended)
+                .as("that input happened, once, never what")
+                .singleElement()
+                .satisfies(c -> {
                     assertThat(c.stream()).isEqualTo(LogStream.INPUT);
                     assertThat(c.data()).isEmpty();
                 });
 
         terminal.print("$ ");
         FakeConnection attached = connection();
-        jobs.attach(job.id(), new TerminalSize(90, 20), attached, info -> { });
+        jobs.attach(job.id(), new TerminalSize(90, 20), attached, info -> {});
         attached.reached(2).get(10, TimeUnit.SECONDS);
         assertThat(attached.text(LogStream.PTY)).isEqualTo("$ ");
-        assertThat(terminal.sizes).as("a newcomer's size, so the program redraws").endsWith(new TerminalSize(90, 20));
+        assertThat(terminal.sizes)
+                .as("a newcomer's size, so the program redraws")
+                .endsWith(new TerminalSize(90, 20));
 
         terminal.closed = true;
         assertFails(ErrorCode.JOB_ENDED, () -> jobs.input(job.id(), "x"));
@@ -390,8 +422,8 @@ class JobManagerTest {
 
     @Test
     void anyTargetRunsInATerminalWhenTheClientAsks() {
-        JobInfo job = jobs.execute(new Request.ExecuteCommand(null, "demo", "hello", List.of(), null, List.of(), true,
-                null, null));
+        JobInfo job = jobs.execute(
+                new Request.ExecuteCommand(null, "demo", "hello", List.of(), null, List.of(), true, null, null));
         assertThat(job.interactive()).isTrue();
         assertThat(terminals.getFirst().sizes).containsExactly(TerminalSize.DEFAULT);
     }
@@ -429,9 +461,10 @@ class JobManagerTest {
         JobInfo job = terminalJob();
         assertThat(canceled.getFirst().get(10, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.CANCELED);
         assertThat(terminals.getFirst().signals).startsWith("TERM", "KILL");
-        assertThat(notes(job)).containsExactly(
-                "vmo: canceled on request: SIGHUP and SIGTERM to the job's processes, SIGKILL after 500 ms\n",
-                "vmo: still running after the grace period: SIGKILL\n");
+        assertThat(notes(job))
+                .containsExactly(
+                        "vmo: canceled on request: SIGHUP and SIGTERM to the job's processes, SIGKILL after 500 ms\n",
+                        "vmo: still running after the grace period: SIGKILL\n");
     }
 
     @Test
@@ -439,7 +472,7 @@ class JobManagerTest {
         JobInfo job = make("hello");
         assertFails(ErrorCode.NOT_INTERACTIVE, () -> jobs.input(job.id(), "x"));
         FakeConnection attached = connection();
-        jobs.attach(job.id(), new TerminalSize(90, 20), attached, info -> { }); // no terminal to size: just replayed
+        jobs.attach(job.id(), new TerminalSize(90, 20), attached, info -> {}); // no terminal to size: just replayed
         assertThat(attached.awaitDone().status()).isEqualTo(JobStatus.SUCCESS);
         assertThat(terminals).isEmpty();
         assertFails(ErrorCode.NOT_INTERACTIVE, () -> jobs.resize(job.id(), TerminalSize.DEFAULT));
@@ -469,7 +502,7 @@ class JobManagerTest {
         long lastSeq = jobs.find(job.id()).lastSeq();
 
         FakeConnection attached = connection();
-        jobs.attach(job.id(), null, attached, info -> { });
+        jobs.attach(job.id(), null, attached, info -> {});
         attached.awaitDone();
         long bytes = attached.events().stream().mapToLong(e -> e.data().length).sum();
         assertThat(bytes).isBetween(JobManager.ATTACH_REPLAY_BYTES, JobManager.ATTACH_REPLAY_BYTES + 64 * 1024);
@@ -482,10 +515,10 @@ class JobManagerTest {
         FakeTerminal terminal = terminals.getFirst();
         terminal.print("only a prompt");
         FakeConnection viewer = connection();
-        jobs.join(job.id(), 0, viewer, i -> { });
+        jobs.join(job.id(), 0, viewer, i -> {});
         viewer.reached(1).get(10, TimeUnit.SECONDS);
         FakeConnection attached = connection();
-        jobs.attach(job.id(), null, attached, info -> { });
+        jobs.attach(job.id(), null, attached, info -> {});
         attached.reached(1).get(10, TimeUnit.SECONDS);
         assertThat(attached.text(LogStream.PTY)).isEqualTo("only a prompt");
         assertThat(terminal.sizes).as("no size given: none set").hasSize(1);
@@ -528,8 +561,8 @@ class JobManagerTest {
     void inputForARemoteTerminalThatStillConnectsWaitsForIt() throws Exception {
         CompletableFuture<FakeProcess> connecting = new CompletableFuture<>();
         remotes.add(connecting);
-        JobInfo job = jobs.execute(new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true,
-                null, null));
+        JobInfo job = jobs.execute(
+                new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true, null, null));
         assertThat(job.interactive()).isTrue();
         CompletableFuture<Void> typed = CompletableFuture.runAsync(() -> jobs.input(job.id(), "ls\n"));
         jobs.resize(job.id(), new TerminalSize(132, 50)); // applied once it is there
@@ -547,12 +580,14 @@ class JobManagerTest {
     void inputForARemoteTerminalThatFailsToConnectIsRefused() throws Exception {
         CompletableFuture<FakeProcess> connecting = new CompletableFuture<>();
         remotes.add(connecting);
-        JobInfo job = jobs.execute(new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true,
-                null, null));
+        JobInfo job = jobs.execute(
+                new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true, null, null));
         CompletableFuture<Void> typed = CompletableFuture.runAsync(() -> jobs.input(job.id(), "ls\n"));
         connecting.completeExceptionally(new VmoException(ErrorCode.SSH_FAILED, "web-1: connection refused"));
-        assertThatThrownBy(() -> typed.get(10, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(VmoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.JOB_ENDED));
+        assertThatThrownBy(() -> typed.get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(
+                        VmoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.JOB_ENDED));
         assertThat(follow(job).ends().getFirst().status()).isEqualTo(JobStatus.FAILED);
         assertThat(notes(job)).containsExactly("vmo: web-1: connection refused\n");
     }
@@ -561,8 +596,8 @@ class JobManagerTest {
     void aCallerInterruptedWhileWaitingIsToldSoAndKeepsItsInterrupt() throws Exception {
         CompletableFuture<FakeProcess> connecting = new CompletableFuture<>(); // still connecting throughout
         remotes.add(connecting);
-        JobInfo remote = jobs.execute(new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true,
-                null, null));
+        JobInfo remote = jobs.execute(
+                new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true, null, null));
         writer.barrierAnswer = new CompletableFuture<>(); // the writer never confirms
         Thread.currentThread().interrupt();
         try {
@@ -583,18 +618,20 @@ class JobManagerTest {
     void aTerminalOnAVmThisDaemonCannotOpenFailsTheJobSayingWhy() throws Exception {
         jobs.close();
         jobs = manager(new FakeVms(false));
-        JobInfo job = jobs.execute(new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true,
-                null, null));
+        JobInfo job = jobs.execute(
+                new Request.ExecuteCommand(null, null, null, List.of(), "web-1", List.of(), true, null, null));
         assertThat(follow(job).ends().getFirst().status()).isEqualTo(JobStatus.FAILED);
         assertThat(notes(job)).containsExactly("vmo: this daemon cannot run interactive commands on VMs\n");
     }
 
     @Test
     void remoteCommandsThatNoProgramCouldReceiveOrUnknownVmsAreRefused() {
-        assertFails(ErrorCode.INVALID_ARGUMENT, () -> jobs.execute(Request.ExecuteCommand.remote(null, "web-1",
-                List.of("echo", "a\0b"))));
-        assertFails(ErrorCode.UNKNOWN_VM, () -> jobs.execute(Request.ExecuteCommand.remote(null, "web-9",
-                List.of("uptime"))));
+        assertFails(
+                ErrorCode.INVALID_ARGUMENT,
+                () -> jobs.execute(Request.ExecuteCommand.remote(null, "web-1", List.of("echo", "a\0b"))));
+        assertFails(
+                ErrorCode.UNKNOWN_VM,
+                () -> jobs.execute(Request.ExecuteCommand.remote(null, "web-9", List.of("uptime"))));
         assertThat(store.jobs).isEmpty();
     }
 
@@ -604,10 +641,13 @@ class JobManagerTest {
     void nothingRunsUnrecorded() {
         store.refuseInserts = true;
         assertFails(ErrorCode.STORE_UNAVAILABLE, this::terminalJob);
-        assertThat(terminals.getFirst().signals).as("the process started is stopped").containsExactly("KILL");
+        assertThat(terminals.getFirst().signals)
+                .as("the process started is stopped")
+                .containsExactly("KILL");
         remotes.add(new CompletableFuture<>());
-        assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.execute(Request.ExecuteCommand.remote(null, "web-1",
-                List.of("uptime"))));
+        assertFails(
+                ErrorCode.STORE_UNAVAILABLE,
+                () -> jobs.execute(Request.ExecuteCommand.remote(null, "web-1", List.of("uptime"))));
         assertThat(remotes).as("a remote job is not even connected").hasSize(1);
         remotes.clear();
         store.refuseInserts = false;
@@ -617,7 +657,9 @@ class JobManagerTest {
             assertThat(e.code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE);
             assertThat(e.getMessage()).contains("connection refused");
         });
-        assertThat(terminals).as("nothing started while the store is known to be down").hasSize(1);
+        assertThat(terminals)
+                .as("nothing started while the store is known to be down")
+                .hasSize(1);
     }
 
     @Test
@@ -634,13 +676,15 @@ class JobManagerTest {
         jobs.join(prefix, 0, viewer, joined::add);
         assertThat(joined).hasSize(1);
 
-        assertThatThrownBy(() -> jobs.find(finished.id())).isInstanceOf(VmoException.class)
-                .hasMessageContaining("connection refused").hasMessageContaining("1 job(s) still run");
+        assertThatThrownBy(() -> jobs.find(finished.id()))
+                .isInstanceOf(VmoException.class)
+                .hasMessageContaining("connection refused")
+                .hasMessageContaining("1 job(s) still run");
         assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.find(finished.id().substring(0, 8)));
         assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.find(""));
         assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.recent(10));
         assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.storedEvents(finished.id(), 0, 10));
-        assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.join(finished.id(), 0, viewer, i -> { }));
+        assertFails(ErrorCode.STORE_UNAVAILABLE, () -> jobs.join(finished.id(), 0, viewer, i -> {}));
     }
 
     @Test
@@ -663,7 +707,8 @@ class JobManagerTest {
         jobs.watch(watcher);
         JobInfo job = make("hello");
         List<Response> updates = watcher.sent(2).get(10, TimeUnit.SECONDS);
-        assertThat(updates).extracting(r -> ((Response.JobUpdate) r).job().status())
+        assertThat(updates)
+                .extracting(r -> ((Response.JobUpdate) r).job().status())
                 .containsExactly(JobStatus.RUNNING, JobStatus.SUCCESS);
         assertThat(updates).extracting(r -> ((Response.JobUpdate) r).job().id()).containsOnly(job.id());
 
@@ -677,7 +722,7 @@ class JobManagerTest {
         JobInfo job = terminalJob();
         FakeTerminal terminal = terminals.getFirst();
         FakeConnection viewer = connection();
-        jobs.join(job.id(), 0, viewer, i -> { });
+        jobs.join(job.id(), 0, viewer, i -> {});
         terminal.print("one");
         viewer.reached(1).get(10, TimeUnit.SECONDS);
         jobs.leave(job.id(), viewer);
@@ -703,8 +748,8 @@ class JobManagerTest {
     void closingCancelsWhatStillRunsAndStoresItsEnd() {
         JobInfo job = terminalJob();
         jobs.close();
-        assertThat(store.ending(id(job))).hasValueSatisfying(e -> assertThat(e.status())
-                .isEqualTo(JobStatus.CANCELED));
+        assertThat(store.ending(id(job)))
+                .hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(JobStatus.CANCELED));
         assertThat(notes(job)).first().isEqualTo("vmo: the daemon is stopping\n");
         assertThat(terminals.getFirst().signals).startsWith("TERM");
     }

@@ -41,7 +41,7 @@ class JobSupervisorTest {
 
     private RunningJob start(JobProcess process) {
         RunningJob job = job(process instanceof TerminalProcess);
-        supervisor.start(job, () -> process, () -> { });
+        supervisor.start(job, () -> process, () -> {});
         return job;
     }
 
@@ -50,13 +50,16 @@ class JobSupervisorTest {
     }
 
     private List<String> notes(RunningJob job) {
-        return store.stored(job.id()).stream().filter(c -> c.stream() == LogStream.SYSTEM)
-                .map(c -> new String(c.data(), StandardCharsets.UTF_8)).toList();
+        return store.stored(job.id()).stream()
+                .filter(c -> c.stream() == LogStream.SYSTEM)
+                .map(c -> new String(c.data(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private String text(RunningJob job, LogStream stream) {
         StringBuilder text = new StringBuilder();
-        store.stored(job.id()).stream().filter(c -> c.stream() == stream)
+        store.stored(job.id()).stream()
+                .filter(c -> c.stream() == stream)
                 .forEach(c -> text.append(new String(c.data(), StandardCharsets.UTF_8)));
         return text.toString();
     }
@@ -75,7 +78,8 @@ class JobSupervisorTest {
         assertThat(done.exitCode()).isZero();
         assertThat(text(job, LogStream.STDOUT)).isEqualTo("out 1\nout 2\n");
         assertThat(text(job, LogStream.STDERR)).isEqualTo("err 1\n");
-        assertThat(store.ending(job.id())).hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(JobStatus.SUCCESS));
+        assertThat(store.ending(job.id()))
+                .hasValueSatisfying(e -> assertThat(e.status()).isEqualTo(JobStatus.SUCCESS));
         assertThat(job.log().read(this, job.log().lastSeq(), Long.MAX_VALUE)).isEqualTo(new JobLog.Ended(done));
         assertThat(process.signals).isEmpty();
         assertThat(process.releases).hasValue(1);
@@ -86,13 +90,15 @@ class JobSupervisorTest {
         FakeProcess three = new FakeProcess();
         RunningJob failed = start(three);
         three.exit(3);
-        assertThat(ended(failed)).extracting(Response.JobDone::status, Response.JobDone::exitCode)
+        assertThat(ended(failed))
+                .extracting(Response.JobDone::status, Response.JobDone::exitCode)
                 .containsExactly(JobStatus.FAILED, 3);
 
         FakeProcess signalled = new FakeProcess();
         RunningJob killed = start(signalled);
         signalled.exit(null);
-        assertThat(ended(killed)).extracting(Response.JobDone::status, Response.JobDone::exitCode)
+        assertThat(ended(killed))
+                .extracting(Response.JobDone::status, Response.JobDone::exitCode)
                 .containsExactly(JobStatus.FAILED, null);
     }
 
@@ -108,8 +114,9 @@ class JobSupervisorTest {
         Response.JobDone done = ended(job);
         assertThat(done.status()).isEqualTo(JobStatus.CANCELED);
         assertThat(process.signals).startsWith("TERM", "KILL"); // the grace's SIGKILL too, should it come first
-        assertThat(notes(job)).first().isEqualTo("vmo: canceled on request: SIGTERM to the job's processes,"
-                + " SIGKILL after 200 ms\n");
+        assertThat(notes(job))
+                .first()
+                .isEqualTo("vmo: canceled on request: SIGTERM to the job's processes," + " SIGKILL after 200 ms\n");
     }
 
     @Test
@@ -147,7 +154,7 @@ class JobSupervisorTest {
     void aJobCanceledWhileItConnectsIsKilledAsSoonAsItIsThere() throws Exception {
         CompletableFuture<FakeProcess> connecting = new CompletableFuture<>();
         RunningJob job = job(false);
-        supervisor.start(job, () -> connecting.join(), () -> { });
+        supervisor.start(job, () -> connecting.join(), () -> {});
         job.requestCancel();
         supervisor.cancel(job); // nothing to signal yet
         FakeProcess process = new FakeProcess();
@@ -170,8 +177,9 @@ class JobSupervisorTest {
 
         assertThat(ended(job).status()).as("make's own exit decides").isEqualTo(JobStatus.SUCCESS);
         assertThat(process.signals).first().isEqualTo("TERM");
-        assertThat(notes(job)).containsExactly("vmo: the command exited but processes it started still hold its"
-                + " output open; stopping them\n");
+        assertThat(notes(job))
+                .containsExactly("vmo: the command exited but processes it started still hold its"
+                        + " output open; stopping them\n");
         assertThat(ended(stubbornJob).status()).isEqualTo(JobStatus.SUCCESS);
         assertThat(stubborn.signals).containsExactly("TERM", "KILL");
     }
@@ -179,9 +187,12 @@ class JobSupervisorTest {
     @Test
     void aJobThatCannotStartFailsWithTheReasonAsANote() throws Exception {
         RunningJob job = job(false);
-        supervisor.start(job, () -> {
-            throw new VmoException(ErrorCode.UNKNOWN_VM, "VM web-1: no route to host");
-        }, () -> { });
+        supervisor.start(
+                job,
+                () -> {
+                    throw new VmoException(ErrorCode.UNKNOWN_VM, "VM web-1: no route to host");
+                },
+                () -> {});
 
         Response.JobDone done = ended(job);
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
@@ -212,16 +223,21 @@ class JobSupervisorTest {
             }
         };
         RunningJob job = job(false);
-        supervisor.start(job, () -> {
-            throw new IllegalStateException("bug");
-        }, () -> { });
+        supervisor.start(
+                job,
+                () -> {
+                    throw new IllegalStateException("bug");
+                },
+                () -> {});
         assertThat(ended(job).status()).isEqualTo(JobStatus.FAILED);
-        assertThat(notes(job)).containsExactly("vmo: internal error while watching this job:"
-                + " java.lang.IllegalStateException: bug\n");
+        assertThat(notes(job))
+                .containsExactly(
+                        "vmo: internal error while watching this job:" + " java.lang.IllegalStateException: bug\n");
 
         RunningJob releasing = start(process);
         process.exit(0);
-        assertThat(ended(releasing).status()).as("a failed clean-up does not change how it ended")
+        assertThat(ended(releasing).status())
+                .as("a failed clean-up does not change how it ended")
                 .isEqualTo(JobStatus.SUCCESS);
     }
 
@@ -260,7 +276,10 @@ class JobSupervisorTest {
     }
 
     private List<byte[]> chunks(RunningJob job) {
-        return writer.appended.stream().filter(c -> c.jobId().equals(job.id())).map(Chunk::data).toList();
+        return writer.appended.stream()
+                .filter(c -> c.jobId().equals(job.id()))
+                .map(Chunk::data)
+                .toList();
     }
 
     @Test
@@ -269,8 +288,14 @@ class JobSupervisorTest {
         byte[] text = "a€€b€".getBytes(StandardCharsets.UTF_8);
         RunningJob job = pumped(new DribblingStream(text), LogStream.STDOUT);
         List<byte[]> chunks = chunks(job);
-        assertThat(chunks).allSatisfy(c -> assertThat(Utf8Boundary.completePrefix(c, c.length)).isEqualTo(c.length));
-        assertThat(String.join("", chunks.stream().map(c -> new String(c, StandardCharsets.UTF_8)).toList()))
+        assertThat(chunks)
+                .allSatisfy(c ->
+                        assertThat(Utf8Boundary.completePrefix(c, c.length)).isEqualTo(c.length));
+        assertThat(String.join(
+                        "",
+                        chunks.stream()
+                                .map(c -> new String(c, StandardCharsets.UTF_8))
+                                .toList()))
                 .isEqualTo("a€€b€");
     }
 
@@ -278,8 +303,10 @@ class JobSupervisorTest {
     void aCharacterCutOffByTheEndIsStillRecorded() {
         byte[] truncated = {'o', 'k', (byte) 0xE2, (byte) 0x82};
         RunningJob job = pumped(new ByteArrayInputStream(truncated), LogStream.STDOUT);
-        assertThat(chunks(job)).extracting(Arrays::toString)
-                .containsExactly(Arrays.toString(new byte[] {'o', 'k'}), Arrays.toString(new byte[] {(byte) 0xE2, (byte) 0x82}));
+        assertThat(chunks(job))
+                .extracting(Arrays::toString)
+                .containsExactly(
+                        Arrays.toString(new byte[] {'o', 'k'}), Arrays.toString(new byte[] {(byte) 0xE2, (byte) 0x82}));
     }
 
     @Test
@@ -308,7 +335,8 @@ class JobSupervisorTest {
             }
         };
         RunningJob job = pumped(broken, LogStream.STDERR);
-        assertThat(chunks(job)).extracting(c -> new String(c, StandardCharsets.UTF_8))
+        assertThat(chunks(job))
+                .extracting(c -> new String(c, StandardCharsets.UTF_8))
                 .containsExactly("vmo: reading stderr failed: EIO\n");
     }
 
@@ -316,8 +344,8 @@ class JobSupervisorTest {
     void aPumpInterruptedWhileTheStoreIsFullStopsQuietly() throws Exception {
         CompletableFuture<Void> waiting = writer.fill();
         RunningJob job = job(false);
-        Thread pump = Thread.ofVirtual().start(() -> JobSupervisor.pump(new ByteArrayInputStream(new byte[10]),
-                LogStream.STDOUT, job));
+        Thread pump = Thread.ofVirtual()
+                .start(() -> JobSupervisor.pump(new ByteArrayInputStream(new byte[10]), LogStream.STDOUT, job));
         waiting.get(5, TimeUnit.SECONDS); // it waits for room
         pump.interrupt();
         pump.join(5_000);

@@ -60,8 +60,13 @@ class LocalProcessTest {
         LocalProcess process = sh("trap '' TERM; sleep 60 & echo ready; wait");
         List<ProcStat> all = started(process);
         process.terminate();
-        assertThat(ProcessHandle.of(process.pid()).orElseThrow().onExit()
-                .completeOnTimeout(null, 300, TimeUnit.MILLISECONDS).get()).as("SIGTERM is ignored").isNull();
+        assertThat(ProcessHandle.of(process.pid())
+                        .orElseThrow()
+                        .onExit()
+                        .completeOnTimeout(null, 300, TimeUnit.MILLISECONDS)
+                        .get())
+                .as("SIGTERM is ignored")
+                .isNull();
         process.kill();
         Processes.awaitEnded(all);
     }

@@ -26,6 +26,7 @@ class OrphanReaperTest {
 
     @TempDir
     Path dir;
+
     private final OrphanReaper reaper = new OrphanReaper(GRACE);
     /** Everything a test started, stopped after it whatever happened. */
     private final List<ProcessHandle> started = new ArrayList<>();
@@ -40,9 +41,12 @@ class OrphanReaperTest {
 
     private Job job(String script) throws Exception {
         UUID id = UUID.randomUUID();
-        assertThat(new ProcessBuilder("mkfifo", dir.resolve("go").toString()).start().waitFor()).isZero();
-        LocalProcess leader = LocalProcess.start(List.of("sh", "-c", script), dir,
-                Map.of(OrphanReaper.JOB_ID_VARIABLE, id.toString()));
+        assertThat(new ProcessBuilder("mkfifo", dir.resolve("go").toString())
+                        .start()
+                        .waitFor())
+                .isZero();
+        LocalProcess leader = LocalProcess.start(
+                List.of("sh", "-c", script), dir, Map.of(OrphanReaper.JOB_ID_VARIABLE, id.toString()));
         ProcessStamp stamp = ProcessStamp.of(leader.pid()).orElseThrow(); // as execute records it
         var lines = new BufferedReader(new InputStreamReader(leader.stdout(), StandardCharsets.UTF_8));
         String line;
@@ -75,8 +79,11 @@ class OrphanReaperTest {
 
         String done = reaper.reap(new OrphanReaper.Orphan(job.id(), job.stamp()));
 
-        assertThat(done).startsWith("3 of its processes were still running (" + job.leader().pid() + " sh, ")
-                .contains("sleep").contains("sent SIGTERM; all had ended");
+        assertThat(done)
+                .startsWith(
+                        "3 of its processes were still running (" + job.leader().pid() + " sh, ")
+                .contains("sleep")
+                .contains("sent SIGTERM; all had ended");
         Processes.awaitEnded(all);
     }
 
@@ -92,10 +99,14 @@ class OrphanReaperTest {
 
         String done = reaper.reap(new OrphanReaper.Orphan(job.id(), job.stamp()));
 
-        assertThat(done).isEqualTo("1 of its processes were still running (" + marked.pid() + " sleep): sent"
-                + " SIGTERM; all had ended " + done.replaceAll(".* ended (\\d+) ms later\\.$", "$1") + " ms later.");
+        assertThat(done)
+                .isEqualTo("1 of its processes were still running (" + marked.pid() + " sleep): sent"
+                        + " SIGTERM; all had ended " + done.replaceAll(".* ended (\\d+) ms later\\.$", "$1")
+                        + " ms later.");
         Processes.awaitEnded(List.of(marked));
-        assertThat(Processes.running(unmarked)).as("no proof it is the job's: left alone").isTrue();
+        assertThat(Processes.running(unmarked))
+                .as("no proof it is the job's: left alone")
+                .isTrue();
     }
 
     @Test
@@ -105,7 +116,8 @@ class OrphanReaperTest {
 
         String done = reaper.reap(new OrphanReaper.Orphan(job.id(), job.stamp()));
 
-        assertThat(done).startsWith("2 of its processes were still running")
+        assertThat(done)
+                .startsWith("2 of its processes were still running")
                 .endsWith("; 2 still ran after the 300 ms grace and got SIGKILL.");
         Processes.awaitEnded(all);
     }
@@ -113,13 +125,16 @@ class OrphanReaperTest {
     @Test
     void aPidThatNowNamesAnotherProgramIsLeftAlone() throws Exception {
         Job job = job("echo ready; read x < go");
-        ProcessStamp recorded = new ProcessStamp(job.stamp().pid(), job.stamp().bootId(),
+        ProcessStamp recorded = new ProcessStamp(
+                job.stamp().pid(),
+                job.stamp().bootId(),
                 job.stamp().startTicks() - 1); // the job's process started earlier: this is another one
 
         String done = reaper.reap(new OrphanReaper.Orphan(job.id(), recorded));
 
-        assertThat(done).isEqualTo("Its process id " + job.leader().pid() + " now belongs to another program (sh,"
-                + " started later), which was left alone.");
+        assertThat(done)
+                .isEqualTo("Its process id " + job.leader().pid() + " now belongs to another program (sh,"
+                        + " started later), which was left alone.");
         assertThat(Processes.running(stat(started.getLast()))).isTrue();
     }
 
@@ -134,8 +149,8 @@ class OrphanReaperTest {
     @Test
     void nothingIsSignalledOnTheStrengthOfAnotherBootOrOfNoStamp() throws Exception {
         Job job = job("echo ready; read x < go");
-        ProcessStamp otherBoot = new ProcessStamp(job.stamp().pid(), UUID.randomUUID().toString(),
-                job.stamp().startTicks());
+        ProcessStamp otherBoot = new ProcessStamp(
+                job.stamp().pid(), UUID.randomUUID().toString(), job.stamp().startTicks());
         assertThat(reaper.reap(new OrphanReaper.Orphan(job.id(), otherBoot)))
                 .isEqualTo("The machine has restarted since, so none of its processes is left.");
         assertThat(reaper.reap(new OrphanReaper.Orphan(job.id(), null))).isEqualTo("It had no local process.");
@@ -146,8 +161,8 @@ class OrphanReaperTest {
     void reapsSeveralJobsAtOnceWithASentencePerJob() throws Exception {
         Job running = job("echo ready; read x < go");
         UUID remote = UUID.randomUUID();
-        Map<UUID, String> done = reaper.reap(List.of(new OrphanReaper.Orphan(running.id(), running.stamp()),
-                new OrphanReaper.Orphan(remote, null)));
+        Map<UUID, String> done = reaper.reap(
+                List.of(new OrphanReaper.Orphan(running.id(), running.stamp()), new OrphanReaper.Orphan(remote, null)));
         assertThat(done).containsOnlyKeys(running.id(), remote);
         assertThat(done.get(running.id())).startsWith("1 of its processes were still running");
         assertThat(reaper.reap(List.of())).isEmpty();

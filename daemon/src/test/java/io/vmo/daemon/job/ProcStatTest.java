@@ -27,7 +27,9 @@ class ProcStatTest {
         if (stamp.isEmpty()) {
             return; // no /proc here
         }
-        assertThat(stamp.get().startTicks()).isEqualTo(ProcStat.read(self).orElseThrow().startTicks());
-        assertThat(ProcStat.read(1).orElseThrow().startTicks()).isLessThanOrEqualTo(stamp.get().startTicks());
+        assertThat(stamp.get().startTicks())
+                .isEqualTo(ProcStat.read(self).orElseThrow().startTicks());
+        assertThat(ProcStat.read(1).orElseThrow().startTicks())
+                .isLessThanOrEqualTo(stamp.get().startTicks());
     }
 }

@@ -36,7 +36,8 @@ final class Processes {
     /** Whether this very process still runs: a zombie has ended, it only waits for init to collect it. */
     static boolean running(ProcStat process) {
         return ProcStat.read(process.pid())
-                .filter(now -> now.startTicks() == process.startTicks() && now.running()).isPresent()
+                        .filter(now -> now.startTicks() == process.startTicks() && now.running())
+                        .isPresent()
                 && ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 

@@ -75,20 +75,26 @@ class RunningJobTest {
                     } catch (InterruptedException e) {
                         throw new AssertionError(e);
                     }
-                })).toList();
+                }))
+                .toList();
         go.countDown();
         for (int i = 0; i < 20; i++) {
             job.note("note " + i);
         }
         CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 
-        assertThat(writer.appended).extracting(Chunk::seq)
-                .containsExactlyElementsOf(LongStream.rangeClosed(1, 1020).boxed().toList());
+        assertThat(writer.appended)
+                .extracting(Chunk::seq)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, 1020).boxed().toList());
         assertThat(((JobLog.Events) job.log().read(this, 0, Long.MAX_VALUE)).chunks())
                 .containsExactlyElementsOf(writer.appended);
         assertThat(job.info().lastSeq()).isEqualTo(1020);
-        assertThat(writer.appended).filteredOn(c -> c.stream() == LogStream.SYSTEM).first()
-                .satisfies(c -> assertThat(new String(c.data(), StandardCharsets.UTF_8)).isEqualTo("vmo: note 0\n"));
+        assertThat(writer.appended)
+                .filteredOn(c -> c.stream() == LogStream.SYSTEM)
+                .first()
+                .satisfies(c ->
+                        assertThat(new String(c.data(), StandardCharsets.UTF_8)).isEqualTo("vmo: note 0\n"));
     }
 
     @Test
@@ -111,7 +117,8 @@ class RunningJobTest {
 
         writer.makeRoom();
         pump.get(5, TimeUnit.SECONDS);
-        assertThat(writer.appended).extracting(c -> new String(c.data(), StandardCharsets.UTF_8))
+        assertThat(writer.appended)
+                .extracting(c -> new String(c.data(), StandardCharsets.UTF_8))
                 .containsExactly("before\n", "vmo: the store is down\n", "after\n");
     }
 
@@ -135,7 +142,8 @@ class RunningJobTest {
         assertThat(done.status()).isEqualTo(JobStatus.SUCCESS);
         assertThat(done.jobId()).isEqualTo(record.id().toString());
         assertThat(store.stored(record.id())).extracting(Chunk::seq).containsExactly(1L);
-        assertThat(store.ending(record.id())).hasValueSatisfying(e -> assertThat(e.exitCode()).isZero());
+        assertThat(store.ending(record.id()))
+                .hasValueSatisfying(e -> assertThat(e.exitCode()).isZero());
         assertThat(job.info().status()).isEqualTo(JobStatus.SUCCESS);
         assertThat(job.info().exitCode()).isZero();
         assertThat(job.info().finishedAt()).isEqualTo(done.finishedAt());
@@ -154,7 +162,8 @@ class RunningJobTest {
         job.markInput();
         assertThat(writer.appended).extracting(Chunk::stream).containsExactly(LogStream.INPUT, LogStream.INPUT);
         assertThat(writer.appended).allSatisfy(c -> assertThat(c.data()).isEmpty());
-        assertThat(writer.appended.get(1).ts()).isEqualTo(writer.appended.get(0).ts().plusSeconds(1));
+        assertThat(writer.appended.get(1).ts())
+                .isEqualTo(writer.appended.get(0).ts().plusSeconds(1));
     }
 
     @Test
@@ -173,7 +182,7 @@ class RunningJobTest {
         assertThat(job.cancelRequested()).isTrue();
 
         RunningJob other = new RunningJob(FakeStore.newJob(false), writer, clock);
-        other.end(JobStatus.FAILED, 1, () -> { });
+        other.end(JobStatus.FAILED, 1, () -> {});
         assertThat(other.requestCancel()).isFalse();
     }
 
@@ -181,7 +190,7 @@ class RunningJobTest {
     void whoeverWaitsToTypeIntoAJobThatEndsBeforeItsTerminalStartedLearnsItNeverWill() {
         RunningJob interactive = new RunningJob(FakeStore.newJob(true), writer, clock);
         assertThat(interactive.interactive()).isTrue();
-        interactive.end(JobStatus.FAILED, null, () -> { });
+        interactive.end(JobStatus.FAILED, null, () -> {});
         assertThat(interactive.terminal()).isCancelled();
     }
 }

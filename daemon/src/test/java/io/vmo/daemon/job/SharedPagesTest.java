@@ -27,7 +27,9 @@ class SharedPagesTest {
 
     private List<Chunk> store(UUID id, long after, long upTo, int limit) {
         storeReads.incrementAndGet();
-        return stored.stream().filter(c -> c.jobId().equals(id) && c.seq() > after && c.seq() <= upTo).limit(limit)
+        return stored.stream()
+                .filter(c -> c.jobId().equals(id) && c.seq() > after && c.seq() <= upTo)
+                .limit(limit)
                 .toList();
     }
 
@@ -159,16 +161,19 @@ class SharedPagesTest {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        SharedPages pages = new SharedPages((id, after, upTo, limit) -> {
-            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            inside.decrementAndGet();
-            return List.of();
-        }, 1 << 20, 1 << 20);
+        SharedPages pages = new SharedPages(
+                (id, after, upTo, limit) -> {
+                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    inside.decrementAndGet();
+                    return List.of();
+                },
+                1 << 20,
+                1 << 20);
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 12; i++) {
                 UUID other = UUID.randomUUID();
@@ -193,8 +198,9 @@ class SharedPagesTest {
         }
         log.durableUpTo(events); // the tail lets go of half, which the reader still needs
         assertThat(log.beforeTail()).isPositive();
-        assertThat(pages.keptBytes()).as("one reader's share, what it needs first").isEqualTo(
-                SharedPages.BYTES_PER_READER);
+        assertThat(pages.keptBytes())
+                .as("one reader's share, what it needs first")
+                .isEqualTo(SharedPages.BYTES_PER_READER);
 
         List<Chunk> page = pages.read(job, log, 0, log.beforeTail(), 8);
         assertThat(seqs(page)).containsExactly(1L, 2L, 3L, 4L);

@@ -36,14 +36,15 @@ class Utf8BoundaryTest {
             byte[] data = new byte[random.nextInt(64)];
             for (int i = 0; i < data.length; i++) {
                 // mostly UTF-8-ish bytes, so that split characters are common
-                data[i] = (byte) switch (random.nextInt(6)) {
-                    case 0 -> 0xE2;
-                    case 1 -> 0xF0;
-                    case 2 -> 0x80 + random.nextInt(64);
-                    case 3 -> 0xC3;
-                    case 4 -> random.nextInt(256);
-                    default -> 'a';
-                };
+                data[i] = (byte)
+                        switch (random.nextInt(6)) {
+                            case 0 -> 0xE2;
+                            case 1 -> 0xF0;
+                            case 2 -> 0x80 + random.nextInt(64);
+                            case 3 -> 0xC3;
+                            case 4 -> random.nextInt(256);
+                            default -> 'a';
+                        };
             }
             StringBuilder chunked = new StringBuilder();
             byte[] buf = new byte[8];

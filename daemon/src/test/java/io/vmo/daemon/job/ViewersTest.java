@@ -142,7 +142,9 @@ class ViewersTest {
             viewers.follow(job.id(), job.log(), 0, stalled);
             output(job, FLOOD_EVENTS, EVENT);
             durable();
-            assertThat(job.log().beforeTail()).as("the tail let go of what is stored").isPositive();
+            assertThat(job.log().beforeTail())
+                    .as("the tail let go of what is stored")
+                    .isPositive();
             assertThat(stalled.seqs()).isEmpty();
 
             stalled.take(Long.MAX_VALUE, () -> viewers.resume(stalled));
@@ -158,14 +160,17 @@ class ViewersTest {
     void aSlowStoreDelaysOnlyTheViewerThatReadsItAndItStillGetsEverySeqOnce() throws Exception {
         RunningJob job = flooded();
         HeldPages pages = new HeldPages();
-        try (FakeConnection late = new FakeConnection(); FakeConnection live = new FakeConnection()) {
+        try (FakeConnection late = new FakeConnection();
+                FakeConnection live = new FakeConnection()) {
             viewers.follow(job.id(), job.log(), job.log().lastSeq(), live);
             viewers.follow(job.id(), job.log(), 0, late);
             pages.waiting(1).get(5, TimeUnit.SECONDS);
             output(job, 10, EVENT); // the job and the other viewer go on meanwhile
             live.reached(FLOOD_EVENTS + 10).get(5, TimeUnit.SECONDS);
             late.settle();
-            assertThat(late.seqs()).as("nothing from the tail jumps ahead of the page").isEmpty();
+            assertThat(late.seqs())
+                    .as("nothing from the tail jumps ahead of the page")
+                    .isEmpty();
 
             pages.answer();
             end(job);
@@ -202,11 +207,13 @@ class ViewersTest {
             output(job, FLOOD_EVENTS, EVENT);
         }
         durable();
-        List<FakeConnection> connections = jobs.stream().map(job -> {
-            FakeConnection viewer = new FakeConnection();
-            viewers.follow(job.id(), job.log(), 0, viewer);
-            return viewer;
-        }).toList();
+        List<FakeConnection> connections = jobs.stream()
+                .map(job -> {
+                    FakeConnection viewer = new FakeConnection();
+                    viewers.follow(job.id(), job.log(), 0, viewer);
+                    return viewer;
+                })
+                .toList();
         try {
             for (RunningJob job : jobs) {
                 end(job);
@@ -214,7 +221,8 @@ class ViewersTest {
             for (FakeConnection viewer : connections) {
                 assertGotAllOnce(viewer, FLOOD_EVENTS);
             }
-            assertThat(reads.get(holey.id()).get()).as("the hole was read again at once, not after a retry")
+            assertThat(reads.get(holey.id()).get())
+                    .as("the hole was read again at once, not after a retry")
                     .isGreaterThan(1);
         } finally {
             connections.forEach(FakeConnection::close);
@@ -225,22 +233,27 @@ class ViewersTest {
     void atMostAFewPagesAreReadAtOnceHoweverManyViewersAreBehind() throws Exception {
         RunningJob job = flooded();
         HeldPages pages = new HeldPages();
-        List<FakeConnection> behind = LongStream.range(0, 3 * SharedPages.STORE_READERS).mapToObj(i -> {
-            FakeConnection viewer = new FakeConnection();
-            viewers.follow(job.id(), job.log(), 0, viewer);
-            return viewer;
-        }).toList();
+        List<FakeConnection> behind = LongStream.range(0, 3 * SharedPages.STORE_READERS)
+                .mapToObj(i -> {
+                    FakeConnection viewer = new FakeConnection();
+                    viewers.follow(job.id(), job.log(), 0, viewer);
+                    return viewer;
+                })
+                .toList();
         try {
             pages.waiting(SharedPages.STORE_READERS).get(5, TimeUnit.SECONDS);
             // Every other viewer is waiting for a reader: none gets in while they all are busy.
-            assertThatThrownBy(() -> pages.waiting(SharedPages.STORE_READERS + 1).get(200, TimeUnit.MILLISECONDS))
+            assertThatThrownBy(
+                            () -> pages.waiting(SharedPages.STORE_READERS + 1).get(200, TimeUnit.MILLISECONDS))
                     .isInstanceOf(TimeoutException.class);
             pages.answer();
             end(job);
             for (FakeConnection viewer : behind) {
                 assertGotAllOnce(viewer, FLOOD_EVENTS);
             }
-            assertThat(pages.waiting(SharedPages.STORE_READERS + 1)).as("never more reads at once").isNotDone();
+            assertThat(pages.waiting(SharedPages.STORE_READERS + 1))
+                    .as("never more reads at once")
+                    .isNotDone();
         } finally {
             behind.forEach(FakeConnection::close);
         }
@@ -286,12 +299,16 @@ class ViewersTest {
             end(job);
             viewer.settle();
             assertThat(viewer.seqs()).containsExactly(1L, 2L, 3L);
-            assertThat(viewer.turns.get()).as("no wake-ups for a cursor that left").isEqualTo(turns);
+            assertThat(viewer.turns.get())
+                    .as("no wake-ups for a cursor that left")
+                    .isEqualTo(turns);
 
             output(other, 2, 10); // its other job still reaches it
             end(other);
             viewer.awaitDone();
-            assertThat(viewer.events()).filteredOn(e -> e.jobId().equals(other.id().toString())).hasSize(2);
+            assertThat(viewer.events())
+                    .filteredOn(e -> e.jobId().equals(other.id().toString()))
+                    .hasSize(2);
         }
     }
 
@@ -316,7 +333,8 @@ class ViewersTest {
     void aViewerThatHasGoneIsForgottenOnEveryJob() throws Exception {
         RunningJob first = start();
         RunningJob second = start();
-        try (FakeConnection gone = new FakeConnection(); FakeConnection staying = new FakeConnection()) {
+        try (FakeConnection gone = new FakeConnection();
+                FakeConnection staying = new FakeConnection()) {
             for (RunningJob job : List.of(first, second)) {
                 viewers.follow(job.id(), job.log(), 0, gone);
                 viewers.follow(job.id(), job.log(), 0, staying);

@@ -41,10 +41,14 @@ class SshAgentTest {
         Path socket = dir.resolve("agent.sock");
         // -D: in the foreground, so the test owns the process and ends it.
         agentProcess = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile())
+                .start();
         long deadline = System.currentTimeMillis() + 10_000;
         while (!Files.exists(socket)) {
-            assertThat(System.currentTimeMillis()).as("ssh-agent creates its socket").isLessThan(deadline);
+            assertThat(System.currentTimeMillis())
+                    .as("ssh-agent creates its socket")
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
         agent = new SshAgent(socket);
@@ -82,10 +86,12 @@ class SshAgentTest {
         byte[] signature = agent.sign(ed25519, data, 0);
 
         assertThat(new Buffer.PlainBuffer(signature).readString()).isEqualTo("ssh-ed25519");
-        assertThat(verifies(KeyAlgorithms.EdDSA25519().create().newSignature(), ed25519, data, signature)).isTrue();
+        assertThat(verifies(KeyAlgorithms.EdDSA25519().create().newSignature(), ed25519, data, signature))
+                .isTrue();
         byte[] other = "something else".getBytes(StandardCharsets.UTF_8);
         assertThat(verifies(KeyAlgorithms.EdDSA25519().create().newSignature(), ed25519, other, signature))
-                .as("a signature of other data does not verify").isFalse();
+                .as("a signature of other data does not verify")
+                .isFalse();
     }
 
     @Test
@@ -97,8 +103,10 @@ class SshAgentTest {
 
         assertThat(new Buffer.PlainBuffer(sha256).readString()).isEqualTo("rsa-sha2-256");
         assertThat(new Buffer.PlainBuffer(sha512).readString()).isEqualTo("rsa-sha2-512");
-        assertThat(verifies(KeyAlgorithms.RSASHA256().create().newSignature(), rsa, data, sha256)).isTrue();
-        assertThat(verifies(KeyAlgorithms.RSASHA512().create().newSignature(), rsa, data, sha512)).isTrue();
+        assertThat(verifies(KeyAlgorithms.RSASHA256().create().newSignature(), rsa, data, sha256))
+                .isTrue();
+        assertThat(verifies(KeyAlgorithms.RSASHA512().create().newSignature(), rsa, data, sha512))
+                .isTrue();
     }
 
     @Test
@@ -106,7 +114,8 @@ class SshAgentTest {
         byte[] stranger = blob(keygen("stranger", "ed25519", ""));
 
         assertThatThrownBy(() -> agent.sign(stranger, new byte[] {1, 2, 3}, 0))
-                .isInstanceOf(IOException.class).hasMessageContaining("refused to sign");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("refused to sign");
     }
 
     @Test
@@ -126,8 +135,8 @@ class SshAgentTest {
     /** A key pair made by ssh-keygen; returns the .pub line. */
     private String keygen(String name, String type, String passphrase) throws Exception {
         Path file = dir.resolve(name);
-        List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name,
-                "-f", file.toString()));
+        List<String> command = new ArrayList<>(
+                List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", name, "-f", file.toString()));
         if (type.equals("rsa")) {
             command.addAll(List.of("-b", "2048"));
         }
@@ -143,14 +152,21 @@ class SshAgentTest {
             Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
         }
         ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString());
-        add.environment().putAll(Map.of("SSH_AUTH_SOCK", socket.toString(), "SSH_ASKPASS", askpass.toString(),
-                "SSH_ASKPASS_REQUIRE", "force"));
+        add.environment()
+                .putAll(Map.of(
+                        "SSH_AUTH_SOCK",
+                        socket.toString(),
+                        "SSH_ASKPASS",
+                        askpass.toString(),
+                        "SSH_ASKPASS_REQUIRE",
+                        "force"));
         run(add);
     }
 
     private static void run(ProcessBuilder builder) throws Exception {
         Process process = builder.redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(builder.command() + ": " + output).isZero();

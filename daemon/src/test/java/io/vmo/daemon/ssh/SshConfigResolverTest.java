@@ -56,13 +56,17 @@ class SshConfigResolverTest {
 
         SshTarget aliased = resolver.resolve("aliased", null);
         assertThat(aliased.hostKeyAlias()).isEqualTo("box-key");
-        assertThat(aliased.knownHostsName()).as("OpenSSH adds no port to the alias").isEqualTo("box-key");
+        assertThat(aliased.knownHostsName())
+                .as("OpenSSH adds no port to the alias")
+                .isEqualTo("box-key");
         assertThat(aliased.identitiesOnly()).isTrue();
         assertThat(aliased.identityAgent()).endsWith("/agent.sock").doesNotStartWith("~");
         assertThat(resolver.resolve("noagent", null).identityAgent()).isEqualTo("none");
 
         assertThat(resolver.resolve("db.test", null).user()).isEqualTo("tester");
-        assertThat(resolver.resolve("box", "deploy").user()).as("-l wins over the config").isEqualTo("deploy");
+        assertThat(resolver.resolve("box", "deploy").user())
+                .as("-l wins over the config")
+                .isEqualTo("deploy");
 
         SshTarget inner = resolver.resolve("inner", null);
         assertThat(inner.hostname()).isEqualTo("10.9.8.7");

@@ -14,13 +14,15 @@ class DatabaseTest {
         assertThat(Database.toJdbcUrl("postgres://localhost/vmo?sslmode=disable"))
                 .isEqualTo("jdbc:postgresql://localhost/vmo?sslmode=disable");
         assertThat(Database.toJdbcUrl("jdbc:postgresql://h/db")).isEqualTo("jdbc:postgresql://h/db");
-        assertThatThrownBy(() -> Database.toJdbcUrl("mysql://h/db")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> Database.toJdbcUrl("mysql://h/db"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("postgresql://");
     }
 
     @Test
     void neverShowsAPassword() {
-        assertThat(Database.redact("jdbc:postgresql://h/db?user=a&password=s3cret&x=1")).doesNotContain("s3cret");
+        assertThat(Database.redact("jdbc:postgresql://h/db?user=a&password=s3cret&x=1"))
+                .doesNotContain("s3cret");
         assertThat(Database.redact("postgresql://vmo:s3cret@h/db")).doesNotContain("s3cret");
     }
 }

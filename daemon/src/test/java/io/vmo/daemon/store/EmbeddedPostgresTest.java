@@ -73,10 +73,12 @@ class EmbeddedPostgresTest {
             System.out.println("non-loopback addresses tried: " + others);
             for (InetAddress address : others) {
                 assertThatThrownBy(() -> {
-                    try (Socket socket = new Socket()) {
-                        socket.connect(new InetSocketAddress(address, port), 2000);
-                    }
-                }).as("connect to %s:%d", address, port).isInstanceOf(ConnectException.class);
+                            try (Socket socket = new Socket()) {
+                                socket.connect(new InetSocketAddress(address, port), 2000);
+                            }
+                        })
+                        .as("connect to %s:%d", address, port)
+                        .isInstanceOf(ConnectException.class);
             }
 
             String withoutPassword = pg.jdbcUrl().replaceAll("&password=.*", "");
@@ -96,7 +98,8 @@ class EmbeddedPostgresTest {
 
         child.process.destroyForcibly();
         server.forEach(ProcessHandle::destroyForcibly);
-        awaitDeath(Stream.concat(Stream.of(child.process.toHandle()), server.stream()).toList());
+        awaitDeath(Stream.concat(Stream.of(child.process.toHandle()), server.stream())
+                .toList());
         assertThat(data.resolve("postmaster.pid")).exists();
 
         long t0 = System.nanoTime();
@@ -153,12 +156,12 @@ class EmbeddedPostgresTest {
             // surefire runs tests from a manifest-only jar; this property holds the real class path
             String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             Path log = dir.resolve("child.log");
-            Process process = new ProcessBuilder(java, "-cp", classPath, EmbeddedPostgresTest.class.getName(),
-                    data.toString())
+            Process process = new ProcessBuilder(
+                            java, "-cp", classPath, EmbeddedPostgresTest.class.getName(), data.toString())
                     .redirectError(log.toFile())
                     .start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("READY ")) {
                     return new Child(process, line.substring("READY ".length()));
@@ -176,7 +179,8 @@ class EmbeddedPostgresTest {
     }
 
     private static List<ProcessHandle> serverProcesses(Path data) throws IOException {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+        long pid = Long.parseLong(
+                Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
         ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
         return Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList();
     }
@@ -184,7 +188,9 @@ class EmbeddedPostgresTest {
     private static void awaitDeath(List<ProcessHandle> processes) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (processes.stream().anyMatch(ProcessHandle::isAlive)) {
-            assertThat(System.nanoTime()).as("processes still alive: %s", processes).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("processes still alive: %s", processes)
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
     }
@@ -196,7 +202,8 @@ class EmbeddedPostgresTest {
     }
 
     private static void execute(String url, String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

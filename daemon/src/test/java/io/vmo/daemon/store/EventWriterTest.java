@@ -37,8 +37,8 @@ class EventWriterTest {
         }
 
         @Override
-        public synchronized EventWriter.Written write(List<Chunk> chunks, List<Ending> ends,
-                boolean durable) throws Exception {
+        public synchronized EventWriter.Written write(List<Chunk> chunks, List<Ending> ends, boolean durable)
+                throws Exception {
             if (failuresLeft.getAndDecrement() > 0) {
                 throw new java.sql.SQLException("connection refused");
             }
@@ -113,8 +113,8 @@ class EventWriterTest {
         int lostInCrash;
 
         @Override
-        public synchronized EventWriter.Written write(List<Chunk> chunks, List<Ending> ends,
-                boolean durable) throws Exception {
+        public synchronized EventWriter.Written write(List<Chunk> chunks, List<Ending> ends, boolean durable)
+                throws Exception {
             if (crashOnNextWrite) {
                 crashOnNextWrite = false;
                 int before = rows.size();
@@ -160,7 +160,9 @@ class EventWriterTest {
             }
             writer.end(ending()).get(10, TimeUnit.SECONDS);
         }
-        assertThat(store.lostInCrash).as("the crash lost output committed without a flush").isPositive();
+        assertThat(store.lostInCrash)
+                .as("the crash lost output committed without a flush")
+                .isPositive();
         assertThat(store.storedSeqs()).containsExactlyElementsOf(seqs(1, 200));
         assertThat(store.endings).isNotEmpty();
     }

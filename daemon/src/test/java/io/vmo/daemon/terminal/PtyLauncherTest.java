@@ -42,7 +42,9 @@ class PtyLauncherTest {
 
         assertThat(Files.isSymbolicLink(native_.resolve("linux/x86-64"))).isFalse();
         assertThat(Files.readAllBytes(native_.resolve(LIBPTY))).isEqualTo(bundled());
-        assertThat(Files.readString(elsewhere.resolve("libpty.so"))).as("left alone").isEqualTo("theirs");
+        assertThat(Files.readString(elsewhere.resolve("libpty.so")))
+                .as("left alone")
+                .isEqualTo("theirs");
     }
 
     @Test

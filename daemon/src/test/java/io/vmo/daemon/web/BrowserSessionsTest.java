@@ -19,7 +19,9 @@ class BrowserSessionsTest {
         assertThat(session).isNotNull().isNotEqualTo(token);
         assertThat(sessions.isSession(session)).isTrue();
         assertThat(sessions.redeem(token)).isNull();
-        assertThat(sessions.isSession(token)).as("a login token is not a session").isFalse();
+        assertThat(sessions.isSession(token))
+                .as("a login token is not a session")
+                .isFalse();
     }
 
     @Test

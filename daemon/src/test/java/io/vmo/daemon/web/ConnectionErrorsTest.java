@@ -35,11 +35,15 @@ class ConnectionErrorsTest {
         channel.writeInbound(List.of(new IllegalStateException("a bug"), new IllegalStateException("and more")));
         assertThat(refusals.recent()).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(Refusal.Reason.UNEXPECTED_ERROR);
-            assertThat(r.line()).startsWith("closed a connection from ").contains("an unexpected error (a bug")
+            assertThat(r.line())
+                    .startsWith("closed a connection from ")
+                    .contains("an unexpected error (a bug")
                     .endsWith("; java.lang.IllegalStateException: a bug");
         });
         assertThat(channel.isOpen()).isFalse();
-        assertThat((Object) channel.readOutbound()).as("nothing written to the client").isNull();
+        assertThat((Object) channel.readOutbound())
+                .as("nothing written to the client")
+                .isNull();
         channel.checkException(); // nothing reached the pipeline's tail
 
         var another = new EmbeddedChannel(new Thrower(), errors);
@@ -50,16 +54,22 @@ class ConnectionErrorsTest {
     @Test
     void aMalformedFrameIsARefusalWithItsCloseCodeAndAFailingConnectionNone() {
         var frames = new EmbeddedChannel(new Thrower(), errors);
-        frames.writeInbound(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
-                "data frame using reserved opcode 3"));
-        assertThat(refusals.recent()).singleElement().extracting(Refusal::line).asString()
-                .startsWith("closed a WebSocket frame from ").endsWith(": malformed WebSocket frame; close code 1002"
+        frames.writeInbound(new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.PROTOCOL_ERROR, "data frame using reserved opcode 3"));
+        assertThat(refusals.recent())
+                .singleElement()
+                .extracting(Refusal::line)
+                .asString()
+                .startsWith("closed a WebSocket frame from ")
+                .endsWith(": malformed WebSocket frame; close code 1002"
                         + " Protocol error: data frame using reserved opcode 3");
         assertThat(frames.isOpen()).isFalse();
 
         var reset = new EmbeddedChannel(new Thrower(), errors);
         reset.writeInbound(new IOException("Connection reset by peer"));
-        assertThat(refusals.recent()).as("a peer that resets its connection is no news").hasSize(1);
+        assertThat(refusals.recent())
+                .as("a peer that resets its connection is no news")
+                .hasSize(1);
         assertThat(reset.isOpen()).isFalse();
     }
 }

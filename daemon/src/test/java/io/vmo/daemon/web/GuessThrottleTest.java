@@ -71,7 +71,9 @@ class GuessThrottleTest {
         for (int n = 1; n <= GuessThrottle.FREE; n++) {
             channel.writeInbound(request());
         }
-        assertThat(answered).hasSize(GuessThrottle.FREE).allSatisfy(r -> assertThat(r.delayed()).isZero());
+        assertThat(answered)
+                .hasSize(GuessThrottle.FREE)
+                .allSatisfy(r -> assertThat(r.delayed()).isZero());
         FullHttpRequest sixth = request();
         channel.writeInbound(sixth);
         assertThat(answered).as("the sixth waits").hasSize(GuessThrottle.FREE);
@@ -83,7 +85,9 @@ class GuessThrottleTest {
         assertThat(answered).hasSize(GuessThrottle.FREE);
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
-        assertThat(answered).hasSize(GuessThrottle.FREE + 1).last()
+        assertThat(answered)
+                .hasSize(GuessThrottle.FREE + 1)
+                .last()
                 .satisfies(r -> assertThat(r.failures()).isEqualTo(6))
                 .satisfies(r -> assertThat(r.delayed()).isEqualTo(Duration.ofMillis(250)));
         assertThat(sixth.refCnt()).isZero();

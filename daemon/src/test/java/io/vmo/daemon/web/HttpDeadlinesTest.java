@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The deadlines over Netty's own HTTP codec and aggregator, on a channel whose clock the test moves. */
 class HttpDeadlinesTest {
 
-    static final ConnectionLimits LIMITS = new ConnectionLimits(8, Duration.ofSeconds(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(30), Duration.ofSeconds(30));
+    static final ConnectionLimits LIMITS = new ConnectionLimits(
+            8, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30));
     static final String HEALTHZ = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
     final RefusalLog log = new RefusalLog(Clock.systemUTC(), new EmbeddedChannel().eventLoop());
@@ -34,7 +34,9 @@ class HttpDeadlinesTest {
     static final class Ok extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            var response = new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.OK,
                     Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII));
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 2);
             ctx.writeAndFlush(response);
@@ -43,8 +45,8 @@ class HttpDeadlinesTest {
 
     EmbeddedChannel channel() {
         var deadlines = new HttpDeadlines(LIMITS, new EarlyRefusal(new Codec()), log);
-        var channel = new EmbeddedChannel(deadlines.bytes(), new HttpServerCodec(), deadlines.messages(),
-                new HttpObjectAggregator(16), new Ok());
+        var channel = new EmbeddedChannel(
+                deadlines.bytes(), new HttpServerCodec(), deadlines.messages(), new HttpObjectAggregator(16), new Ok());
         channel.freezeTime();
         return channel;
     }
@@ -89,10 +91,17 @@ class HttpDeadlinesTest {
         advance(channel, 4);
         assertThat(channel.isOpen()).isTrue();
         advance(channel, 1);
-        assertThat(written(channel)).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close")
-                .contains("\"code\":\"request-timeout\"").contains("within 10 s of the connection's opening");
+        assertThat(written(channel))
+                .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                .contains("Connection: close")
+                .contains("\"code\":\"request-timeout\"")
+                .contains("within 10 s of the connection's opening");
         assertThat(channel.isOpen()).isFalse();
-        assertThat(log.recent()).singleElement().extracting(Refusal::line).asString().startsWith("refused a request")
+        assertThat(log.recent())
+                .singleElement()
+                .extracting(Refusal::line)
+                .asString()
+                .startsWith("refused a request")
                 .endsWith("(request-timeout): the request did not arrive whole in time; within 10 s of the connection's"
                         + " opening");
     }
@@ -124,7 +133,9 @@ class HttpDeadlinesTest {
         var channel = channel();
         send(channel, "POST /api/jobs/cancel HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123");
         assertThat(written(channel)).startsWith("HTTP/1.1 413");
-        assertThat(channel.isOpen()).as("Netty keeps a keep-alive connection after its 413").isTrue();
+        assertThat(channel.isOpen())
+                .as("Netty keeps a keep-alive connection after its 413")
+                .isTrue();
         advance(channel, 10);
         assertThat(channel.isOpen()).as("the rest of the body never came").isFalse();
         assertThat(written(channel)).as("the request had its answer").isEmpty();
@@ -137,7 +148,9 @@ class HttpDeadlinesTest {
         advance(whole, 59);
         assertThat(whole.isOpen()).isTrue();
         advance(whole, 1);
-        assertThat(whole.isOpen()).as("idle for the idle timeout after the body ended").isFalse();
+        assertThat(whole.isOpen())
+                .as("idle for the idle timeout after the body ended")
+                .isFalse();
         assertThat(written(whole)).isEmpty();
     }
 }

@@ -2,9 +2,9 @@ package io.vmo.daemon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.buffer.ByteBuf;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +53,10 @@ class LivenessTest {
         assertThat(channel.isOpen()).as("within the timeout").isTrue();
         advance(channel, 16_000);
         assertThat(channel.isOpen()).isFalse();
-        assertThat(log.recent()).singleElement().extracting(Refusal::line).asString()
+        assertThat(log.recent())
+                .singleElement()
+                .extracting(Refusal::line)
+                .asString()
                 .containsPattern("closed a WebSocket from .*: no sign of life after a ping: nothing sent, none of the"
                         + " daemon's data taken; for [\\d.]+ s");
     }
@@ -67,7 +70,9 @@ class LivenessTest {
             channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[1024]));
             advance(channel, 10_000);
         }
-        assertThat(channel.isOpen()).as("a minute after the ping, never answered, but reading").isTrue();
+        assertThat(channel.isOpen())
+                .as("a minute after the ping, never answered, but reading")
+                .isTrue();
         advance(channel, 60_000);
         assertThat(channel.isOpen()).as("and once it takes nothing either").isFalse();
     }
