@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --out FILE} (default docs/benchmarks.md), {@code --quick} (a short smoke run, for checking
  * the benchmark itself; its figures are not comparable), {@code --only
- * latency,throughput,concurrency,memory,viewers,fanout}. A phase that cannot complete is reported as a FAIL with the
+ * latency,throughput,concurrency,memory,viewers,fanout,cli}. A phase that cannot complete is reported as a FAIL with the
  * reason (and makes the exit status 1); it never stops the others or the report.
  */
 public final class Bench {
@@ -46,15 +46,33 @@ public final class Bench {
             double viewersPauseSeconds,
             int stalledViewers,
             int fanoutViewers,
-            long fanoutBytes) {
+            long fanoutBytes,
+            int startupRuns) {
 
         static final Plan FULL = new Plan(
-                5, 1000, 100, 30, 20, 500_000_000L, 32_000_000L, 60, 50, 1_000_000, 15, 100, 30, 10, 200, 50_000_000L);
-        static final Plan QUICK =
-                new Plan(5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20, 5, 10, 20, 16_000_000L);
+                5,
+                1000,
+                100,
+                30,
+                20,
+                500_000_000L,
+                32_000_000L,
+                60,
+                50,
+                1_000_000,
+                15,
+                100,
+                30,
+                10,
+                200,
+                50_000_000L,
+                21);
+        static final Plan QUICK = new Plan(
+                5, 1000, 100, 5, 5, 64_000_000L, 16_000_000L, 2, 10, 1_000_000, 5, 20, 5, 10, 20, 16_000_000L, 5);
     }
 
-    static final List<String> PHASES = List.of("latency", "throughput", "concurrency", "memory", "viewers", "fanout");
+    static final List<String> PHASES =
+            List.of("latency", "throughput", "concurrency", "memory", "viewers", "fanout", "cli");
 
     private Bench() {}
 
@@ -290,6 +308,10 @@ public final class Bench {
             if (only.contains("memory")) {
                 progress("memory: 0 jobs, then " + plan.idleJobs() + " idle running jobs");
                 report.memory = phase("memory", "memory", () -> new Memory(daemon).run(plan.idleJobs()));
+            }
+            if (only.contains("cli")) {
+                progress("cli: " + plan.startupRuns() + " runs of each client command, and of a JVM hello");
+                report.startup = phase("cli", "cli", () -> Startup.run(daemon, plan.startupRuns()));
             }
         }
 

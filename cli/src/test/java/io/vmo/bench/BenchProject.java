@@ -77,7 +77,7 @@ final class BenchProject {
     private static final String MAKEFILE = """
             # Written by io.vmo.bench.Bench; targets for the benchmark's jobs.
             PY := %s
-            .PHONY: lines paced flood timed idle
+            .PHONY: lines paced flood timed idle quick
             lines:
             \t@$(PY) lines.py $(SECONDS) $(RATE) $(SIZE) $(DELAY)
             paced:
@@ -88,6 +88,8 @@ final class BenchProject {
             \t@t0=$$(date +%%s%%N); cat $(FILE) || exit 1; t1=$$(date +%%s%%N); echo "$$t0 $$t1" > $(REPORT)
             idle:
             \t@echo started; exec sleep $(SECONDS)
+            quick:
+            \t@echo one line
             """;
 
     final Path dir;

@@ -40,6 +40,7 @@ final class Report {
     long warmRssKb = -1;
     Viewers.Result viewers;
     Fanout.Result fanout;
+    Startup.Result startup;
     Latency.Result latencyVmo;
     Latency.Result latencyWire;
     Latency.Result latencyPipe;
@@ -233,6 +234,27 @@ final class Report {
                             problemsSuffix(fanout.watched())),
             verdict("fanout", fanout == null ? null : fanout.pass())
         });
+        for (int i = 0; i < Startup.COMMANDS.size(); i++) {
+            Startup.Command command = Startup.COMMANDS.get(i);
+            Startup.Timing t = startup == null ? null : startup.commands().get(i);
+            rows.add(new String[] {
+                f("`%s` ≤ %.0f ms (median, daemon warm)", command.label(), command.targetMs()),
+                t == null
+                        ? missing("cli")
+                        : f(
+                                "median %.0f ms, p90 %.0f ms (%d runs; JVM hello: median %.0f ms)",
+                                t.ms().p50() / 1e6,
+                                t.ms().p90() / 1e6,
+                                t.ms().count(),
+                                startup.helloMs().p50() / 1e6),
+                verdict("cli", t == null ? null : t.pass())
+            });
+        }
+        rows.add(new String[] {
+            f("peak RSS of `vmo jobs -n 20` ≤ %d MB", Startup.RSS_TARGET_KB / 1024),
+            startup == null ? missing("cli") : mb(startup.jobsPeakRssKb()),
+            verdict("cli", startup == null ? null : startup.jobsPeakRssKb() <= Startup.RSS_TARGET_KB)
+        });
         return rows;
     }
 
@@ -341,6 +363,7 @@ final class Report {
         memorySection(md);
         viewersSection(md);
         fanoutSection(md);
+        startupSection(md);
         methodSection(md);
         return md.toString();
     }
@@ -702,6 +725,32 @@ final class Report {
         scenarioRows(md, List.of(r.before(), r.watched(), r.after()), true);
     }
 
+    private void startupSection(StringBuilder md) {
+        md.append("\n## 7. The CLI's start-up: whole commands through bin/vmo, daemon warm\n\n");
+        if (startup == null) {
+            md.append(only.contains("cli") ? "Not measured: " + missing("cli") + "\n" : "Not run.\n");
+            return;
+        }
+        md.append(f(
+                "Each command %d times, one after another, wall time from start to exit (stdout discarded), after"
+                        + " one unmeasured run; beside a JVM that prints one line (`-XX:+UseSerialGC`), measured in the"
+                        + " same run.%n%n| Command | median | p90 | max | target (median) |%n|---|---|---|---|---|%n",
+                startup.runs()));
+        md.append(f(
+                "| JVM hello | %.0f ms | %.0f ms | %.0f ms | — |%n",
+                startup.helloMs().p50() / 1e6,
+                startup.helloMs().p90() / 1e6,
+                startup.helloMs().max() / 1e6));
+        for (Startup.Timing t : startup.commands()) {
+            md.append(f(
+                    "| `%s` | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n",
+                    t.label(), t.ms().p50() / 1e6, t.ms().p90() / 1e6, t.ms().max() / 1e6, t.targetMs()));
+        }
+        md.append(f(
+                "%nPeak RSS of `vmo jobs -n 20` (VmHWM): %s (target %d MB).%n",
+                mb(startup.jobsPeakRssKb()), Startup.RSS_TARGET_KB / 1024));
+    }
+
     private void methodSection(StringBuilder md) {
         md.append("""
 
@@ -716,7 +765,7 @@ final class Report {
                 tests but not a test: `make test` does not run it. `make bench` runs it from a private copy of the build,
                 so a rebuild in the checkout during the run does not disturb it. Options, through
                 `make bench BENCH_ARGS="…"`: `--quick` (a short smoke run of the same code), `--only
-                latency,throughput,concurrency,memory,viewers,fanout` (some phases), `--out FILE`. A partial run says
+                latency,throughput,concurrency,memory,viewers,fanout,cli` (some phases), `--out FILE`. A partial run says
                 so at the top. A phase that cannot complete is a FAIL with its reason, never the end of the run.
 
                 Everything shares one machine: the daemon, PostgreSQL, the benchmark's clients (one JVM) and the jobs'
@@ -811,6 +860,12 @@ final class Report {
                 - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded
                   (a FAIL, with the daemon's reason and the last seq received), the job's end is then timed by polling
                   `GET /api/jobs/ID` every 20 ms, and the store is still checked against the file.
+                - **7. The CLI's start-up.** Each command runs through the staged `bin/vmo` (so with the launcher's
+                  JVM flags), against the daemon every other phase used, after the others, one run at a time, with
+                  stdout and stderr discarded; the time is from `ProcessBuilder.start()` to the exit as seen by the
+                  benchmark JVM, so it includes the launcher's bash. `quick` is a target that runs `echo`. The JVM
+                  hello is a class of the benchmark run with the same JDK and `-XX:+UseSerialGC -Xshare:auto`.
+                  Peak RSS is the client JVM's VmHWM, read every 2 ms until it exits (the launcher execs the JVM).
                 """);
     }
 }
