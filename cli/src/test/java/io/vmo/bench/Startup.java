@@ -18,10 +18,7 @@ final class Startup {
     static final List<Command> COMMANDS = List.of(
             new Command("vmo --help", List.of("--help"), 100),
             new Command("vmo jobs -n 20", List.of("jobs", "-n", "20"), 150),
-            new Command(
-                    "vmo run " + BenchProject.ALIAS + " quick",
-                    List.of("run", BenchProject.ALIAS, "quick"),
-                    250));
+            new Command("vmo run " + BenchProject.ALIAS + " quick", List.of("run", BenchProject.ALIAS, "quick"), 250));
     static final long RSS_TARGET_KB = 64 * 1024;
 
     /** One command's runs, in milliseconds. */
