@@ -8,7 +8,8 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code vmo daemon} as the client sees it: listed with the other commands, but run by bin/vmo from the daemon's
  * own jar, never in this JVM. The client's class path holds none of the daemon (Netty, PostgreSQL, sshj, pty4j,
- * Flyway): loading that made {@code vmo jobs} take 1.6 s. So reaching this means the jar was started by hand.
+ * Flyway), so a client command cannot load any of it: {@code vmo jobs} loaded about 3,800 classes before (issue 13),
+ * 2,729 after. Reaching this means the client's jar was started by hand.
  */
 @Command(name = "daemon", description = "Run the vmo daemon in the foreground (`vmo daemon --help` for its options).")
 final class DaemonEntry implements Callable<Integer> {
