@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SshCommand.class,
             LogsCommand.class,
             UiCommand.class,
+            CompletionCommand.class,
             DaemonEntry.class
         })
 public final class Vmo {

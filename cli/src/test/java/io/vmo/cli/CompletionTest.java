@@ -1,0 +1,85 @@
+package io.vmo.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The completion scripts, loaded into the real shells (`make test-deps` installs zsh and fish). */
+class CompletionTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bashCompletesSubcommandsAndTheirOptions() throws Exception {
+        Path script = write("vmo.bash", script("bash"));
+        assertThat(complete(script, "vmo", "")).contains("run", "jobs", "tail", "logs", "completion", "daemon");
+        assertThat(complete(script, "vmo", "jo")).containsExactly("jobs");
+        assertThat(complete(script, "vmo", "jobs", "--li")).containsExactly("--limit");
+        assertThat(complete(script, "vmo", "run", "--da")).containsExactly("--daemon");
+        assertThat(complete(script, "vmo", "completion", "")).containsExactlyInAnyOrder("bash", "zsh", "fish");
+    }
+
+    @Test
+    void zshAndFishScriptsParse() throws Exception {
+        assertThat(run(List.of("zsh", "-n", write("vmo.zsh", script("zsh")).toString())))
+                .isEmpty();
+        String fish = script("fish");
+        assertThat(fish)
+                .contains("complete -c vmo -n __fish_use_subcommand -a jobs -d 'List recent jobs, newest first.'")
+                .contains("complete -c vmo -n '__fish_seen_subcommand_from jobs' -s n -l limit -r");
+        assertThat(run(List.of("fish", "-n", write("vmo.fish", fish).toString())))
+                .isEmpty();
+    }
+
+    private static String script(String shell) {
+        var vmo = Vmo.commandLine();
+        StringWriter out = new StringWriter();
+        vmo.setOut(new PrintWriter(out));
+        assertThat(vmo.execute("completion", shell)).isZero();
+        return out.toString();
+    }
+
+    /** The candidates bash offers with the cursor at the end of {@code words}. */
+    private List<String> complete(Path script, String... words) throws Exception {
+        StringBuilder array = new StringBuilder();
+        for (String word : words) {
+            array.append(" '").append(word).append('\'');
+        }
+        String line = String.join(" ", words);
+        String program = "source " + script + "; COMP_WORDS=(" + array + "); COMP_CWORD=" + (words.length - 1)
+                + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length()
+                // What bash itself calls on <TAB>: the function the script registered for vmo. compopt (display
+                // options) works only inside readline's completion: a no-op here.
+                + "; compopt() { :; }; fn=$(complete -p vmo | sed -E 's/.*-F ([^ ]+).*/\\1/'); \"$fn\""
+                + "; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        return run(List.of("bash", "-c", program))
+                .lines()
+                .filter(s -> !s.isBlank())
+                .toList();
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(tmp.resolve(name), text);
+    }
+
+    /** stdout; fails on a non-zero exit or anything on stderr. */
+    private static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(err).as(String.join(" ", command)).isEmpty();
+        assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
+        return out;
+    }
+}
