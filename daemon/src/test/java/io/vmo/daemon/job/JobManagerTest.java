@@ -694,6 +694,12 @@ class JobManagerTest {
         writer.hold();
         terminal.print("not stored yet");
         writer.queued(id(job), 1).get(10, TimeUnit.SECONDS);
+        // The pump hands the event to the writer, then to the tail; the list reads the tail without the job's lock,
+        // so it may be a moment behind the writer (this failed once in make test).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (jobs.recent(10).getFirst().lastSeq() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         assertThat(store.find(id(job)).orElseThrow().lastSeq()).isZero();
         assertThat(jobs.recent(10)).singleElement().extracting(JobInfo::lastSeq).isEqualTo(1L);
         writer.release();
