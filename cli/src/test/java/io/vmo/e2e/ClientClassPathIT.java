@@ -109,9 +109,8 @@ class ClientClassPathIT {
                     testClassPath(),
                     "io.vmo.cli.Vmo"));
             argv.addAll(command);
-            ProcessBuilder builder = new ProcessBuilder(argv);
-            builder.environment().keySet().removeIf(k -> k.startsWith("VMO_") || k.startsWith("XDG_"));
-            builder.environment().putAll(Map.of("HOME", daemon.home().toString(), "VMO_DAEMON", daemon.address()));
+            ProcessBuilder builder =
+                    Vmo.isolated(new ProcessBuilder(argv), daemon.home(), Map.of("VMO_DAEMON", daemon.address()));
             Vmo.Result result = Vmo.run(builder);
             if (!command.equals(List.of("daemon"))) {
                 assertThat(result.exitCode()).as(command + ": " + result).isZero();

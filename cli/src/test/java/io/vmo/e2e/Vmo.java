@@ -18,7 +18,11 @@ public final class Vmo {
         List<String> command = new ArrayList<>();
         command.add(LAUNCHER.toString());
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command);
+        return isolated(new ProcessBuilder(command), home, extraEnv);
+    }
+
+    /** The command, with none of the caller's VMO_* and XDG_* settings and {@code home} as its HOME. */
+    public static ProcessBuilder isolated(ProcessBuilder builder, Path home, Map<String, String> extraEnv) {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("VMO_") || k.startsWith("XDG_"));
         env.put("HOME", home.toString());
