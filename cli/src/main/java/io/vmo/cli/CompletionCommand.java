@@ -37,7 +37,8 @@ final class CompletionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CommandLine vmo = spec.root().commandLine();
+        // The whole tree: `vmo completion` itself was started with its own subcommand alone (Vmo.commandLine(args)).
+        CommandLine vmo = Vmo.commandLine();
         String script = shell == Shell.fish ? fish(vmo) : AutoComplete.bash("vmo", vmo);
         spec.commandLine().getOut().print(script);
         spec.commandLine().getOut().flush();

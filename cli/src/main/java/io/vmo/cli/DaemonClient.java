@@ -155,7 +155,9 @@ public final class DaemonClient implements AutoCloseable {
     }
 
     private void startHeartbeat(Duration period) {
-        heartbeat = Thread.ofVirtual().name("vmo-heartbeat").start(() -> {
+        // Platform threads, here and for the goodbye: the first virtual thread starts the JDK's scheduler (a
+        // ForkJoinPool and its classes), start-up work a command that lives a few milliseconds does not need.
+        heartbeat = Thread.ofPlatform().daemon().name("vmo-heartbeat").start(() -> {
             while (reader.isAlive()) {
                 try {
                     Thread.sleep(period);
@@ -320,7 +322,7 @@ public final class DaemonClient implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.interrupt();
         }
-        Thread bye = Thread.ofVirtual().start(() -> {
+        Thread bye = Thread.ofPlatform().daemon().name("vmo-bye").start(() -> {
             try {
                 socket.sendClose(1000, "bye");
             } catch (IOException e) {

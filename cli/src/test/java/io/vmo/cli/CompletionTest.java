@@ -42,10 +42,11 @@ class CompletionTest {
     }
 
     private static String script(String shell) {
-        var vmo = Vmo.commandLine();
+        String[] args = {"completion", shell};
+        var vmo = Vmo.commandLine(args); // as main() builds it: only the subcommand named
         StringWriter out = new StringWriter();
         vmo.setOut(new PrintWriter(out));
-        assertThat(vmo.execute("completion", shell)).isZero();
+        assertThat(vmo.execute(args)).isZero();
         return out.toString();
     }
 
