@@ -72,6 +72,7 @@ final class AotTraining {
                     List.of("projects", "--daemon", daemon),
                     List.of("targets", "demo", "--daemon", daemon),
                     List.of("vms", "--daemon", daemon),
+                    List.of("__complete", "--daemon", daemon, "TARGET", "demo"),
                     List.of("completion", "bash"));
             for (List<String> command : commands) {
                 String[] argv = command.toArray(String[]::new);

@@ -24,7 +24,7 @@ final class AttachCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Job id, or a unique prefix of one.")
+    @Parameters(index = "0", paramLabel = CompleteCommand.JOB, description = "Job id, or a unique prefix of one.")
     String job;
 
     @Option(

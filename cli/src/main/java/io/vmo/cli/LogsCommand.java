@@ -20,12 +20,12 @@ final class LogsCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
-    @Parameters(index = "0", paramLabel = "VM", description = "A VM from `vmo vms`.")
+    @Parameters(index = "0", paramLabel = CompleteCommand.VM, description = "A VM from `vmo vms`.")
     String vm;
 
     @Parameters(
             index = "1",
-            paramLabel = "PRESET|CONTAINER",
+            paramLabel = CompleteCommand.PRESET,
             description = "A log preset of the VM (see `vmo vms --json`), or a container's name or id.")
     String container;
 

@@ -19,10 +19,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
-    @Parameters(index = "0", paramLabel = "PROJECT", description = "Project alias from the mkcli registry.")
+    @Parameters(
+            index = "0",
+            paramLabel = CompleteCommand.PROJECT,
+            description = "Project alias from the mkcli registry.")
     String project;
 
-    @Parameters(index = "1", paramLabel = "TARGET", description = "Make target.")
+    @Parameters(index = "1", paramLabel = CompleteCommand.TARGET, description = "Make target.")
     String target;
 
     @Parameters(index = "2..*", paramLabel = "ARG", description = "Variable assignments NAME=value or more targets.")

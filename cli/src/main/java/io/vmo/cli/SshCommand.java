@@ -24,7 +24,7 @@ final class SshCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
-    @Parameters(index = "0", paramLabel = "VM", description = "A VM from `vmo vms`.")
+    @Parameters(index = "0", paramLabel = CompleteCommand.VM, description = "A VM from `vmo vms`.")
     String vm;
 
     @Parameters(

@@ -15,7 +15,7 @@ final class TailCommand implements Callable<Integer> {
     @Mixin
     DaemonOptions daemon;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Job id, or a unique prefix of one.")
+    @Parameters(index = "0", paramLabel = CompleteCommand.JOB, description = "Job id, or a unique prefix of one.")
     String job;
 
     @Option(

@@ -20,7 +20,10 @@ final class TargetsCommand implements Callable<Integer> {
     @Mixin
     JsonOption json;
 
-    @Parameters(index = "0", paramLabel = "PROJECT", description = "Project alias from the mkcli registry.")
+    @Parameters(
+            index = "0",
+            paramLabel = CompleteCommand.PROJECT,
+            description = "Project alias from the mkcli registry.")
     String project;
 
     @Override

@@ -25,6 +25,7 @@ public final class Vmo {
             LogsCommand.class,
             UiCommand.class,
             CompletionCommand.class,
+            CompleteCommand.class,
             DaemonEntry.class);
 
     public static void main(String[] args) {

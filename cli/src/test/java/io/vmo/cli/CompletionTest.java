@@ -36,7 +36,10 @@ class CompletionTest {
         String fish = script("fish");
         assertThat(fish)
                 .contains("complete -c vmo -n __fish_use_subcommand -a jobs -d 'List recent jobs, newest first.'")
-                .contains("complete -c vmo -n '__fish_seen_subcommand_from jobs' -s n -l limit -r");
+                .contains("complete -c vmo -n '__fish_seen_subcommand_from jobs' -s n -l limit -r")
+                .contains("complete -c vmo -n '__fish_seen_subcommand_from run' -a \"(__vmo_ask 'PROJECT' 'TARGET')\"")
+                .contains(
+                        "complete -c vmo -n '__fish_seen_subcommand_from logs' -a \"(__vmo_ask 'VM' 'PRESET|CONTAINER')\"");
         assertThat(run(List.of("fish", "-n", write("vmo.fish", fish).toString())))
                 .isEmpty();
     }
