@@ -18,7 +18,12 @@ final class Startup {
     static final List<Command> COMMANDS = List.of(
             new Command("vmo --help", List.of("--help"), 100),
             new Command("vmo jobs -n 20", List.of("jobs", "-n", "20"), 150),
-            new Command("vmo run " + BenchProject.ALIAS + " quick", List.of("run", BenchProject.ALIAS, "quick"), 250));
+            new Command("vmo run " + BenchProject.ALIAS + " quick", List.of("run", BenchProject.ALIAS, "quick"), 250),
+            // What <TAB> after `vmo run bench ` runs: the completion script's call for a project's targets.
+            new Command(
+                    "completion: vmo run " + BenchProject.ALIAS + " ⇥",
+                    List.of("__complete", "TARGET", BenchProject.ALIAS),
+                    200));
     static final long RSS_TARGET_KB = 64 * 1024;
 
     /** One command's runs, in milliseconds. */
