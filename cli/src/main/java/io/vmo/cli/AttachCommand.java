@@ -7,37 +7,42 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "attach",
-        mixinStandardHelpOptions = true,
-        description = "Attach this terminal to an interactive job: redraw its recent output, then type into it"
-                + " like a local program. " + TerminalSession.DETACH_HINT + " (the job keeps running). Exits with"
-                + " the job's exit code once it ends.",
-        footer = {"Example: vmo attach 3f2a9c1e", "         vmo attach --new-window 3f2a9c1e"})
 final class AttachCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this,
+            "attach",
+            "Attach this terminal to an interactive job: redraw its recent output, then type into it like a local"
+                    + " program. " + TerminalSession.DETACH_HINT + " (the job keeps running). Exits with the job's"
+                    + " exit code once it ends.");
 
-    @Parameters(index = "0", paramLabel = CompleteCommand.JOB, description = "Job id, or a unique prefix of one.")
-    String job;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Option(
-            names = "--new-window",
-            description = "Open a new terminal window attached to the job and return:"
-                    + " $VMO_TERMINAL (a command; the attach command is appended), else the platform's terminal.")
-    boolean newWindow;
+    private final PositionalParamSpec job =
+            Specs.add(spec, Specs.word("0", CompleteCommand.JOB).description("Job id, or a unique prefix of one."));
+
+    private final OptionSpec newWindow = Specs.add(
+            spec,
+            Specs.flag("--new-window")
+                    .description("Open a new terminal window attached to the job and return: $VMO_TERMINAL (a"
+                            + " command; the attach command is appended), else the platform's terminal."));
+
+    AttachCommand() {
+        spec.usageMessage().footer("Example: vmo attach 3f2a9c1e", "         vmo attach --new-window 3f2a9c1e");
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String job = this.job.getValue();
+        boolean newWindow = this.newWindow.getValue();
         Console console = new Console();
         if (newWindow) {
-            return openWindow(console);
+            return openWindow(console, job);
         }
         try (DaemonClient client = daemon.connect()) {
             return new TerminalSession(client, console).attach(job);
@@ -45,9 +50,9 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     /** Leaves this terminal alone: the new window runs {@code vmo attach JOB} by itself. */
-    private int openWindow(Console console) {
+    private int openWindow(Console console, String job) {
         List<String> command = new ArrayList<>(terminalCommand());
-        command.addAll(List.of(self(), "attach", "--daemon", daemon.address, job));
+        command.addAll(List.of(self(), "attach", "--daemon", daemon.address(), job));
         try {
             new ProcessBuilder(command).inheritIO().start();
         } catch (IOException e) {

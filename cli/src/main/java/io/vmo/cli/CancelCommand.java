@@ -4,25 +4,29 @@ import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "cancel",
-        mixinStandardHelpOptions = true,
-        description = "Cancel a running job (SIGTERM to all its processes, SIGKILL after a grace period) and wait"
-                + " until it has ended.")
 final class CancelCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this,
+            "cancel",
+            "Cancel a running job (SIGTERM to all its processes, SIGKILL after a grace period) and wait until it has"
+                    + " ended.");
 
-    @Parameters(index = "0", paramLabel = CompleteCommand.JOB, description = "Job id, or a unique prefix of one.")
-    String job;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
+
+    private final PositionalParamSpec job =
+            Specs.add(spec, Specs.word("0", CompleteCommand.JOB).description("Job id, or a unique prefix of one."));
+
+    CancelCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String job = this.job.getValue();
         Console console = new Console();
         try (DaemonClient client = daemon.connect()) {
             Response.JobDone done = client.call(new Request.CancelJob(client.nextId(), job), Response.JobDone.class);

@@ -7,13 +7,11 @@ import io.vmo.protocol.Response;
 import io.vmo.protocol.TargetInfo;
 import io.vmo.protocol.VmInfo;
 import io.vmo.protocol.VmoException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code vmo __complete LABEL [WORD…]}: what the daemon knows that a positional parameter can be, one per line, for
@@ -22,7 +20,6 @@ import picocli.CommandLine.Parameters;
  * its VM). Silent whatever goes wrong (no daemon, an unknown project): a completion that prints an error would
  * write it into the user's command line.
  */
-@Command(name = "__complete", hidden = true, description = "Completion candidates (for `vmo completion`'s scripts).")
 final class CompleteCommand implements Callable<Integer> {
 
     static final String PROJECT = "PROJECT";
@@ -35,23 +32,29 @@ final class CompleteCommand implements Callable<Integer> {
     /** How many of the newest jobs offer their ids. */
     static final int RECENT_JOBS = 50;
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec =
+            Specs.command(this, "__complete", "Completion candidates (for `vmo completion`'s scripts).");
 
-    @Parameters(index = "0", paramLabel = "LABEL")
-    String label;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Parameters(index = "1..*", paramLabel = "WORD")
-    List<String> before = new ArrayList<>();
+    private final PositionalParamSpec label = Specs.add(spec, Specs.word("0", "LABEL"));
+
+    private final PositionalParamSpec before = Specs.add(spec, Specs.words("1..*", "WORD"));
+
+    CompleteCommand() {
+        spec.usageMessage().hidden(true);
+    }
 
     @Override
     public Integer call() {
+        String label = this.label.getValue();
+        List<String> before = this.before.getValue();
         if (!LABELS.contains(label)) {
             return 0; // nothing the daemon knows: asked for nothing
         }
         List<String> candidates;
         try (DaemonClient client = daemon.connect()) {
-            candidates = candidates(client);
+            candidates = candidates(client, label, before);
         } catch (CliException | VmoException | IllegalArgumentException e) {
             return 0;
         }
@@ -61,7 +64,7 @@ final class CompleteCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<String> candidates(DaemonClient client) {
+    private static List<String> candidates(DaemonClient client, String label, List<String> before) {
         String first = before.isEmpty() ? null : before.get(0);
         return switch (label) {
             case PROJECT ->

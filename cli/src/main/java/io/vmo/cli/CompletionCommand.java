@@ -6,24 +6,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code vmo completion bash|zsh|fish}: a script that completes vmo's subcommands and their options, made from the
  * same command model that parses them, so it cannot drift from it. Bash's and zsh's are picocli's generator's (its
  * script loads zsh's bash compatibility itself); fish has none, so its lines are written here.
  */
-@Command(
-        name = "completion",
-        mixinStandardHelpOptions = true,
-        description = "Print a shell completion script. Bash: `source <(vmo completion bash)` in ~/.bashrc; zsh:"
-                + " `source <(vmo completion zsh)` in ~/.zshrc; fish: `vmo completion fish | source` in"
-                + " ~/.config/fish/config.fish.")
 final class CompletionCommand implements Callable<Integer> {
 
     enum Shell {
@@ -32,14 +23,23 @@ final class CompletionCommand implements Callable<Integer> {
         fish
     }
 
-    @Parameters(paramLabel = "SHELL", description = "bash, zsh or fish.")
-    Shell shell;
+    final CommandSpec spec = Specs.command(
+            this,
+            "completion",
+            "Print a shell completion script. Bash: `source <(vmo completion bash)` in ~/.bashrc; zsh: `source <(vmo"
+                    + " completion zsh)` in ~/.zshrc; fish: `vmo completion fish | source` in"
+                    + " ~/.config/fish/config.fish.");
 
-    @Spec
-    CommandSpec spec;
+    private final PositionalParamSpec shell =
+            Specs.add(spec, Specs.word("0", "SHELL").type(Shell.class).description("bash, zsh or fish."));
+
+    CompletionCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        Shell shell = this.shell.getValue();
         // The whole tree: `vmo completion` itself was started with its own subcommand alone (Vmo.commandLine(args)).
         CommandLine vmo = Vmo.commandLine();
         String script = shell == Shell.fish ? fish(vmo) : bash(vmo);

@@ -2,8 +2,7 @@ package io.vmo.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code vmo daemon} as the client sees it: listed with the other commands, but run by bin/vmo from the daemon's
@@ -11,15 +10,19 @@ import picocli.CommandLine.Unmatched;
  * Flyway), so a client command cannot load any of it: {@code vmo jobs} loaded about 3,800 classes before (issue 13),
  * 2,729 after. Reaching this means the client's jar was started by hand.
  */
-@Command(name = "daemon", description = "Run the vmo daemon in the foreground (`vmo daemon --help` for its options).")
 final class DaemonEntry implements Callable<Integer> {
 
-    @Unmatched
-    List<String> arguments;
+    final CommandSpec spec = Specs.command(
+            this, "daemon", "Run the vmo daemon in the foreground (`vmo daemon --help` for its options).");
+
+    DaemonEntry() {
+        spec.parser().unmatchedArgumentsAllowed(true); // the daemon's own arguments, repeated in the message
+    }
 
     @Override
     public Integer call() {
+        List<String> arguments = spec.commandLine().getUnmatchedArguments();
         throw new CliException("this jar is vmo's client only; start the daemon with the launcher: bin/vmo daemon"
-                + (arguments == null || arguments.isEmpty() ? "" : " " + String.join(" ", arguments)));
+                + (arguments.isEmpty() ? "" : " " + String.join(" ", arguments)));
     }
 }

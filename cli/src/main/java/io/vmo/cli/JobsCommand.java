@@ -11,31 +11,36 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "List recent jobs, newest first.")
 final class JobsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter STARTED =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(this, "jobs", "List recent jobs, newest first.");
 
-    @Mixin
-    JsonOption json;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Option(
-            names = {"-n", "--limit"},
-            paramLabel = "N",
-            defaultValue = "20",
-            description = "How many jobs (default: ${DEFAULT-VALUE}, at most " + Request.ListJobs.MAX_LIMIT + ").")
-    int limit;
+    private final JsonOption json = new JsonOption(spec);
+
+    private final OptionSpec limit = Specs.add(
+            spec,
+            OptionSpec.builder("-n", "--limit")
+                    .paramLabel("N")
+                    .type(int.class)
+                    .defaultValue("20")
+                    .description(
+                            "How many jobs (default: ${DEFAULT-VALUE}, at most " + Request.ListJobs.MAX_LIMIT + ")."));
+
+    JobsCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        int limit = this.limit.getValue();
         Console console = new Console();
         List<JobInfo> jobs;
         try (DaemonClient client = daemon.connect()) {
@@ -44,7 +49,7 @@ final class JobsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        if (json.enabled) {
+        if (json.enabled()) {
             json.print(console, jobs);
             return 0;
         }

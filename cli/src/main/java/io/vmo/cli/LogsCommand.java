@@ -5,46 +5,49 @@ import io.vmo.protocol.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "logs",
-        mixinStandardHelpOptions = true,
-        description = "Stream logs from a VM as a job (cancellable, resumable with `vmo tail`, and kept): a log preset"
-                + " of the VM from config.yml, or else a container's `docker logs`.")
 final class LogsCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this,
+            "logs",
+            "Stream logs from a VM as a job (cancellable, resumable with `vmo tail`, and kept): a log preset of the VM"
+                    + " from config.yml, or else a container's `docker logs`.");
 
-    @Parameters(index = "0", paramLabel = CompleteCommand.VM, description = "A VM from `vmo vms`.")
-    String vm;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Parameters(
-            index = "1",
-            paramLabel = CompleteCommand.PRESET,
-            description = "A log preset of the VM (see `vmo vms --json`), or a container's name or id.")
-    String container;
+    private final PositionalParamSpec vm =
+            Specs.add(spec, Specs.word("0", CompleteCommand.VM).description("A VM from `vmo vms`."));
 
-    @Option(
-            names = {"-f", "--follow"},
-            description = "Keep following new log lines until canceled (Ctrl-C).")
-    boolean follow;
+    private final PositionalParamSpec container = Specs.add(
+            spec,
+            Specs.word("1", CompleteCommand.PRESET)
+                    .description("A log preset of the VM (see `vmo vms --json`), or a container's name or id."));
 
-    @Option(
-            names = {"-d", "--detach"},
-            description = "Print the job id and return at once; the job keeps running.")
-    boolean detach;
+    private final OptionSpec follow = Specs.add(
+            spec, Specs.flag("-f", "--follow").description("Keep following new log lines until canceled (Ctrl-C)."));
+
+    private final OptionSpec detach = Specs.add(
+            spec,
+            Specs.flag("-d", "--detach").description("Print the job id and return at once; the job keeps running."));
+
+    LogsCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String vm = this.vm.getValue();
+        String container = this.container.getValue();
+        boolean follow = this.follow.getValue();
+        boolean detach = this.detach.getValue();
         if (container.startsWith("-")) {
             throw new CliException("container \"" + container + "\" starts with \"-\"; name a container");
         }
-        List<String> command = preset();
+        List<String> command = preset(vm, container);
         if (command == null) {
             command = new ArrayList<>(List.of("docker", "logs"));
             if (follow) {
@@ -58,7 +61,7 @@ final class LogsCommand implements Callable<Integer> {
     }
 
     /** The VM's preset of that name, if it has one. */
-    private List<String> preset() {
+    private List<String> preset(String vm, String container) {
         try (DaemonClient client = daemon.connect()) {
             return client.call(new Request.ListVms(client.nextId()), Response.VmList.class).vms().stream()
                     .filter(v -> v.name().equals(vm))

@@ -5,20 +5,20 @@ import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "projects",
-        mixinStandardHelpOptions = true,
-        description = "List the projects of the mkcli registry, with any problem an entry has.")
 final class ProjectsCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec =
+            Specs.command(this, "projects", "List the projects of the mkcli registry, with any problem an entry has.");
 
-    @Mixin
-    JsonOption json;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
+
+    private final JsonOption json = new JsonOption(spec);
+
+    ProjectsCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
@@ -28,7 +28,7 @@ final class ProjectsCommand implements Callable<Integer> {
             projects = client.call(new Request.ListProjects(client.nextId()), Response.ProjectList.class)
                     .projects();
         }
-        if (json.enabled) {
+        if (json.enabled()) {
             json.print(console, projects);
             return 0;
         }

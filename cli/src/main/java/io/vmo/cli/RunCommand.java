@@ -1,50 +1,51 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.Request;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "run",
-        mixinStandardHelpOptions = true,
-        description = "Run a make target of a registered project, streaming its output; exits with its exit code.",
-        footer = {"Example: vmo run vm status -- ENV=dev", "         vmo run -i vm create"})
 final class RunCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this, "run", "Run a make target of a registered project, streaming its output; exits with its exit code.");
 
-    @Parameters(
-            index = "0",
-            paramLabel = CompleteCommand.PROJECT,
-            description = "Project alias from the mkcli registry.")
-    String project;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Parameters(index = "1", paramLabel = CompleteCommand.TARGET, description = "Make target.")
-    String target;
+    private final PositionalParamSpec project = Specs.add(
+            spec, Specs.word("0", CompleteCommand.PROJECT).description("Project alias from the mkcli registry."));
 
-    @Parameters(index = "2..*", paramLabel = "ARG", description = "Variable assignments NAME=value or more targets.")
-    List<String> args = new ArrayList<>();
+    private final PositionalParamSpec target =
+            Specs.add(spec, Specs.word("1", CompleteCommand.TARGET).description("Make target."));
 
-    @Option(
-            names = {"-d", "--detach"},
-            description = "Print the job id and return at once; the job keeps running.")
-    boolean detach;
+    private final PositionalParamSpec args =
+            Specs.add(spec, Specs.words("2..*", "ARG").description("Variable assignments NAME=value or more targets."));
 
-    @Option(
-            names = {"-i", "--interactive"},
-            description = "Run it in a terminal and attach this one: for targets"
-                    + " that ask questions. Targets marked interactive in config.yml need no -i. "
-                    + TerminalSession.DETACH_HINT + "; `vmo attach JOB` returns.")
-    boolean interactive;
+    private final OptionSpec detach = Specs.add(
+            spec,
+            Specs.flag("-d", "--detach").description("Print the job id and return at once; the job keeps running."));
+
+    private final OptionSpec interactive = Specs.add(
+            spec,
+            Specs.flag("-i", "--interactive")
+                    .description("Run it in a terminal and attach this one: for targets"
+                            + " that ask questions. Targets marked interactive in config.yml need no -i. "
+                            + TerminalSession.DETACH_HINT + "; `vmo attach JOB` returns."));
+
+    RunCommand() {
+        spec.usageMessage().footer("Example: vmo run vm status -- ENV=dev", "         vmo run -i vm create");
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String project = this.project.getValue();
+        String target = this.target.getValue();
+        List<String> args = this.args.getValue();
+        boolean interactive = this.interactive.getValue();
+        boolean detach = this.detach.getValue();
         return new JobFollower(daemon, new Console())
                 .start(
                         id -> {

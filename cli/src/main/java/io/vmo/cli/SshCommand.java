@@ -1,52 +1,56 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.Request;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "ssh",
-        mixinStandardHelpOptions = true,
-        description = "Run a command on a VM over SSH, streaming its output; exits with its exit code. The command"
-                + " is passed as arguments, never through a shell of vmo's: for pipes, run `sh -c '…'` yourself.",
-        footer = {
-            "Example: vmo ssh web-1 -- df -h /",
-            "         vmo ssh -i web-1            (a login shell)",
-            "         vmo ssh -i web-1 -- htop"
-        })
 final class SshCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this,
+            "ssh",
+            "Run a command on a VM over SSH, streaming its output; exits with its exit code. The command is passed as"
+                    + " arguments, never through a shell of vmo's: for pipes, run `sh -c '…'` yourself.");
 
-    @Parameters(index = "0", paramLabel = CompleteCommand.VM, description = "A VM from `vmo vms`.")
-    String vm;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Parameters(
-            index = "1..*",
-            arity = "0..*",
-            paramLabel = "COMMAND",
-            description = "The command and its arguments; with -i and none, a login shell.")
-    List<String> command = new ArrayList<>();
+    private final PositionalParamSpec vm =
+            Specs.add(spec, Specs.word("0", CompleteCommand.VM).description("A VM from `vmo vms`."));
 
-    @Option(
-            names = {"-d", "--detach"},
-            description = "Print the job id and return at once; the job keeps running.")
-    boolean detach;
+    private final PositionalParamSpec command = Specs.add(
+            spec,
+            Specs.words("1..*", "COMMAND")
+                    .arity("0..*")
+                    .description("The command and its arguments; with -i and none, a login shell."));
 
-    @Option(
-            names = {"-i", "--interactive"},
-            description = "Run it in a terminal on the VM and attach this one. " + TerminalSession.DETACH_HINT
-                    + "; `vmo attach JOB` returns.")
-    boolean interactive;
+    private final OptionSpec detach = Specs.add(
+            spec,
+            Specs.flag("-d", "--detach").description("Print the job id and return at once; the job keeps running."));
+
+    private final OptionSpec interactive = Specs.add(
+            spec,
+            Specs.flag("-i", "--interactive")
+                    .description("Run it in a terminal on the VM and attach this one. " + TerminalSession.DETACH_HINT
+                            + "; `vmo attach JOB` returns."));
+
+    SshCommand() {
+        spec.usageMessage()
+                .footer(
+                        "Example: vmo ssh web-1 -- df -h /",
+                        "         vmo ssh -i web-1            (a login shell)",
+                        "         vmo ssh -i web-1 -- htop");
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String vm = this.vm.getValue();
+        List<String> command = this.command.getValue();
+        boolean interactive = this.interactive.getValue();
+        boolean detach = this.detach.getValue();
         if (command.isEmpty() && !interactive) {
             throw new CliException("name the command to run on " + vm + " (vmo ssh " + vm + " -- COMMAND…), or use"
                     + " -i for a login shell");

@@ -1,32 +1,36 @@
 package io.vmo.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "tail",
-        mixinStandardHelpOptions = true,
-        description = "Print a job's output so far, then follow it until it ends; exits with its exit code.")
 final class TailCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this, "tail", "Print a job's output so far, then follow it until it ends; exits with its exit code.");
 
-    @Parameters(index = "0", paramLabel = CompleteCommand.JOB, description = "Job id, or a unique prefix of one.")
-    String job;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Option(
-            names = "--since",
-            paramLabel = "SEQ",
-            defaultValue = "0",
-            description = "Only events after this sequence number (default: all).")
-    long since;
+    private final PositionalParamSpec job =
+            Specs.add(spec, Specs.word("0", CompleteCommand.JOB).description("Job id, or a unique prefix of one."));
+
+    private final OptionSpec since = Specs.add(
+            spec,
+            OptionSpec.builder("--since")
+                    .paramLabel("SEQ")
+                    .type(long.class)
+                    .defaultValue("0")
+                    .description("Only events after this sequence number (default: all)."));
+
+    TailCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String job = this.job.getValue();
+        long since = this.since.getValue();
         return new JobFollower(daemon, new Console()).tail(job, since);
     }
 }

@@ -4,36 +4,34 @@ import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.TargetInfo;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
-@Command(
-        name = "targets",
-        mixinStandardHelpOptions = true,
-        description = "List a project's make targets, with their `## description` comments.")
 final class TargetsCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec =
+            Specs.command(this, "targets", "List a project's make targets, with their `## description` comments.");
 
-    @Mixin
-    JsonOption json;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    @Parameters(
-            index = "0",
-            paramLabel = CompleteCommand.PROJECT,
-            description = "Project alias from the mkcli registry.")
-    String project;
+    private final JsonOption json = new JsonOption(spec);
+
+    private final PositionalParamSpec project = Specs.add(
+            spec, Specs.word("0", CompleteCommand.PROJECT).description("Project alias from the mkcli registry."));
+
+    TargetsCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
+        String project = this.project.getValue();
         Console console = new Console();
         Response.TargetList list;
         try (DaemonClient client = daemon.connect()) {
             list = client.call(new Request.ListTargets(client.nextId(), project), Response.TargetList.class);
         }
-        if (json.enabled) {
+        if (json.enabled()) {
             json.print(console, list);
         } else if (list.problem() != null) {
             console.note(list.problem());

@@ -13,20 +13,21 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmo ui}: a fresh one-time login link for the web UI, for a second browser or after the first was used. */
-@Command(
-        name = "ui",
-        mixinStandardHelpOptions = true,
-        description = "Print a one-time link that signs a browser in to the daemon's web UI.")
 final class UiCommand implements Callable<Integer> {
 
     private static final Pattern PATH = Pattern.compile("\"path\"\\s*:\\s*\"([^\"]+)\"");
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec =
+            Specs.command(this, "ui", "Print a one-time link that signs a browser in to the daemon's web UI.");
+
+    private final DaemonOptions daemon = new DaemonOptions(spec);
+
+    UiCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -39,7 +40,7 @@ final class UiCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException("cannot read the daemon token " + tokenFile + ": " + e.getMessage());
         }
-        String base = "http://" + daemon.address;
+        String base = "http://" + daemon.address();
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder()
@@ -53,13 +54,13 @@ final class UiCommand implements Callable<Integer> {
                             HttpResponse.BodyHandlers.ofString());
         } catch (IOException | IllegalArgumentException e) {
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-            throw new CliException("cannot reach the vmo daemon at " + daemon.address + " (" + why + "); start it"
+            throw new CliException("cannot reach the vmo daemon at " + daemon.address() + " (" + why + "); start it"
                     + " with `vmo daemon` (or `make run` in the vmo checkout)");
         }
         Matcher m = PATH.matcher(response.body());
         if (response.statusCode() != 200 || !m.find()) {
-            throw new CliException("the daemon at " + daemon.address + " refused (HTTP " + response.statusCode() + "): "
-                    + response.body());
+            throw new CliException("the daemon at " + daemon.address() + " refused (HTTP " + response.statusCode()
+                    + "): " + response.body());
         }
         System.out.println(base + m.group(1));
         return 0;

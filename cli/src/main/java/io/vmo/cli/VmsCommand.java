@@ -5,20 +5,20 @@ import io.vmo.protocol.Response;
 import io.vmo.protocol.VmInfo;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(
-        name = "vms",
-        mixinStandardHelpOptions = true,
-        description = "List the VMs of the vm-config environments and the Host aliases of your ssh config.")
 final class VmsCommand implements Callable<Integer> {
 
-    @Mixin
-    DaemonOptions daemon;
+    final CommandSpec spec = Specs.command(
+            this, "vms", "List the VMs of the vm-config environments and the Host aliases of your ssh config.");
 
-    @Mixin
-    JsonOption json;
+    private final DaemonOptions daemon = new DaemonOptions(spec);
+
+    private final JsonOption json = new JsonOption(spec);
+
+    VmsCommand() {
+        Specs.standardHelpOptions(spec);
+    }
 
     @Override
     public Integer call() {
@@ -28,7 +28,7 @@ final class VmsCommand implements Callable<Integer> {
             vms = client.call(new Request.ListVms(client.nextId()), Response.VmList.class)
                     .vms();
         }
-        if (json.enabled) {
+        if (json.enabled()) {
             json.print(console, vms);
             return 0;
         }

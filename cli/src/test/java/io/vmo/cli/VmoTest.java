@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /** main() builds only the subcommand its arguments name; that must change nothing a user sees. */
 class VmoTest {
@@ -14,8 +13,8 @@ class VmoTest {
     @Test
     void aSubcommandBuiltAloneHasTheSameUsageAsInTheWholeTree() {
         CommandLine whole = Vmo.commandLine();
-        for (Class<?> subcommand : Vmo.SUBCOMMANDS) {
-            String name = subcommand.getAnnotation(Command.class).name();
+        for (Vmo.Subcommand subcommand : Vmo.SUBCOMMANDS) {
+            String name = subcommand.name();
             CommandLine alone = Vmo.commandLine(new String[] {name, "--help"});
             assertThat(alone.getSubcommands()).containsOnlyKeys(name);
             assertThat(alone.getSubcommands().get(name).getUsageMessage())
