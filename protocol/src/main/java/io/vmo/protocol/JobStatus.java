@@ -1,20 +1,14 @@
 package io.vmo.protocol;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-public enum JobStatus {
-    @JsonProperty("running")
+public enum JobStatus implements WireName {
     RUNNING,
-    @JsonProperty("success")
     SUCCESS,
-    @JsonProperty("failed")
     FAILED,
-    @JsonProperty("canceled")
     CANCELED,
     /** The daemon stopped while the job ran; its output up to then is kept. */
-    @JsonProperty("lost")
     LOST;
 
+    @Override
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -1,22 +1,15 @@
 package io.vmo.protocol;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * Where a chunk of output came from. {@code system} lines are vmo's own notes about the job; {@code pty} is an
  * interactive job's terminal output; {@code input} marks (with an empty chunk) that someone typed into it — what
  * was typed is never recorded.
  */
-public enum LogStream {
-    @JsonProperty("stdout")
+public enum LogStream implements WireName {
     STDOUT(1),
-    @JsonProperty("stderr")
     STDERR(2),
-    @JsonProperty("system")
     SYSTEM(3),
-    @JsonProperty("pty")
     PTY(4),
-    @JsonProperty("input")
     INPUT(5);
 
     /** The stream's byte in a binary {@link LogFrame}: fixed, unlike the enum's ordinal. */
@@ -37,6 +30,7 @@ public enum LogStream {
                 "a binary job:log frame names stream " + code + ", which this" + " vmo does not know; update vmo");
     }
 
+    @Override
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -1,53 +1,52 @@
 package io.vmo.protocol;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
 
 /**
- * One WebSocket text frame: {@code {"v":1,"type":"…", …}}. The whole vocabulary is {@link Request} (client to
- * daemon) and {@link Response} (daemon to client, replies and pushed events alike); this list maps each record
+ * One WebSocket text frame: {@code {"type":"…","v":1, …}}. The whole vocabulary is {@link Request} (client to
+ * daemon) and {@link Response} (daemon to client, replies and pushed events alike); {@link #TYPES} maps each record
  * to its wire {@code type}. The one other encoding is {@link LogFrame}: {@code job:log} as a binary frame, for
  * clients that ask for it.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = Request.ExecuteCommand.class, name = "execute-command"),
-    @JsonSubTypes.Type(value = Request.JoinJob.class, name = "join-job"),
-    @JsonSubTypes.Type(value = Request.AttachJob.class, name = "attach-job"),
-    @JsonSubTypes.Type(value = Request.Stdin.class, name = "stdin"),
-    @JsonSubTypes.Type(value = Request.Resize.class, name = "resize"),
-    @JsonSubTypes.Type(value = Request.LeaveJob.class, name = "leave-job"),
-    @JsonSubTypes.Type(value = Request.CancelJob.class, name = "cancel-job"),
-    @JsonSubTypes.Type(value = Request.ListJobs.class, name = "list-jobs"),
-    @JsonSubTypes.Type(value = Request.GetJob.class, name = "get-job"),
-    @JsonSubTypes.Type(value = Request.ListEvents.class, name = "list-events"),
-    @JsonSubTypes.Type(value = Request.ListProjects.class, name = "list-projects"),
-    @JsonSubTypes.Type(value = Request.ListTargets.class, name = "list-targets"),
-    @JsonSubTypes.Type(value = Request.ListVms.class, name = "list-vms"),
-    @JsonSubTypes.Type(value = Request.WatchJobs.class, name = "watch-jobs"),
-    @JsonSubTypes.Type(value = Response.JobStarted.class, name = "job:started"),
-    @JsonSubTypes.Type(value = Response.JobJoined.class, name = "job:joined"),
-    @JsonSubTypes.Type(value = Response.JobLog.class, name = "job:log"),
-    @JsonSubTypes.Type(value = Response.JobDone.class, name = "job:done"),
-    @JsonSubTypes.Type(value = Response.JobList.class, name = "job:list"),
-    @JsonSubTypes.Type(value = Response.JobFound.class, name = "job:info"),
-    @JsonSubTypes.Type(value = Response.EventPage.class, name = "job:events"),
-    @JsonSubTypes.Type(value = Response.ProjectList.class, name = "project:list"),
-    @JsonSubTypes.Type(value = Response.TargetList.class, name = "target:list"),
-    @JsonSubTypes.Type(value = Response.VmList.class, name = "vm:list"),
-    @JsonSubTypes.Type(value = Response.JobUpdate.class, name = "job:update"),
-    @JsonSubTypes.Type(value = Response.Ack.class, name = "ack"),
-    @JsonSubTypes.Type(value = Response.ErrorReply.class, name = "error"),
-})
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Message permits Request, Response {
 
     /** Protocol version written on every message; a peer speaking another version gets {@code unsupported-version}. */
     int VERSION = 1;
 
-    @JsonProperty(value = "v", index = 0)
+    /**
+     * Every message record with its wire {@code type}: the one list {@link Codec} writes and reads them by. Requests
+     * come first, in the order an unknown type's error lists them (what a client may send).
+     */
+    List<Map.Entry<String, Class<? extends Message>>> TYPES = List.of(
+            Map.entry("execute-command", Request.ExecuteCommand.class),
+            Map.entry("join-job", Request.JoinJob.class),
+            Map.entry("attach-job", Request.AttachJob.class),
+            Map.entry("stdin", Request.Stdin.class),
+            Map.entry("resize", Request.Resize.class),
+            Map.entry("leave-job", Request.LeaveJob.class),
+            Map.entry("cancel-job", Request.CancelJob.class),
+            Map.entry("list-jobs", Request.ListJobs.class),
+            Map.entry("get-job", Request.GetJob.class),
+            Map.entry("list-events", Request.ListEvents.class),
+            Map.entry("list-projects", Request.ListProjects.class),
+            Map.entry("list-targets", Request.ListTargets.class),
+            Map.entry("list-vms", Request.ListVms.class),
+            Map.entry("watch-jobs", Request.WatchJobs.class),
+            Map.entry("job:started", Response.JobStarted.class),
+            Map.entry("job:joined", Response.JobJoined.class),
+            Map.entry("job:log", Response.JobLog.class),
+            Map.entry("job:done", Response.JobDone.class),
+            Map.entry("job:list", Response.JobList.class),
+            Map.entry("job:info", Response.JobFound.class),
+            Map.entry("job:events", Response.EventPage.class),
+            Map.entry("project:list", Response.ProjectList.class),
+            Map.entry("target:list", Response.TargetList.class),
+            Map.entry("vm:list", Response.VmList.class),
+            Map.entry("job:update", Response.JobUpdate.class),
+            Map.entry("ack", Response.Ack.class),
+            Map.entry("error", Response.ErrorReply.class));
+
     default int v() {
         return VERSION;
     }

@@ -55,7 +55,7 @@ public sealed interface Request extends Message {
             return new ExecuteCommand(id, project, target, args, vm, command, true, cols, rows);
         }
 
-        /** Not named isInteractive: Jackson would take that for the {@code interactive} property's getter. */
+        /** Whether it runs in a pseudo-terminal ({@code interactive} may be null: no). */
         public boolean wantsTerminal() {
             return Boolean.TRUE.equals(interactive);
         }

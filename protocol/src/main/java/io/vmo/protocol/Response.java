@@ -1,9 +1,5 @@
 package io.vmo.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,28 +17,16 @@ public sealed interface Response extends Message {
      * A piece of a job's output: {@code data}, the bytes the process wrote, never ending inside a UTF-8 character.
      * {@code seq} counts from 1 per job, across all its streams. As JSON it carries {@code chunk}, the bytes as
      * text (bytes that are not UTF-8 become U+FFFD); as a binary frame ({@link LogFrame}), the bytes themselves.
-     * {@code data} is shared, not copied: nobody may change it.
+     * {@code data} is shared, not copied: nobody may change it. ({@link Codec} maps {@code data} to {@code chunk}.)
      */
-    @JsonPropertyOrder({"jobId", "seq", "stream", "chunk", "ts"})
-    record JobLog(
-            String jobId,
-            long seq,
-            LogStream stream,
-            @JsonIgnore byte[] data,
-            Instant ts) implements Response {
+    record JobLog(String jobId, long seq, LogStream stream, byte[] data, Instant ts) implements Response {
 
-        /** From JSON, or any text: its UTF-8 bytes. */
-        @JsonCreator
-        public JobLog(
-                @JsonProperty("jobId") String jobId,
-                @JsonProperty("seq") long seq,
-                @JsonProperty("stream") LogStream stream,
-                @JsonProperty("chunk") String chunk,
-                @JsonProperty("ts") Instant ts) {
+        /** Any text: its UTF-8 bytes. */
+        public JobLog(String jobId, long seq, LogStream stream, String chunk, Instant ts) {
             this(jobId, seq, stream, chunk == null ? new byte[0] : chunk.getBytes(StandardCharsets.UTF_8), ts);
         }
 
-        @JsonProperty("chunk")
+        /** The bytes as text, as JSON carries them. */
         public String chunk() {
             return new String(data, StandardCharsets.UTF_8);
         }

@@ -186,4 +186,171 @@ class CodecTest {
         assertThat(codec.decode("{\"type\":\"join-job\",\"jobId\":\"ab\"}"))
                 .isEqualTo(new Request.JoinJob(null, "ab", 0));
     }
+
+    @Test
+    void theRegistryNamesEveryMessageRecordOnce() {
+        List<Class<?>> registered =
+                Message.TYPES.stream().<Class<?>>map(Map.Entry::getValue).toList();
+        var records = new java.util.ArrayList<Class<?>>(List.of(Request.class.getPermittedSubclasses()));
+        records.addAll(List.of(Response.class.getPermittedSubclasses()));
+        assertThat(registered).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(records);
+        assertThat(Message.TYPES.stream().map(Map.Entry::getKey)).doesNotHaveDuplicates();
+        assertThat(Message.TYPES.subList(0, Request.class.getPermittedSubclasses().length))
+                .as("requests first: an unknown type's error lists them")
+                .allMatch(t -> Request.class.isAssignableFrom(t.getValue()));
+    }
+
+    @Test
+    void exactWire() {
+        assertThat(codec.encode(new Request.ListJobs(null, 5)))
+                .isEqualTo("{\"type\":\"list-jobs\",\"v\":1,\"limit\":5}");
+        assertThat(codec.encode(
+                        new Response.JobDone("c", "j", JobStatus.LOST, null, Instant.parse("2026-01-31T09:00:00.5Z"))))
+                .as("type, v, the components in order, nulls left out, instants as Instant.toString()")
+                .isEqualTo("{\"type\":\"job:done\",\"v\":1,\"id\":\"c\",\"jobId\":\"j\",\"status\":\"lost\","
+                        + "\"finishedAt\":\"2026-01-31T09:00:00.500Z\"}");
+        assertThat(codec.encode(new Response.JobLog("j", 2, LogStream.PTY, "\u001b[H", Instant.EPOCH)))
+                .as("job:log: bytes as chunk text, v last")
+                .isEqualTo("{\"type\":\"job:log\",\"jobId\":\"j\",\"seq\":2,\"stream\":\"pty\",\"chunk\":\"\\u001B[H\","
+                        + "\"ts\":\"1970-01-01T00:00:00Z\",\"v\":1}");
+        assertThat(codec.encode(new ProjectInfo("vm", "/p", null)))
+                .as("a record that is not a message writes its nulls")
+                .isEqualTo("{\"alias\":\"vm\",\"dir\":\"/p\",\"problem\":null}");
+        record Quiet(String a, String b) implements Codec.NullsOmitted {}
+        assertThat(codec.encode(new Quiet(null, "x"))).isEqualTo("{\"b\":\"x\"}");
+        assertThat(codec.encode(Map.of("k", List.of(1, 2L, true)))).isEqualTo("{\"k\":[1,2,true]}");
+    }
+
+    @Test
+    void readingIsAsLenientAsJacksonWas() {
+        assertThat(codec.decode("{\"limit\":\" 5 \",\"type\":\"list-jobs\",\"v\":\"1\"}"))
+                .as("numbers as text, type after other fields")
+                .isEqualTo(new Request.ListJobs(null, 5));
+        assertThat(codec.decode("{\"type\":\"list-jobs\",\"limit\":\"\"}")).isEqualTo(new Request.ListJobs(null, 20));
+        assertThat(codec.decode("{\"type\":\"list-jobs\",\"limit\":5.7}")).isEqualTo(new Request.ListJobs(null, 5));
+        assertThat(codec.decode("{\"type\":\"list-jobs\",\"limit\":1e1}")).isEqualTo(new Request.ListJobs(null, 10));
+        assertThat(codec.decode("{\"type\":\"get-job\",\"jobId\":12,\"id\":true}"))
+                .as("a text field takes a number or boolean as its text")
+                .isEqualTo(new Request.GetJob("true", "12"));
+        assertThat(codec.decode("{\"type\":\"execute-command\",\"vm\":\"w\",\"interactive\":\"TRUE\"}"))
+                .isEqualTo(codec.decode("{\"type\":\"execute-command\",\"vm\":\"w\",\"interactive\":1}"));
+        assertThat(codec.decode(
+                        "{\"type\":\"get-job\",\"jobId\":\"a\",\"future\":{\"x\":[1,{\"y\":null}]},\"jobId\":\"b\"}"))
+                .as("unknown fields ignored; a repeated field: the last counts")
+                .isEqualTo(new Request.GetJob(null, "b"));
+        assertThat(codec.decode("{\"type\":\"ack\"} trailing")).isEqualTo(new Response.Ack(null));
+        assertThat(codec.decode(
+                        "{\"type\":\"job:log\",\"jobId\":\"j\",\"seq\":1,\"stream\":\"stdout\",\"chunk\":\"  \"}"))
+                .isEqualTo(new Response.JobLog("j", 1, LogStream.STDOUT, "  ", null));
+        assertThat(((Response.JobLog) codec.decode("{\"type\":\"job:log\",\"jobId\":\"j\",\"seq\":1}")).data())
+                .isEmpty();
+        assertThat(codec.decode("{\"type\":\"job:done\",\"jobId\":\"j\",\"finishedAt\":\"2026-01-31T10:00:00+01:00\"}"))
+                .isEqualTo(new Response.JobDone(null, "j", null, null, Instant.parse("2026-01-31T09:00:00Z")));
+    }
+
+    @Test
+    void aWrongValueNamesItsField() {
+        Map<String, String> errors = Map.of(
+                "{\"type\":\"list-jobs\",\"limit\":\"x\"}",
+                "malformed list-jobs: \"limit\": expected a number, got \"x\"",
+                "{\"type\":\"list-jobs\",\"limit\":99999999999}",
+                "malformed list-jobs: \"limit\": 99999999999 is out of range",
+                "{\"type\":\"join-job\",\"jobId\":\"a\",\"sinceSeq\":[]}",
+                "malformed join-job: \"sinceSeq\": expected a number, got a list",
+                "{\"type\":\"get-job\",\"jobId\":{}}",
+                "malformed get-job: \"jobId\": expected text, got an object",
+                "{\"type\":\"execute-command\",\"project\":\"p\",\"target\":\"t\",\"args\":\"x\"}",
+                "malformed execute-command: \"args\": expected a list, got \"x\"",
+                "{\"type\":\"execute-command\",\"project\":\"p\",\"target\":\"t\",\"interactive\":\"yes\"}",
+                "malformed execute-command: \"interactive\": expected true or false, got \"yes\"",
+                "{\"type\":\"job:list\",\"jobs\":[{\"args\":[],\"command\":[],\"status\":\"done\"}]}",
+                "malformed job:list: \"jobs[0].status\": expected one of running, success, failed, canceled, lost;"
+                        + " got \"done\"",
+                "{\"type\":\"job:done\",\"finishedAt\":\"yesterday\"}",
+                "malformed job:done: \"finishedAt\": expected a time like \"2026-01-31T09:00:00Z\", got \"yesterday\"",
+                "{\"type\":\"vm:list\",\"vms\":[{\"presets\":{\"tail\":\"x\"}}]}",
+                "malformed vm:list: \"vms[0].presets.tail\": expected a list, got \"x\"",
+                "{\"type\":\"job:info\",\"job\":\"x\"}",
+                "malformed job:info: \"job\": expected an object, got \"x\"");
+        errors.forEach((json, message) -> assertThatThrownBy(() -> codec.decode(json))
+                .as(json)
+                .isInstanceOfSatisfying(VmoException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+                    assertThat(e.getMessage()).isEqualTo(message);
+                }));
+    }
+
+    @Test
+    void everyRefusalHasItsCode() {
+        Map<String, ErrorCode> refusals = new java.util.LinkedHashMap<>();
+        for (String notAnObject : List.of("", " ", "null", "1", "\"x\"", "[{\"type\":\"ack\"}]")) {
+            refusals.put(notAnObject, ErrorCode.BAD_JSON);
+        }
+        refusals.put("{\"type\":\"ack\",}", ErrorCode.BAD_JSON);
+        refusals.put("{\"type\":\"ack\"", ErrorCode.BAD_JSON);
+        refusals.put("[1,", ErrorCode.BAD_JSON);
+        refusals.put("{\"v\":\"x\",\"type\":\"ack\"}", ErrorCode.UNSUPPORTED_VERSION);
+        refusals.put("{\"v\":null,\"type\":\"ack\"}", ErrorCode.UNSUPPORTED_VERSION);
+        refusals.put("{\"v\":1}", ErrorCode.BAD_REQUEST);
+        refusals.put("{\"type\":7}", ErrorCode.BAD_REQUEST);
+        refusals.put("{\"type\":\"Ack\"}", ErrorCode.UNKNOWN_TYPE);
+        refusals.forEach((json, code) -> assertThatThrownBy(() -> codec.decode(json))
+                .as(json)
+                .isInstanceOfSatisfying(
+                        VmoException.class, e -> assertThat(e.code()).isEqualTo(code)));
+        assertThatThrownBy(() -> codec.decode("{not json"))
+                .hasMessage("message is not valid JSON: Unexpected character ('n' (code 110)): was expecting"
+                        + " double-quote to start field name");
+        assertThatThrownBy(() -> codec.decode("{\"v\":2,\"type\":\"ack\"}"))
+                .hasMessage("protocol version 2 is not supported; this daemon speaks \"v\":1");
+        assertThatThrownBy(() -> codec.decode("{\"v\":1}"))
+                .hasMessage("message has no \"type\"; expected one of execute-command, join-job, attach-job, stdin,"
+                        + " resize, leave-job, cancel-job, list-jobs, get-job, list-events, list-projects,"
+                        + " list-targets, list-vms, watch-jobs");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"rm\"}"))
+                .hasMessageStartingWith("unknown message type \"rm\"; expected one of execute-command, ");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"resize\",\"jobId\":\"j\",\"cols\":1}"))
+                .as("the record's own check, as it words it")
+                .hasMessage("resize: \"cols\" and \"rows\" are required");
+    }
+
+    @Test
+    void restBodiesDecodeAsMapsOrRecords() {
+        assertThat(codec.decode("{\"jobId\":\"j\",\"n\":[1,2.5,null,true,{}]}", Map.class))
+                .isEqualTo(Map.of("jobId", "j", "n", java.util.Arrays.asList(1, 2.5, null, true, Map.of())));
+        assertThat(codec.decode("null", Map.class)).isNull();
+        assertThat(codec.decode("{\"alias\":\"a\",\"x\":1}", ProjectInfo.class))
+                .isEqualTo(new ProjectInfo("a", null, null));
+        assertThat(codec.decode("{\"type\":\"ack\",\"id\":\"1\"}", Response.Ack.class))
+                .isEqualTo(new Response.Ack("1"));
+        assertThatThrownBy(() -> codec.decode("[1]", Map.class))
+                .isInstanceOfSatisfying(
+                        VmoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST))
+                .hasMessage("malformed body: expected an object, got a list");
+        assertThatThrownBy(() -> codec.decode("{", Map.class))
+                .isInstanceOfSatisfying(
+                        VmoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_JSON))
+                .hasMessageStartingWith("body is not valid JSON: ");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"ack\"}", Response.JobList.class))
+                .hasMessage("expected job:list, got ack");
+    }
+
+    @Test
+    void onlyWhatTheWireCarriesIsWritten() {
+        assertThatThrownBy(() -> codec.encode(new Object())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> codec.encode(java.util.Optional.empty())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void oneCodecServesManyThreads() throws Exception {
+        var jobs = java.util.stream.IntStream.range(0, 2000)
+                .mapToObj(i ->
+                        new Response.JobLog("j", i, LogStream.STDOUT, "line " + i + "\n", Instant.ofEpochSecond(i)))
+                .toList();
+        var decoded = jobs.parallelStream()
+                .map(codec::encodeBytes)
+                .map(b -> codec.decode(new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+                .toList();
+        assertThat(decoded).isEqualTo(jobs);
+    }
 }

@@ -30,8 +30,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * {@code /healthz}: {@code status} "ok" and {@code store} "ok" (HTTP 200) only while the store accepts writes;
      * else "unavailable"/"down" with the {@code problem} and since when (HTTP 503).
      */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record Health(String status, String store, String problem, java.time.Instant since) {}
+    record Health(String status, String store, String problem, java.time.Instant since) implements Codec.NullsOmitted {}
 
     /** A one-time browser login, relative to the daemon's address as the client reached it. */
     record LoginLink(String path) {}
