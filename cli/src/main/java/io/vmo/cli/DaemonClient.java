@@ -173,33 +173,33 @@ public final class DaemonClient implements AutoCloseable {
     private void read() {
         try {
             while (true) {
-                switch (socket.read()) {
-                    case WebSocketConnection.Text text -> {
-                        Message message;
-                        try {
-                            message = codec.decode(text.text());
-                        } catch (VmoException e) {
-                            end("the daemon sent a message this vmo cannot read: " + e.getMessage());
-                            return;
-                        }
-                        if (message instanceof Response response) {
-                            queue(new Received(response, text.text().length()));
-                        }
-                    }
-                    case WebSocketConnection.Binary binary -> {
-                        Response response;
-                        try {
-                            response = LogFrame.decode(ByteBuffer.wrap(binary.data()));
-                        } catch (VmoException e) {
-                            end("the daemon sent a frame this vmo cannot read: " + e.getMessage());
-                            return;
-                        }
-                        queue(new Received(response, binary.data().length));
-                    }
-                    case WebSocketConnection.Close close -> {
-                        end(close.reason().isEmpty() ? "status " + close.code() : close.reason());
+                // An if-chain, not a pattern switch: javac makes a pattern switch an invokedynamic whose
+                // bootstrap writes a class on first use (the ClassFile API; the AOT cache does not keep it), 3-5 ms
+                // of every command's start.
+                WebSocketConnection.Incoming incoming = socket.read();
+                if (incoming instanceof WebSocketConnection.Text text) {
+                    Message message;
+                    try {
+                        message = codec.decode(text.text());
+                    } catch (VmoException e) {
+                        end("the daemon sent a message this vmo cannot read: " + e.getMessage());
                         return;
                     }
+                    if (message instanceof Response response) {
+                        queue(new Received(response, text.text().length()));
+                    }
+                } else if (incoming instanceof WebSocketConnection.Binary binary) {
+                    Response response;
+                    try {
+                        response = LogFrame.decode(ByteBuffer.wrap(binary.data()));
+                    } catch (VmoException e) {
+                        end("the daemon sent a frame this vmo cannot read: " + e.getMessage());
+                        return;
+                    }
+                    queue(new Received(response, binary.data().length));
+                } else if (incoming instanceof WebSocketConnection.Close close) {
+                    end(close.reason().isEmpty() ? "status " + close.code() : close.reason());
+                    return;
                 }
             }
         } catch (IOException e) {

@@ -112,17 +112,15 @@ final class JobFollower {
         client.send(new Request.JoinJob(client.nextId(), jobId, printed));
         while (true) {
             Response response = client.next();
-            switch (response) {
-                case Response.JobLog log -> {
-                    print(log);
-                    printed = log.seq();
-                }
-                case Response.JobDone done -> {
-                    console.flush();
-                    return exitCode(done, console);
-                }
-                case Response.ErrorReply error -> throw new CliException(error.message());
-                default -> {}
+            // Not a pattern switch: its bootstrap writes a class on first use (see DaemonClient.read).
+            if (response instanceof Response.JobLog log) {
+                print(log);
+                printed = log.seq();
+            } else if (response instanceof Response.JobDone done) {
+                console.flush();
+                return exitCode(done, console);
+            } else if (response instanceof Response.ErrorReply error) {
+                throw new CliException(error.message());
             }
             if (!client.hasNext()) {
                 console.flush(); // caught up: show it now; while behind, let the buffers fill
