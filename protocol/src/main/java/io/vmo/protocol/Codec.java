@@ -3,10 +3,6 @@ package io.vmo.protocol;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.JsonTokenId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -183,48 +179,10 @@ public final class Codec {
 
     /** The JSON value as maps, lists, text, numbers and booleans; null for JSON null or no JSON at all. */
     private static Object parse(String json, String what) {
-        try (JsonParser parser = JSON.createParser(json)) {
-            // Like databind's readTree: one value, and whatever follows it is not read.
-            return parser.nextToken() == null ? null : tree(parser);
-        } catch (JsonProcessingException e) {
-            throw new VmoException(ErrorCode.BAD_JSON, what + " is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Object tree(JsonParser parser) throws IOException {
-        switch (parser.currentTokenId()) {
-            case JsonTokenId.ID_START_OBJECT -> {
-                Map<String, Object> fields = new LinkedHashMap<>();
-                for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
-                    parser.nextToken();
-                    fields.put(name, tree(parser)); // a repeated field: the last one counts
-                }
-                return fields;
-            }
-            case JsonTokenId.ID_START_ARRAY -> {
-                List<Object> items = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(tree(parser));
-                }
-                return items;
-            }
-            case JsonTokenId.ID_STRING -> {
-                return parser.getText();
-            }
-            case JsonTokenId.ID_NUMBER_INT, JsonTokenId.ID_NUMBER_FLOAT -> {
-                return parser.getNumberValue(); // Integer, Long, BigInteger or Double
-            }
-            case JsonTokenId.ID_TRUE -> {
-                return true;
-            }
-            case JsonTokenId.ID_FALSE -> {
-                return false;
-            }
-            default -> {
-                return null; // JSON null: the parser throws on anything that is not JSON
-            }
+        try {
+            return JsonReader.read(json);
+        } catch (JsonReader.Malformed e) {
+            throw new VmoException(ErrorCode.BAD_JSON, what + " is not valid JSON: " + e.getMessage());
         }
     }
 

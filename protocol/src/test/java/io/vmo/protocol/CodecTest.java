@@ -299,8 +299,8 @@ class CodecTest {
                 .isInstanceOfSatisfying(
                         VmoException.class, e -> assertThat(e.code()).isEqualTo(code)));
         assertThatThrownBy(() -> codec.decode("{not json"))
-                .hasMessage("message is not valid JSON: Unexpected character ('n' (code 110)): was expecting"
-                        + " double-quote to start field name");
+                .hasMessage("message is not valid JSON: expected a field name in double quotes, found 'n' (at"
+                        + " character 2)");
         assertThatThrownBy(() -> codec.decode("{\"v\":2,\"type\":\"ack\"}"))
                 .hasMessage("protocol version 2 is not supported; this daemon speaks \"v\":1");
         assertThatThrownBy(() -> codec.decode("{\"v\":1}"))
