@@ -55,17 +55,7 @@ class CompletionTest {
 
     /** The candidates bash offers with the cursor at the end of {@code words}. */
     private List<String> complete(Path script, String... words) throws Exception {
-        StringBuilder array = new StringBuilder();
-        for (String word : words) {
-            array.append(" '").append(word).append('\'');
-        }
-        String line = String.join(" ", words);
-        String program = "source " + script + "; COMP_WORDS=(" + array + "); COMP_CWORD=" + (words.length - 1)
-                + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length()
-                // What bash itself calls on <TAB>: the function the script registered for vmo. compopt (display
-                // options) works only inside readline's completion: a no-op here.
-                + "; compopt() { :; }; fn=$(complete -p vmo | sed -E 's/.*-F ([^ ]+).*/\\1/'); \"$fn\""
-                + "; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        String program = BashCompletion.program(script, words);
         return run(List.of("bash", "-c", program))
                 .lines()
                 .filter(s -> !s.isBlank())

@@ -2,6 +2,7 @@ package io.vmo.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vmo.cli.BashCompletion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,16 +95,8 @@ class CompletionIT {
 
     /** The candidates bash offers with the cursor at the end of {@code words}; fails on anything on stderr. */
     private List<String> complete(Map<String, String> env, String... words) throws Exception {
-        StringBuilder array = new StringBuilder();
-        for (String word : words) {
-            array.append(" '").append(word).append('\'');
-        }
+        String program = BashCompletion.program(script, words);
         String line = String.join(" ", words);
-        String program = "source " + script + "; COMP_WORDS=(" + array + "); COMP_CWORD=" + (words.length - 1)
-                + "; COMP_LINE='" + line + "'; COMP_POINT=" + line.length()
-                // What bash calls on <TAB>: the function the script registered (compopt works only inside readline).
-                + "; compopt() { :; }; fn=$(complete -p vmo | sed -E 's/.*-F ([^ ]+).*/\\1/'); \"$fn\""
-                + "; printf '%s\\n' \"${COMPREPLY[@]}\"";
         ProcessBuilder bash = Vmo.isolated(new ProcessBuilder("bash", "-c", program), daemon.home(), env);
         bash.environment().put("PATH", path + ":" + System.getenv("PATH"));
         var result = Vmo.run(bash, Duration.ofSeconds(30));
