@@ -24,10 +24,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -109,15 +107,7 @@ final class AotTraining {
                 key = line.substring(18).trim();
             }
         }
-        String accept;
-        try {
-            accept = Base64.getEncoder()
-                    .encodeToString(MessageDigest.getInstance("SHA-1")
-                            .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
-                                    .getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        String accept = WebSocketConnection.accept(key);
         out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Accept: " + accept + "\r\nSec-WebSocket-Protocol: " + LogFrame.SUBPROTOCOL
                         + "\r\n\r\n")

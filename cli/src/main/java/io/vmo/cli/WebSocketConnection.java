@@ -10,8 +10,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -179,14 +177,9 @@ final class WebSocketConnection implements AutoCloseable {
         }
     }
 
-    private static String accept(String key) {
-        try {
-            byte[] sha1 =
-                    MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(sha1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-1", e);
-        }
+    /** The {@code Sec-WebSocket-Accept} that answers {@code key} (RFC 6455 §4.2.2). */
+    static String accept(String key) {
+        return Base64.getEncoder().encodeToString(Sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII)));
     }
 
     /**
