@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  * JSON encoding of {@link Message}s, and of the same records on the REST API and in the CLI's {@code --json}: the
  * one codec of the daemon and its clients. Thread-safe; instances share all their state, so they cost nothing.
  *
- * <p>Records are read and written by reflection over their components (each record's shape found once), with
- * jackson-core's streaming parser and generator only. It replaced Jackson databind, which cost every CLI command
+ * <p>Records are read and written by reflection over their components (each record's shape found once); JSON text
+ * is read by {@link JsonReader} and written with jackson-core's streaming generator. It replaced Jackson databind, which cost every CLI command
  * ~75 ms to build its ObjectMapper and ~150-200 ms to build serializers on first use (~760 classes loaded), of
  * ~520 ms for a {@code vmo jobs} that the daemon answers in 10 ms.
  *
