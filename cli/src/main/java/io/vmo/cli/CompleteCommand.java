@@ -7,6 +7,7 @@ import io.vmo.protocol.Response;
 import io.vmo.protocol.TargetInfo;
 import io.vmo.protocol.VmInfo;
 import io.vmo.protocol.VmoException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -31,6 +32,11 @@ final class CompleteCommand implements Callable<Integer> {
     static final Set<String> LABELS = Set.of(PROJECT, TARGET, JOB, VM, PRESET);
     /** How many of the newest jobs offer their ids. */
     static final int RECENT_JOBS = 50;
+    /**
+     * How long a TAB may wait for the daemon. One that accepts connections but does not answer (stopped with ^Z,
+     * frozen) would otherwise hang the user's shell, which waits for the completion; the daemon answers in ~10 ms.
+     */
+    static final Duration DEADLINE = Duration.ofSeconds(2);
 
     final CommandSpec spec =
             Specs.command(this, "__complete", "Completion candidates (for `vmo completion`'s scripts).");
@@ -52,6 +58,14 @@ final class CompleteCommand implements Callable<Integer> {
         if (!LABELS.contains(label)) {
             return 0; // nothing the daemon knows: asked for nothing
         }
+        Thread.ofPlatform().daemon().name("vmo-complete-deadline").start(() -> {
+            try {
+                Thread.sleep(DEADLINE);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Runtime.getRuntime().halt(0); // no candidates: the candidates are printed at once, after all arrived
+        });
         List<String> candidates;
         try (DaemonClient client = daemon.connect()) {
             candidates = candidates(client, label, before);

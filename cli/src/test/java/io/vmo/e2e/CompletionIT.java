@@ -93,6 +93,18 @@ class CompletionIT {
         assertThat(complete(nowhere, "vmo", "tail", "--da")).containsExactly("--daemon");
     }
 
+    /** A daemon that accepts connections and never answers (a stopped one): TAB must not hang the shell. */
+    @Test
+    void aDaemonThatDoesNotAnswerCostsTwoSecondsAtMost() throws Exception {
+        try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of("VMO_DAEMON", "127.0.0.1:" + silent.getLocalPort());
+            long start = System.nanoTime();
+            assertThat(complete(env, "vmo", "run", "")).isEmpty();
+            assertThat(complete(env, "vmo", "logs", "web-1", "")).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
     /** The candidates bash offers with the cursor at the end of {@code words}; fails on anything on stderr. */
     private List<String> complete(Map<String, String> env, String... words) throws Exception {
         String program = BashCompletion.program(script, words);
