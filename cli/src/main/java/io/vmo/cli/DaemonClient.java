@@ -121,6 +121,9 @@ public final class DaemonClient implements AutoCloseable {
                     + (refused.status == 401
                             ? "; the token in " + tokenFile + " is not this daemon's"
                             : refusal(refused.body)));
+        } catch (WebSocketConnection.NoAnswer e) {
+            throw new CliException("the vmo daemon at " + address + " took the connection but did not answer ("
+                    + e.getMessage() + "); is it stopped (Ctrl-Z in its terminal: `fg` resumes it) or overloaded?");
         } catch (IOException e) {
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + address + " (" + why + "); start it with"

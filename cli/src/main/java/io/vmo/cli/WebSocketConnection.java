@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -72,9 +73,19 @@ final class WebSocketConnection implements AutoCloseable {
         this.out = out;
     }
 
+    /** The server took the connection but did not answer the upgrade in time (a stopped or frozen daemon). */
+    static final class NoAnswer extends IOException {
+        NoAnswer(Duration timeout) {
+            super("no answer to the WebSocket upgrade within " + timeout.toSeconds() + " s");
+        }
+    }
+
     /**
      * Connects to {@code host:port} and upgrades {@code path}, asking for {@code subprotocol}, with these extra
-     * request headers. Throws {@link Refused} when the server answers with another status.
+     * request headers; {@code timeout} bounds the connecting and, separately, the wait for the server's answer (a
+     * daemon stopped with ^Z still has its connections accepted by the kernel, and would otherwise be waited for
+     * forever). Throws {@link Refused} when the server answers with another status, {@link NoAnswer} when it does
+     * not answer.
      */
     static WebSocketConnection open(
             InetSocketAddress address,
@@ -82,12 +93,13 @@ final class WebSocketConnection implements AutoCloseable {
             String path,
             String subprotocol,
             Map<String, String> headers,
-            Duration connectTimeout)
+            Duration timeout)
             throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(address, (int) connectTimeout.toMillis());
+            socket.connect(address, (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
             var in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
             var out = new BufferedOutputStream(socket.getOutputStream(), 8 << 10);
             byte[] nonce = new byte[16];
@@ -112,13 +124,19 @@ final class WebSocketConnection implements AutoCloseable {
             out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             Map<String, String> response = new LinkedHashMap<>();
-            int status = readHead(in, response);
+            int status;
+            try {
+                status = readHead(in, response);
+            } catch (SocketTimeoutException e) {
+                throw new NoAnswer(timeout);
+            }
             if (status != 101) {
                 throw new Refused(status, readBody(in, response));
             }
             if (!accept(key).equals(response.get("sec-websocket-accept"))) {
                 throw new IOException("the server's handshake does not answer this client's key");
             }
+            socket.setSoTimeout(0); // from here on, silence is the daemon's right: a job may print nothing for hours
             return new WebSocketConnection(socket, in, out);
         } catch (IOException | RuntimeException e) {
             socket.close();

@@ -15,6 +15,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@link DaemonClient} and {@link WebSocketConnection} against a peer on a loopback socket that speaks
@@ -266,6 +270,24 @@ class DaemonClientTest {
                     .hasMessageContaining("status 1000");
         });
         writer.get();
+    }
+
+    /** A stopped daemon: the kernel still accepts its connections, and nobody answers. */
+    @Test
+    // In a thread of its own: without a deadline the connect waits forever, and a socket read is not interrupted.
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aDaemonThatTakesTheConnectionButNeverAnswersIsNamedNotWaitedForForever(@TempDir Path tmp) throws Exception {
+        Path token = Files.writeString(tmp.resolve("token"), "t\n");
+        try (var silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + silent.getLocalPort();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> DaemonClient.connect(address, token))
+                    .isInstanceOf(CliException.class)
+                    .hasMessage("the vmo daemon at " + address + " took the connection but did not answer (no answer"
+                            + " to the WebSocket upgrade within 5 s); is it stopped (Ctrl-Z in its terminal: `fg`"
+                            + " resumes it) or overloaded?");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
     }
 
     @Test
