@@ -17,8 +17,7 @@ final class CancelCommand implements Callable<Integer> {
 
     private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    private final PositionalParamSpec job =
-            Specs.add(spec, Specs.word("0", CompleteCommand.JOB).description("Job id, or a unique prefix of one."));
+    private final PositionalParamSpec job = Specs.add(spec, Specs.job());
 
     CancelCommand() {
         Specs.standardHelpOptions(spec);

@@ -19,8 +19,7 @@ final class LogsCommand implements Callable<Integer> {
 
     private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    private final PositionalParamSpec vm =
-            Specs.add(spec, Specs.word("0", CompleteCommand.VM).description("A VM from `vmo vms`."));
+    private final PositionalParamSpec vm = Specs.add(spec, Specs.vm());
 
     private final PositionalParamSpec container = Specs.add(
             spec,

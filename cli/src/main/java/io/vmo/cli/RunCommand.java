@@ -14,8 +14,7 @@ final class RunCommand implements Callable<Integer> {
 
     private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    private final PositionalParamSpec project = Specs.add(
-            spec, Specs.word("0", CompleteCommand.PROJECT).description("Project alias from the mkcli registry."));
+    private final PositionalParamSpec project = Specs.add(spec, Specs.project());
 
     private final PositionalParamSpec target =
             Specs.add(spec, Specs.word("1", CompleteCommand.TARGET).description("Make target."));

@@ -56,6 +56,22 @@ final class Specs {
     }
 
     /**
+     * The first positional of the commands that take a job, a VM or a project: one label and one description each
+     * (the label is what `vmo completion` asks the daemon to complete, see {@link CompleteCommand}).
+     */
+    static PositionalParamSpec.Builder job() {
+        return word("0", CompleteCommand.JOB).description("Job id, or a unique prefix of one.");
+    }
+
+    static PositionalParamSpec.Builder vm() {
+        return word("0", CompleteCommand.VM).description("A VM from `vmo vms`.");
+    }
+
+    static PositionalParamSpec.Builder project() {
+        return word("0", CompleteCommand.PROJECT).description("Project alias from the mkcli registry.");
+    }
+
+    /**
      * Positional parameters at {@code index} ("2..*"): the words given there, an empty list when none. Arity 0..1
      * (one word per index, none required) is what picocli gives a {@code List} field's {@code @Parameters}.
      */

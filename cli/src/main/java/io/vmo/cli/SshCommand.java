@@ -17,8 +17,7 @@ final class SshCommand implements Callable<Integer> {
 
     private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    private final PositionalParamSpec vm =
-            Specs.add(spec, Specs.word("0", CompleteCommand.VM).description("A VM from `vmo vms`."));
+    private final PositionalParamSpec vm = Specs.add(spec, Specs.vm());
 
     private final PositionalParamSpec command = Specs.add(
             spec,

@@ -12,8 +12,7 @@ final class TailCommand implements Callable<Integer> {
 
     private final DaemonOptions daemon = new DaemonOptions(spec);
 
-    private final PositionalParamSpec job =
-            Specs.add(spec, Specs.word("0", CompleteCommand.JOB).description("Job id, or a unique prefix of one."));
+    private final PositionalParamSpec job = Specs.add(spec, Specs.job());
 
     private final OptionSpec since = Specs.add(
             spec,

@@ -16,8 +16,7 @@ final class TargetsCommand implements Callable<Integer> {
 
     private final JsonOption json = new JsonOption(spec);
 
-    private final PositionalParamSpec project = Specs.add(
-            spec, Specs.word("0", CompleteCommand.PROJECT).description("Project alias from the mkcli registry."));
+    private final PositionalParamSpec project = Specs.add(spec, Specs.project());
 
     TargetsCommand() {
         Specs.standardHelpOptions(spec);
