@@ -57,7 +57,7 @@ class CancelIT {
         Process cli = daemon.cli("run", "vm", "tree").start();
         var stdout = new BufferedReader(new InputStreamReader(cli.getInputStream(), StandardCharsets.UTF_8));
         assertThat(stdout.readLine()).isEqualTo("started");
-        assertThat(Processes.sleeps(TREE)).hasSize(3);
+        assertThat(Processes.awaitSleeps(TREE, 3, 10_000)).hasSize(3);
 
         new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor(); // Ctrl-C
 

@@ -281,11 +281,9 @@ class InteractiveIT {
             String jobId = start(client, "tree", ",\"interactive\":true");
             client.call(attach(jobId, ""), Response.JobJoined.class);
             client.awaitScreen("started");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (Processes.sleeps(TREE).size() < 2) {
-                assertThat(System.currentTimeMillis()).as("both sleeps start").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            assertThat(Processes.awaitSleeps(TREE, 2, 10_000))
+                    .as("both sleeps start")
+                    .hasSize(2);
 
             Response.JobDone done = client.call(
                     "{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":" + json(jobId) + "}",

@@ -106,13 +106,9 @@ class InteractiveSshIT {
                     "sleep " + REMOTE_SLEEP + " & (trap '' HUP TERM; sleep " + REMOTE_SLEEP
                             + ") & echo started-both\r");
             client.awaitScreen("started-both\r\n");
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (Processes.sleeps(REMOTE_SLEEP).size() < 2) {
-                assertThat(System.currentTimeMillis())
-                        .as("the remote sleeps start")
-                        .isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            assertThat(Processes.awaitSleeps(REMOTE_SLEEP, 2, 10_000))
+                    .as("the remote sleeps start")
+                    .hasSize(2);
 
             Response.JobDone done = client.call(
                     "{\"v\":1,\"type\":\"cancel-job\",\"id\":\"c\",\"jobId\":" + json(jobId) + "}",

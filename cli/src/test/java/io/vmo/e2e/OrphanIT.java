@@ -131,12 +131,7 @@ class OrphanIT {
     }
 
     private static ProcessHandle awaitOne(String sleep) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5_000;
-        List<ProcessHandle> found = Processes.sleeps(sleep);
-        while (found.size() != 1 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-            found = Processes.sleeps(sleep);
-        }
+        List<ProcessHandle> found = Processes.awaitSleeps(sleep, 1, 5_000);
         assertThat(found).as("sleep %s processes", sleep).hasSize(1);
         return found.getFirst();
     }

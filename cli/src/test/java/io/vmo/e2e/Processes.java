@@ -21,6 +21,20 @@ final class Processes {
                 .toList();
     }
 
+    /**
+     * Waits until {@code count} are running and returns them: a shell prints what follows {@code cmd &} before the
+     * background child has exec'd, so "started" on the output does not mean the sleeps exist yet.
+     */
+    static List<ProcessHandle> awaitSleeps(String seconds, int count, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        List<ProcessHandle> found = sleeps(seconds);
+        while (found.size() != count && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+            found = sleeps(seconds);
+        }
+        return found;
+    }
+
     /** Waits until none is left (a killed process may take a moment to be reaped); returns what remains. */
     static List<ProcessHandle> awaitNoSleeps(String seconds, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;

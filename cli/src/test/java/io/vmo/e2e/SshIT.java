@@ -109,11 +109,9 @@ class SshIT {
                         "sleep " + REMOTE_SLEEP + " & sleep " + REMOTE_SLEEP + "; echo never")
                 .out()
                 .strip();
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (Processes.sleeps(REMOTE_SLEEP).size() < 2) {
-            assertThat(System.currentTimeMillis()).as("the remote sleeps start").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        assertThat(Processes.awaitSleeps(REMOTE_SLEEP, 2, 20_000))
+                .as("the remote sleeps start")
+                .hasSize(2);
 
         var cancel = daemon.run("cancel", jobId);
 
