@@ -9,6 +9,7 @@ import io.vmo.daemon.job.OrphanReaper;
 import io.vmo.daemon.ssh.SshExecutor;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
+import io.vmo.daemon.store.SignInStore;
 import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobStore;
 import io.vmo.daemon.store.StoreHealth;
@@ -117,7 +118,7 @@ public final class Daemon implements AutoCloseable {
                     clock,
                     settings);
             catalog.sync();
-            BrowserSessions browsers = new BrowserSessions(clock);
+            BrowserSessions browsers = new BrowserSessions(clock, new SignInStore(database.jdbi()));
             HttpServer server = HttpServer.start(
                     config.listen(), config.connections(), token, browsers, jobs, catalog, health, new Codec());
             return new Daemon(database, writer, ssh, jobs, server, browsers);
@@ -148,6 +149,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        browsers.close();
         jobs.close();
         ssh.close();
         writer.close();

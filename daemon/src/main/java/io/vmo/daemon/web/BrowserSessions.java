@@ -9,54 +9,179 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a browser gets in without ever seeing the daemon's token: the daemon prints a login link holding a one-time
  * token (as Jupyter does); {@code GET /login?token=…} redeems it for a session id, which lives only in an HttpOnly,
- * SameSite=Strict cookie. Both live in memory: a restarted daemon asks for a new link ({@code vmo ui}).
- * Secrets are kept as SHA-256 hashes, so a lookup's timing says nothing about a guess.
+ * SameSite=Strict cookie. Secrets are kept as SHA-256 hashes, so a lookup's timing says nothing about a guess, and
+ * a copy of the database signs no one in.
+ *
+ * <p>Both outlive the daemon: they are kept in the {@link Store} (PostgreSQL), so a restart keeps every signed-in
+ * page working and an unused link still works, once. Lookups are answered from memory, loaded at start: they run
+ * on the event loops, which must not wait for the database. Changes go to the store in order on a thread of their
+ * own; a new link is stored before it is handed out (a link printed, then lost to a crash, would not work).
  */
-public final class BrowserSessions {
+public final class BrowserSessions implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BrowserSessions.class);
 
     /** An unused link stops working after this; {@code vmo ui} prints a fresh one. */
     static final Duration LINK_LIFETIME = Duration.ofHours(12);
 
-    private final SecureRandom random = new SecureRandom();
-    private final Clock clock;
-    private final ConcurrentHashMap<String, Instant> links = new ConcurrentHashMap<>();
-    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    /** A browser signs in again after this (its cookie itself ends with the browser's session). */
+    static final Duration SESSION_LIFETIME = Duration.ofDays(30);
 
-    public BrowserSessions(Clock clock) {
-        this.clock = clock;
+    /** How long handing out a link waits for the store before it gives the link anyway (kept in memory). */
+    private static final Duration STORE_WAIT = Duration.ofSeconds(5);
+
+    /** Where sign-ins are kept across restarts, by the hashes of their secrets. Its calls may block. */
+    public interface Store {
+
+        /** The unexpired login links and sessions, hash → expiry; expired ones are dropped. */
+        Saved load(Instant now);
+
+        void saveLink(String tokenHash, Instant expiresAt);
+
+        void deleteLink(String tokenHash);
+
+        void saveSession(String sessionHash, Instant createdAt, Instant expiresAt);
+
+        /** Keeps nothing: sign-ins end with the daemon (tests). */
+        Store NONE = new Store() {
+            @Override
+            public Saved load(Instant now) {
+                return new Saved(Map.of(), Map.of());
+            }
+
+            @Override
+            public void saveLink(String tokenHash, Instant expiresAt) {}
+
+            @Override
+            public void deleteLink(String tokenHash) {}
+
+            @Override
+            public void saveSession(String sessionHash, Instant createdAt, Instant expiresAt) {}
+        };
     }
 
-    /** A new one-time login token, valid for {@link #LINK_LIFETIME}. */
+    /** What the store holds: hash → expiry, for links and for sessions. */
+    public record Saved(Map<String, Instant> links, Map<String, Instant> sessions) {}
+
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
+    private final Store store;
+    private final ExecutorService storing = Executors.newSingleThreadExecutor(
+            Thread.ofVirtual().name("vmo-sign-ins").factory());
+    private final ConcurrentHashMap<String, Instant> links = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Instant> sessions = new ConcurrentHashMap<>();
+
+    /** Starts with what {@code store} kept (may block: call it before serving). */
+    public BrowserSessions(Clock clock, Store store) {
+        this.clock = clock;
+        this.store = store;
+        Saved saved = store.load(clock.instant());
+        links.putAll(saved.links());
+        sessions.putAll(saved.sessions());
+    }
+
+    /** Sign-ins that end with the daemon (tests). */
+    BrowserSessions(Clock clock) {
+        this(clock, Store.NONE);
+    }
+
+    /** A new one-time login token, valid for {@link #LINK_LIFETIME}. May block (briefly) for the store. */
     public String newLoginToken() {
         String token = randomToken();
         Instant now = clock.instant();
         links.values().removeIf(expiry -> expiry.isBefore(now));
-        links.put(hash(token), now.plus(LINK_LIFETIME));
+        String hash = hash(token);
+        Instant expiry = now.plus(LINK_LIFETIME);
+        links.put(hash, expiry);
+        try {
+            storing.submit(() -> persist("a login link", () -> store.saveLink(hash, expiry)))
+                    .get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("a login link is not kept yet ({}): it works until the daemon stops", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return token;
     }
 
-    /** Redeems a login token (once): the new session's id, or null if the token is unknown, used or expired. */
-    String redeem(String loginToken) {
+    /**
+     * A redeemed link: the new session's id, and when it is kept (answer then: a daemon killed right after the
+     * browser got its cookie still knows the session when it is back).
+     */
+    record SignIn(String sessionId, CompletableFuture<Void> kept) {}
+
+    /** Redeems a login token (once), or null if the token is unknown, used or expired. Never blocks. */
+    SignIn redeem(String loginToken) {
         if (loginToken == null) {
             return null;
         }
-        Instant expiry = links.remove(hash(loginToken));
+        String linkHash = hash(loginToken);
+        Instant expiry = links.remove(linkHash);
         if (expiry == null || expiry.isBefore(clock.instant())) {
             return null;
         }
         String session = randomToken();
-        sessions.add(hash(session));
-        return session;
+        String sessionHash = hash(session);
+        Instant now = clock.instant();
+        Instant sessionExpiry = now.plus(SESSION_LIFETIME);
+        sessions.put(sessionHash, sessionExpiry);
+        try {
+            return new SignIn(
+                    session,
+                    CompletableFuture.runAsync(
+                            () -> persist("a sign-in", () -> {
+                                store.deleteLink(linkHash);
+                                store.saveSession(sessionHash, now, sessionExpiry);
+                            }),
+                            storing));
+        } catch (RejectedExecutionException e) { // stopping
+            return new SignIn(session, CompletableFuture.completedFuture(null));
+        }
     }
 
     boolean isSession(String sessionId) {
-        return sessionId != null && sessions.contains(hash(sessionId));
+        if (sessionId == null) {
+            return false;
+        }
+        Instant expiry = sessions.get(hash(sessionId));
+        return expiry != null && clock.instant().isBefore(expiry);
+    }
+
+    /** Waits (a few seconds at most) for what is being stored. */
+    @Override
+    public void close() {
+        storing.shutdown();
+        try {
+            if (!storing.awaitTermination(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("sign-ins not stored within {} s of stopping", STORE_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A store that fails (PostgreSQL down) costs the sign-in its survival of a restart, never the sign-in. */
+    private static void persist(String what, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            log.warn("{} is not kept ({}): it works until the daemon stops", what, e.getMessage());
+        }
     }
 
     private String randomToken() {

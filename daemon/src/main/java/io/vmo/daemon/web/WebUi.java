@@ -100,8 +100,8 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private void login(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query) {
         List<String> tokens = query.parameters().get("token");
         String presented = tokens == null || tokens.isEmpty() ? null : tokens.getFirst();
-        String session = sessions.redeem(presented);
-        if (session == null) {
+        BrowserSessions.SignIn signIn = sessions.redeem(presented);
+        if (signIn == null) {
             String why = "This login link is unknown, expired or already used (each works once). Run `vmo ui` on"
                     + " the daemon's machine for a new one.";
             if (presented == null) {
@@ -121,7 +121,7 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
                                     refusal.delayed())));
             return;
         }
-        DefaultCookie cookie = new DefaultCookie(RequestGuard.sessionCookieName(request), session);
+        DefaultCookie cookie = new DefaultCookie(RequestGuard.sessionCookieName(request), signIn.sessionId());
         cookie.setHttpOnly(true); // page scripts cannot read it
         cookie.setSameSite(CookieHeaderNames.SameSite.Strict); // other sites' pages cannot send it
         cookie.setPath("/");
@@ -131,7 +131,9 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .set(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(cookie))
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set("Referrer-Policy", "no-referrer");
-        send(ctx, request, response);
+        // Back on this connection's event loop once the session is stored (the request's content is released by
+        // then; its method and headers, all that sending reads, are not).
+        signIn.kept().whenCompleteAsync((kept, failure) -> send(ctx, request, response), ctx.executor());
     }
 
     private void file(ChannelHandlerContext ctx, FullHttpRequest request, String path) {

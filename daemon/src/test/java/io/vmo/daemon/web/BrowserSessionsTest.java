@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class BrowserSessionsTest {
@@ -15,7 +18,7 @@ class BrowserSessionsTest {
     @Test
     void aLoginTokenIsRedeemedOnceForASession() {
         String token = sessions.newLoginToken();
-        String session = sessions.redeem(token);
+        String session = sessions.redeem(token).sessionId();
         assertThat(session).isNotNull().isNotEqualTo(token);
         assertThat(sessions.isSession(session)).isTrue();
         assertThat(sessions.redeem(token)).isNull();
@@ -33,6 +36,80 @@ class BrowserSessionsTest {
         String token = sessions.newLoginToken();
         clock.advance(BrowserSessions.LINK_LIFETIME.plusSeconds(1));
         assertThat(sessions.redeem(token)).isNull();
+    }
+
+    /** What PostgreSQL would keep, as the daemon hands it over (SignInStore is tested against the real one). */
+    static class KeptInMemory implements BrowserSessions.Store {
+        final Map<String, Instant> links = new ConcurrentHashMap<>();
+        final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+
+        @Override
+        public BrowserSessions.Saved load(Instant now) {
+            links.values().removeIf(e -> !e.isAfter(now));
+            sessions.values().removeIf(e -> !e.isAfter(now));
+            return new BrowserSessions.Saved(Map.copyOf(links), Map.copyOf(sessions));
+        }
+
+        @Override
+        public void saveLink(String tokenHash, Instant expiresAt) {
+            links.put(tokenHash, expiresAt);
+        }
+
+        @Override
+        public void deleteLink(String tokenHash) {
+            links.remove(tokenHash);
+        }
+
+        @Override
+        public void saveSession(String sessionHash, Instant createdAt, Instant expiresAt) {
+            sessions.put(sessionHash, expiresAt);
+        }
+    }
+
+    @Test
+    void signInsOutliveTheDaemonButALinkStillWorksOnlyOnce() {
+        KeptInMemory store = new KeptInMemory();
+        BrowserSessions before = new BrowserSessions(clock, store);
+        String used = before.newLoginToken();
+        String unused = before.newLoginToken();
+        BrowserSessions.SignIn signIn = before.redeem(used);
+        signIn.kept().join();
+        before.close();
+        assertThat(store.links).hasSize(1);
+        assertThat(String.join("", store.links.keySet()) + store.sessions.keySet())
+                .as("only hashes are kept")
+                .doesNotContain(used)
+                .doesNotContain(unused)
+                .doesNotContain(signIn.sessionId());
+
+        BrowserSessions after = new BrowserSessions(clock, store);
+        assertThat(after.isSession(signIn.sessionId())).isTrue();
+        assertThat(after.redeem(used)).isNull();
+        assertThat(after.redeem(unused)).isNotNull();
+        assertThat(after.redeem(unused)).isNull();
+    }
+
+    @Test
+    void sessionsExpire() {
+        String session = sessions.redeem(sessions.newLoginToken()).sessionId();
+        clock.advance(BrowserSessions.SESSION_LIFETIME.minusSeconds(1));
+        assertThat(sessions.isSession(session)).isTrue();
+        clock.advance(java.time.Duration.ofSeconds(2));
+        assertThat(sessions.isSession(session)).isFalse();
+    }
+
+    @Test
+    void aStoreThatFailsCostsTheSignInOnlyItsSurvival() {
+        BrowserSessions failing = new BrowserSessions(clock, new KeptInMemory() {
+            @Override
+            public void saveSession(String sessionHash, Instant createdAt, Instant expiresAt) {
+                throw new IllegalStateException("PostgreSQL is down");
+            }
+        });
+        BrowserSessions.SignIn signIn = failing.redeem(failing.newLoginToken());
+        signIn.kept().join(); // completes: the browser gets its cookie
+        assertThat(failing.isSession(signIn.sessionId())).isTrue();
+        failing.close();
     }
 
     @Test
