@@ -40,6 +40,13 @@ public final class DaemonClient implements AutoCloseable {
         }
     }
 
+    /** No daemon listens at the address: not started, or restarting. */
+    static final class Unreachable extends CliException {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
     /** What {@link #next()} returns once the connection has closed. */
     private record Closed(String reason) {}
 
@@ -126,7 +133,7 @@ public final class DaemonClient implements AutoCloseable {
                     + e.getMessage() + "); is it stopped (Ctrl-Z in its terminal: `fg` resumes it) or overloaded?");
         } catch (IOException e) {
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-            throw new CliException("cannot reach the vmo daemon at " + address + " (" + why + "); start it with"
+            throw new Unreachable("cannot reach the vmo daemon at " + address + " (" + why + "); start it with"
                     + " `vmo daemon` (or `make run` in the vmo checkout)");
         }
         DaemonClient client = new DaemonClient(address, socket, WINDOW_BYTES);

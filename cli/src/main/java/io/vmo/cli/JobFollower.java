@@ -11,14 +11,16 @@ import sun.misc.Signal;
 /**
  * Prints a job's output as it streams (stdout to stdout, stderr and vmo's notes to stderr) until it ends; shared by
  * {@code run}, {@code ssh}, {@code logs} and {@code tail}. Ctrl-C cancels the job, a second Ctrl-C stops waiting for
- * it. If the connection drops (the daemon disconnects a client that falls far behind), it reconnects and resumes
- * after the last seq it printed, so nothing is lost or printed twice.
+ * it. If the connection drops (the daemon restarted, or dropped this client), it reconnects with back-off
+ * ({@link Reconnection}) and resumes after the last seq it printed, so nothing is lost or printed twice; a job the
+ * restart lost ends it with that status.
  */
 final class JobFollower {
 
     /** The exit code for a canceled job: what a shell reports for Ctrl-C. */
     static final int EXIT_CANCELED = 130;
 
+    /** Drops in a row with nothing printed between them after which it gives up: the daemon keeps failing it. */
     private static final int MAX_RESUMES = 5;
 
     private final DaemonOptions daemon;
@@ -85,24 +87,33 @@ final class JobFollower {
         Signal.handle(new Signal("INT"), signal -> {
             if (interrupts.incrementAndGet() == 1) {
                 console.note("canceling job " + jobId + " (Ctrl-C again to stop waiting; the job is still canceled)");
-                client.send(new Request.CancelJob(client.nextId(), jobId));
+                try {
+                    client.send(new Request.CancelJob(client.nextId(), jobId));
+                } catch (CliException e) {
+                    console.note("cannot cancel while the daemon is away (" + e.getMessage() + "): `vmo cancel " + jobId
+                            + "` once it is back");
+                }
             } else {
                 console.flush();
                 Runtime.getRuntime().halt(EXIT_CANCELED);
             }
         });
         printed = sinceSeq;
-        for (int resumes = 0; ; resumes++) {
+        Reconnection reconnection = new Reconnection(daemon::connect, console);
+        for (int resumes = 0; ; ) {
+            long before = printed;
             try {
                 return printUntilDone(jobId);
             } catch (DaemonClient.ConnectionLost e) {
-                if (resumes == MAX_RESUMES) {
+                resumes = printed == before ? resumes + 1 : 1;
+                if (resumes > MAX_RESUMES) {
                     throw e;
                 }
                 console.flush();
-                console.note(e.getMessage() + "; resuming after seq " + printed);
                 client.close();
-                client = daemon.connect();
+                client = reconnection.after(
+                        "lost the daemon (" + e.getMessage() + ")", "`vmo tail " + jobId + " --since " + printed + "`");
+                console.note("resuming after seq " + printed);
             }
         }
     }
