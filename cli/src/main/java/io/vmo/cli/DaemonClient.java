@@ -213,12 +213,19 @@ public final class DaemonClient implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            end(closing ? "closed by this client" : String.valueOf(e.getMessage()));
+            end(closing ? "closed by this client" : why(e));
         } catch (InterruptedException e) {
             end("interrupted");
         } finally {
             socket.close();
         }
+    }
+
+    /** An I/O failure in words: a connection the daemon's end dropped (it died) says nothing by itself. */
+    private static String why(IOException e) {
+        return e.getMessage() != null
+                ? e.getMessage()
+                : "the daemon went away (" + e.getClass().getSimpleName() + ")";
     }
 
     /** Queues a message, once the window has room. */
@@ -267,7 +274,7 @@ public final class DaemonClient implements AutoCloseable {
         try {
             socket.sendText(codec.encode(request));
         } catch (IOException e) {
-            throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + e.getMessage());
+            throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + why(e));
         }
     }
 

@@ -25,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedPostgres.Resolver.class)
 class DaemonRestartIT {
 
+    static final String LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
+            .toAbsolutePath()
+            .toString();
+
     /** A distinctive sleep length marks this test's processes. */
     static final String SLEEP = "0.31";
 
@@ -77,6 +81,28 @@ class DaemonRestartIT {
             assertThat(lines.get(i)).isEqualTo("line " + (i + 1));
         }
         assertThat(Processes.awaitNoSleeps(SLEEP, 10_000)).isEmpty();
+    }
+
+    @Test
+    void attachComesBackToItsTerminalAcrossARestart(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + freePort());
+        daemon.addProject("vm", "echoer:\n\t@while read line; do echo \"echo:$$line\"; done\n");
+        String jobId = daemon.run("run", "-d", "-i", "vm", "echoer").out().strip();
+        try (Tmux tmux = new Tmux(tmp.resolve("tmux"), daemon.cli())) {
+            tmux.start("a", 80, 24, List.of(LAUNCHER, "attach", jobId));
+            tmux.await("a", "attached to job");
+            tmux.type("a", "before");
+            tmux.keys("a", "Enter");
+            tmux.await("a", "echo:before");
+
+            daemon.kill();
+            daemon.restart();
+
+            String screen = tmux.await("a", "reconnected to the daemon");
+            assertThat(screen).contains("lost the daemon");
+            assertThat(tmux.awaitExit("a")).as("the restart lost the job").isEqualTo(1);
+            assertThat(tmux.screen("a")).contains("job " + jobId + " lost");
+        }
     }
 
     @Test
