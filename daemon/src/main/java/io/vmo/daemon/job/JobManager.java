@@ -50,6 +50,9 @@ public final class JobManager implements AutoCloseable {
     private final VmCatalog vms;
     private final RemoteLauncher remote;
     private final TerminalLauncher terminals;
+    /** Local jobs' sessions (loads the C library through JNA once). */
+    private final SessionSpawn spawn = new SessionSpawn();
+
     private final Supplier<Settings> settings;
     private final JobRepository store;
     private final StoreStatus health;
@@ -113,7 +116,7 @@ public final class JobManager implements AutoCloseable {
                 process = terminal;
                 pid = terminal.localPid();
             } else {
-                LocalProcess local = LocalProcess.start(command.argv(), project.dir(), env);
+                LocalProcess local = LocalProcess.start(spawn, command.argv(), project.dir(), env);
                 process = local;
                 pid = local.pid();
             }

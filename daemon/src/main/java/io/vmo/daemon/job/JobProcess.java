@@ -22,6 +22,15 @@ public interface JobProcess {
     /** SIGKILL to every process of the job. */
     void kill();
 
+    /**
+     * Whether reading its output blocks in native code (a pipe's or a pseudo-terminal's file descriptor), which
+     * pins a virtual thread to its carrier: such output is read on platform threads. Two local jobs' pumps pinned
+     * both carriers of a 2-core machine, and every other virtual thread (request handlers) waited for them to end.
+     */
+    default boolean readsInNativeCode() {
+        return false;
+    }
+
     /** Frees what the job held (a remote session); called once it has ended. */
     default void release() {}
 }

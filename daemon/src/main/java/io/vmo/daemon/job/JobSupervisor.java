@@ -37,11 +37,12 @@ final class JobSupervisor implements AutoCloseable {
     private final Duration cancelGrace;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     /**
-     * Terminal output is read on platform threads: pty4j reads in native code (a JNA poll), which pins a virtual
-     * thread to its carrier; two interactive jobs starved every other virtual thread on a 2-core machine.
+     * Output read in native code is read on platform threads ({@link JobProcess#readsInNativeCode}): pty4j's JNA
+     * poll and local jobs' pipes pin a virtual thread to its carrier; two jobs starved every other virtual thread
+     * on a 2-core machine.
      */
-    private final ExecutorService terminalReaders = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("vmo-pty-reader-", 0).daemon().factory());
+    private final ExecutorService nativeReaders = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("vmo-reader-", 0).daemon().factory());
 
     JobSupervisor(Duration cancelGrace) {
         this.cancelGrace = cancelGrace;
@@ -69,15 +70,14 @@ final class JobSupervisor implements AutoCloseable {
             }
             JobProcess p = process;
             LogStream output = LogStream.STDOUT;
-            ExecutorService readers = threads;
+            ExecutorService readers = process.readsInNativeCode() ? nativeReaders : threads;
             if (process instanceof TerminalProcess terminal) {
                 output = LogStream.PTY;
-                readers = terminalReaders;
                 job.terminal().complete(terminal);
             }
             LogStream out = output;
             var stdout = CompletableFuture.runAsync(() -> pump(p.stdout(), out, job), readers);
-            var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), threads);
+            var stderr = CompletableFuture.runAsync(() -> pump(p.stderr(), LogStream.STDERR, job), readers);
             var pipes = CompletableFuture.allOf(stdout, stderr);
             exitCode = process.waitFor();
             if (job.cancelRequested()) {
@@ -184,6 +184,6 @@ final class JobSupervisor implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
-        terminalReaders.shutdownNow();
+        nativeReaders.shutdownNow();
     }
 }

@@ -1,15 +1,15 @@
 package io.vmo.daemon.job;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
- * A local process started in a session and process group of its own ({@code setsid}), so that cancelling it
+ * A local process started in a session and process group of its own ({@link SessionSpawn}), so that cancelling it
  * reaches every process it forked: Java can only signal one pid, and a make target's children would survive.
  */
 final class LocalProcess implements JobProcess {
@@ -19,28 +19,29 @@ final class LocalProcess implements JobProcess {
         KILL
     }
 
-    private final Process process;
+    private final SessionSpawn.Spawned process;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
-    private LocalProcess(Process process) {
+    private LocalProcess(SessionSpawn.Spawned process) {
         this.process = process;
+        // waitpid blocks in native code, which would pin a virtual thread's carrier for the job's whole life: a
+        // platform thread of its own waits (as the JDK's process reaper did for each process it started).
+        Thread.ofPlatform().name("vmo-wait-" + process.pid()).daemon().start(() -> {
+            try {
+                exit.complete(SessionSpawn.exitCode(process.waiter().await()));
+            } catch (IOException | RuntimeException e) {
+                exit.completeExceptionally(e);
+            }
+        });
     }
 
     /**
      * Runs argv (no shell) in dir, with the environment {@code env} (all of it) and stdin from /dev/null
      * so nothing waits for input no one can give.
      */
-    static LocalProcess start(List<String> argv, Path dir, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(argv.size() + 1);
-        // The JVM's child is never a group leader, so setsid execs the command in place: pid == pgid.
-        command.add("setsid");
-        command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process = builder.directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        return new LocalProcess(process);
+    static LocalProcess start(SessionSpawn spawn, List<String> argv, Path dir, Map<String, String> env)
+            throws IOException {
+        return new LocalProcess(spawn.start(argv, dir, env));
     }
 
     long pid() {
@@ -49,17 +50,27 @@ final class LocalProcess implements JobProcess {
 
     @Override
     public InputStream stdout() {
-        return process.getInputStream();
+        return process.stdout();
     }
 
     @Override
     public InputStream stderr() {
-        return process.getErrorStream();
+        return process.stderr();
     }
 
     @Override
-    public Integer waitFor() throws InterruptedException {
-        return process.waitFor();
+    public Integer waitFor() throws InterruptedException, IOException {
+        try {
+            return exit.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** Its pipes are read with blocking native reads (a FileInputStream over /dev/fd). */
+    @Override
+    public boolean readsInNativeCode() {
+        return true;
     }
 
     @Override

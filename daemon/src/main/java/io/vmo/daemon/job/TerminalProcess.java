@@ -9,6 +9,12 @@ import java.io.InputStream;
  */
 public interface TerminalProcess extends JobProcess {
 
+    /** Terminals are read on platform threads (pty4j reads in native code; sshj's are treated alike). */
+    @Override
+    default boolean readsInNativeCode() {
+        return true;
+    }
+
     /** A terminal has one output stream; the program's stderr is part of {@link #stdout()}. */
     @Override
     default InputStream stderr() {

@@ -1,6 +1,7 @@
 package io.vmo.daemon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,11 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** A job's local process group, with real processes: what it starts with, and that a signal reaches all of it. */
 class LocalProcessTest {
 
+    static final SessionSpawn SPAWN = new SessionSpawn();
+
     @TempDir
     Path dir;
 
     private LocalProcess sh(String script) throws IOException {
-        return LocalProcess.start(List.of("sh", "-c", script), dir, Map.of("VMO_TEST", "a b"));
+        return LocalProcess.start(SPAWN, List.of("sh", "-c", script), dir, Map.of("VMO_TEST", "a b"));
     }
 
     private static String read(java.io.InputStream in) throws IOException {
@@ -69,6 +72,29 @@ class LocalProcessTest {
                 .isNull();
         process.kill();
         Processes.awaitEnded(all);
+    }
+
+    @Test
+    void theProcessGetsNoDescriptorOfTheDaemonsButItsThree() throws Exception {
+        LocalProcess process = sh("ls /proc/$$/fd");
+        assertThat(read(process.stdout()).split("\n")).containsExactly("0", "1", "2");
+        assertThat(process.waitFor()).isZero();
+    }
+
+    @Test
+    void aProgramThatIsNotThereIsAClearError() {
+        assertThatThrownBy(() -> LocalProcess.start(SPAWN, List.of("no-such-program-vmo"), dir, Map.of()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no-such-program-vmo")
+                .hasMessageContaining("No such file")
+                .hasMessageContaining("PATH");
+    }
+
+    @Test
+    void exitCodesAreTheProgramsOwnOrTheSignalsAsTheJdkGivesThem() {
+        assertThat(SessionSpawn.exitCode(3 << 8)).isEqualTo(3);
+        assertThat(SessionSpawn.exitCode(9)).isEqualTo(128 + 9);
+        assertThat(SessionSpawn.exitCode(0)).isZero();
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OrphanReaperTest {
 
+    static final SessionSpawn SPAWN = new SessionSpawn();
+
     private static final Duration GRACE = Duration.ofMillis(300);
 
     @TempDir
@@ -46,7 +48,7 @@ class OrphanReaperTest {
                         .waitFor())
                 .isZero();
         LocalProcess leader = LocalProcess.start(
-                List.of("sh", "-c", script), dir, Map.of(OrphanReaper.JOB_ID_VARIABLE, id.toString()));
+                SPAWN, List.of("sh", "-c", script), dir, Map.of(OrphanReaper.JOB_ID_VARIABLE, id.toString()));
         ProcessStamp stamp = ProcessStamp.of(leader.pid()).orElseThrow(); // as execute records it
         var lines = new BufferedReader(new InputStreamReader(leader.stdout(), StandardCharsets.UTF_8));
         String line;
