@@ -98,7 +98,7 @@ bench: build
 	cp -r daemon/target/vmo-daemon.jar daemon/target/lib "$$stage/daemon/target/" && \
 	"$(JAVA_HOME)/bin/java" -Xmx2g \
 		-cp "$$stage/cli/target/test-classes:$$stage/cli/target/classes:$$stage/cli/target/lib/*:$$stage/daemon/target/vmo-daemon.jar:$$stage/daemon/target/lib/*" \
-		-Dvmo.launcher="$$stage/bin/vmo" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+		-Dvmo.launcher="$$stage/bin/vmo" -Dvmo.log.level=warn \
 		io.vmo.bench.Bench --out docs/benchmarks.md $(BENCH_ARGS)
 
 clean:

@@ -3,6 +3,7 @@ package io.vmo.daemon;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.protocol.Locations;
 import io.vmo.protocol.VmoException;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -16,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +29,8 @@ import picocli.CommandLine.Option;
         description = "Run the vmo daemon in the foreground. With no database configured it runs its own "
                 + "PostgreSQL, with data under $XDG_STATE_HOME/vmo.")
 public final class DaemonCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DaemonCommand.class);
 
     @Option(
             names = "--listen",
@@ -131,6 +136,12 @@ public final class DaemonCommand implements Callable<Integer> {
             return 2;
         }
         Locations locations = Locations.fromEnvironment();
+        try {
+            DaemonLog.configure(locations.daemonLog(), System.getenv());
+        } catch (IOException e) {
+            System.err.println("vmo daemon: cannot write its log " + locations.daemonLog() + ": " + e);
+            return 1;
+        }
         var config = new Daemon.Config(
                 address,
                 databaseUrl,
@@ -155,6 +166,7 @@ public final class DaemonCommand implements Callable<Integer> {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            log.info("stopping");
                             daemon.close();
                             stopped.countDown();
                         },
@@ -179,6 +191,10 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.println("web UI: " + urls.getFirst() + "/login?token=" + daemon.newLoginToken()
                 + " (works once; `vmo ui` prints a new one)");
         System.out.flush();
+        log.info(
+                "listening on {} (pid {})",
+                urls.getFirst(),
+                ProcessHandle.current().pid());
         stopped.await();
         return 0;
     }
