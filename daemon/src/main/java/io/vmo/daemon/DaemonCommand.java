@@ -1,5 +1,6 @@
 package io.vmo.daemon;
 
+import io.vmo.daemon.service.ServiceNotifier;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.protocol.Locations;
 import io.vmo.protocol.VmoException;
@@ -163,9 +164,11 @@ public final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         var stopped = new CountDownLatch(1);
+        ServiceNotifier notifier = ServiceNotifier.from(System.getenv());
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            notifier.stopping();
                             log.info("stopping");
                             daemon.close();
                             stopped.countDown();
@@ -191,10 +194,12 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.println("web UI: " + urls.getFirst() + "/login?token=" + daemon.newLoginToken()
                 + " (works once; `vmo ui` prints a new one)");
         System.out.flush();
+        // Daemon.start returned once the server's socket was bound and listening: connections are accepted now.
         log.info(
                 "listening on {} (pid {})",
                 urls.getFirst(),
                 ProcessHandle.current().pid());
+        notifier.ready("listening on " + urls.getFirst());
         stopped.await();
         return 0;
     }
