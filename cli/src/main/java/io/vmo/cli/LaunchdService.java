@@ -55,7 +55,8 @@ final class LaunchdService implements ServiceManager {
         if (now || loaded) {
             HostCommand.check(
                     PURPOSE, "", "launchctl", "bootstrap", domain, definition().toString());
-            out.println("loaded and started: launchd starts it at each login and restarts it if it fails");
+            out.println((loaded ? "restarted with the new definition" : "loaded and started")
+                    + ": launchd starts it at each login and restarts it if it fails");
         } else {
             out.println("launchd starts it at your next login; start it now with `vmo service install --now`");
         }

@@ -37,7 +37,7 @@ interface ServiceManager {
         Locations locations = Locations.from(env);
         Path home = locations.home();
         return switch (platform.toLowerCase(Locale.ROOT)) {
-            case "systemd" -> new SystemdService(systemdUserDir(env, home), locations);
+            case "systemd" -> new SystemdService(systemdUserDir(locations), locations);
             case "launchd" -> new LaunchdService(home.resolve("Library/LaunchAgents"), locations);
             default ->
                 throw new CliException("vmo service knows systemd (Linux) and launchd (macOS), not " + platform
@@ -45,11 +45,9 @@ interface ServiceManager {
         };
     }
 
-    /** Where systemd looks for a user's own units: $XDG_CONFIG_HOME/systemd/user. */
-    private static Path systemdUserDir(Map<String, String> env, Path home) {
-        String config = env.get("XDG_CONFIG_HOME");
-        Path base = config != null && Path.of(config).isAbsolute() ? Path.of(config) : home.resolve(".config");
-        return base.resolve("systemd/user");
+    /** Where systemd looks for a user's own units: $XDG_CONFIG_HOME/systemd/user, beside vmo's own config. */
+    private static Path systemdUserDir(Locations locations) {
+        return locations.configDir().resolveSibling("systemd/user");
     }
 
     /** Writes {@code text} to {@code file}, readable by its user alone: a database URL in it may hold a password. */

@@ -28,6 +28,7 @@ final class SystemdService implements ServiceManager {
 
     @Override
     public void install(ServiceSetup setup, boolean now, PrintStream out) {
+        boolean existed = Files.exists(definition());
         ServiceManager.writePrivate(definition(), SystemdUnit.render(setup));
         out.println("wrote " + definition() + " (runs " + String.join(" ", setup.command()) + ")");
         out.println(ServiceManager.environmentHint(setup));
@@ -39,6 +40,11 @@ final class SystemdService implements ServiceManager {
             systemctl("enable", SystemdUnit.NAME);
             out.println("enabled: the daemon starts with your user session; start it now with `systemctl --user"
                     + " start vmo` (or install with --now)");
+        }
+        if (existed) {
+            // enable --now leaves a running daemon as it is; a restart would end its running jobs.
+            out.println("a daemon already running keeps its old settings until `systemctl --user restart vmo`"
+                    + " (which stops the jobs it runs)");
         }
         if (!lingering()) {
             out.println("to keep it running after you log out: loginctl enable-linger " + user());

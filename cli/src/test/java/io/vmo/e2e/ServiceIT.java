@@ -177,6 +177,12 @@ class ServiceIT {
         assertThat(calls(stubs))
                 .contains("systemctl --user is-enabled vmo.service", "systemctl --user is-active vmo.service");
 
+        // Installed again (say, for a new PATH): the running daemon is left alone, and the output says so.
+        var again = run(home, env, "service", "install");
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("`systemctl --user restart vmo`");
+        assertThat(install.out()).doesNotContain("restart");
+
         Files.delete(stubs.resolve("calls"));
         var uninstall = run(home, env, "service", "uninstall");
         assertThat(uninstall.exitCode()).as(uninstall.toString()).isZero();
@@ -242,6 +248,7 @@ class ServiceIT {
         Files.delete(stubs.resolve("calls"));
         var again = run(home, env, "service", "install", "--now");
         assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("restarted with the new definition");
         assertThat(calls(stubs))
                 .containsExactly(
                         "launchctl print " + service,
