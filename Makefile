@@ -62,7 +62,8 @@ test-web: $(NPM_INSTALLED)
 
 ## test-deps: what the tests need from the system, installed when missing: OpenSSH's sshd, which the SSH tests
 ## start themselves on loopback; tmux, the real terminal the interactive CLI tests type into; zsh and fish, which
-## check that `vmo completion` prints scripts they parse; and Debian's Chromium, which the web UI's end-to-end tests
+## check that `vmo completion` prints scripts they parse; systemd's systemd-analyze, which checks the unit `vmo
+## service install` writes (systemd need not run); and Debian's Chromium, which the web UI's end-to-end tests
 ## drive (playwright-core cannot download a browser here).
 ## /etc/ssh/sshd_not_to_be_run keeps the openssh-server package from also starting a system sshd on port 22 (its
 ## init script, ssh.service and ssh.socket all honour it), now and at boot. The lock timeout waits out a fresh
@@ -75,9 +76,10 @@ test-deps:
 	command -v tmux >/dev/null || missing="$$missing tmux"; \
 	command -v zsh >/dev/null || missing="$$missing zsh"; \
 	command -v fish >/dev/null || missing="$$missing fish"; \
+	command -v systemd-analyze >/dev/null || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" != 0 ]; then \
-			echo "the tests need$$missing (/usr/sbin/sshd, /usr/bin/chromium, tmux, zsh, fish): install as root (Debian: apt-get install$$missing)" >&2; \
+			echo "the tests need$$missing (/usr/sbin/sshd, /usr/bin/chromium, tmux, zsh, fish, systemd-analyze): install as root (Debian: apt-get install$$missing)" >&2; \
 			exit 1; \
 		fi; \
 		echo "installing$$missing for the tests (a system sshd stays off: /etc/ssh/sshd_not_to_be_run)"; \
@@ -98,7 +100,7 @@ bench: build
 	cp -r daemon/target/vmo-daemon.jar daemon/target/lib "$$stage/daemon/target/" && \
 	"$(JAVA_HOME)/bin/java" -Xmx2g \
 		-cp "$$stage/cli/target/test-classes:$$stage/cli/target/classes:$$stage/cli/target/lib/*:$$stage/daemon/target/vmo-daemon.jar:$$stage/daemon/target/lib/*" \
-		-Dvmo.launcher="$$stage/bin/vmo" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+		-Dvmo.launcher="$$stage/bin/vmo" -Dvmo.log.level=warn \
 		io.vmo.bench.Bench --out docs/benchmarks.md $(BENCH_ARGS)
 
 clean:

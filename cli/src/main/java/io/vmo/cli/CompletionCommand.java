@@ -137,22 +137,23 @@ final class CompletionCommand implements Callable<Integer> {
                     .append(" -d ")
                     .append(quoted(firstLine(command.usageMessage().description())))
                     .append('\n');
-            for (OptionSpec option : command.options()) {
-                if (option.hidden()) {
-                    continue;
+            String seen = "__fish_seen_subcommand_from " + sub.getKey();
+            fishOptions(command, seen, out);
+            // A command of commands (vmo service): its own, offered until one is given, and their options.
+            var nested = sub.getValue().getSubcommands();
+            if (!nested.isEmpty()) {
+                String none = seen + "; and not __fish_seen_subcommand_from " + String.join(" ", nested.keySet());
+                for (Map.Entry<String, CommandLine> inner : nested.entrySet()) {
+                    CommandSpec innerCommand = inner.getValue().getCommandSpec();
+                    out.append("complete -c vmo -n ")
+                            .append(quoted(none))
+                            .append(" -a ")
+                            .append(inner.getKey())
+                            .append(" -d ")
+                            .append(quoted(firstLine(innerCommand.usageMessage().description())))
+                            .append('\n');
+                    fishOptions(innerCommand, seen + "; and __fish_seen_subcommand_from " + inner.getKey(), out);
                 }
-                out.append("complete -c vmo -n '__fish_seen_subcommand_from ")
-                        .append(sub.getKey())
-                        .append('\'');
-                for (String name : option.names()) {
-                    out.append(name.startsWith("--") ? " -l " + name.substring(2) : " -s " + name.substring(1));
-                }
-                if (option.arity().max() > 0) {
-                    out.append(" -r");
-                }
-                out.append(" -d ")
-                        .append(quoted(firstLine(option.description())))
-                        .append('\n');
             }
             List<String> labels = askedLabels(command);
             if (!labels.isEmpty()) {
@@ -164,6 +165,23 @@ final class CompletionCommand implements Callable<Integer> {
             }
         }
         return out.toString();
+    }
+
+    /** A {@code complete} line for each of the command's options that is not hidden, under fish's condition. */
+    private static void fishOptions(CommandSpec command, String condition, StringBuilder out) {
+        for (OptionSpec option : command.options()) {
+            if (option.hidden()) {
+                continue;
+            }
+            out.append("complete -c vmo -n ").append(quoted(condition));
+            for (String name : option.names()) {
+                out.append(name.startsWith("--") ? " -l " + name.substring(2) : " -s " + name.substring(1));
+            }
+            if (option.arity().max() > 0) {
+                out.append(" -r");
+            }
+            out.append(" -d ").append(quoted(firstLine(option.description()))).append('\n');
+        }
     }
 
     /** Fish: {@code __vmo_ask LABEL…}, as bash's {@link #BASH_ASK}. */

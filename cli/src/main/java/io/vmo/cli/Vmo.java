@@ -24,6 +24,7 @@ public final class Vmo {
             new Subcommand("ssh", () -> new SshCommand().spec),
             new Subcommand("logs", () -> new LogsCommand().spec),
             new Subcommand("ui", () -> new UiCommand().spec),
+            new Subcommand("service", () -> new ServiceCommand().spec),
             new Subcommand("completion", () -> new CompletionCommand().spec),
             new Subcommand("__complete", () -> new CompleteCommand().spec),
             new Subcommand("daemon", () -> new DaemonEntry().spec));

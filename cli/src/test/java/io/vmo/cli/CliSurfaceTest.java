@@ -65,6 +65,9 @@ class CliSurfaceTest {
             List.of("ssh"),
             List.of("logs", "vm"),
             List.of("ui", "x"),
+            List.of("service"),
+            List.of("service", "install", "--later"),
+            List.of("service", "logs", "x"),
             List.of("completion"),
             List.of("completion", "nosh"),
             List.of("completion", "bash", "zsh"),
@@ -94,19 +97,30 @@ class CliSurfaceTest {
                         "ssh",
                         "logs",
                         "ui",
+                        "service",
                         "completion",
                         "__complete",
                         "daemon");
         for (Map.Entry<String, CommandLine> sub : vmo.getSubcommands().entrySet()) {
-            pinned("usage/" + sub.getKey() + ".txt", sub.getValue().getUsageMessage(Help.Ansi.OFF));
-            if (sub.getValue().getCommandSpec().findOption("--help") != null) {
-                String[] help = {sub.getKey(), "--help"};
-                assertThat(run(help))
-                        .as(sub.getKey())
-                        .isEqualTo(sub.getValue().getUsageMessage(Help.Ansi.OFF) + "exit 0\n");
+            pinUsage(List.of(sub.getKey()), sub.getValue());
+            // A command of commands (vmo service): each of its own, as usage/service-install.txt.
+            for (Map.Entry<String, CommandLine> inner :
+                    sub.getValue().getSubcommands().entrySet()) {
+                pinUsage(List.of(sub.getKey(), inner.getKey()), inner.getValue());
             }
         }
         assertThat(run(new String[] {"--help"})).isEqualTo(vmo.getUsageMessage(Help.Ansi.OFF) + "exit 0\n");
+    }
+
+    private static void pinUsage(List<String> names, CommandLine command) throws IOException {
+        pinned("usage/" + String.join("-", names) + ".txt", command.getUsageMessage(Help.Ansi.OFF));
+        if (command.getCommandSpec().findOption("--help") != null) {
+            var help = new java.util.ArrayList<>(names);
+            help.add("--help");
+            assertThat(run(help.toArray(String[]::new)))
+                    .as(String.join(" ", names))
+                    .isEqualTo(command.getUsageMessage(Help.Ansi.OFF) + "exit 0\n");
+        }
     }
 
     @Test

@@ -197,13 +197,23 @@ public final class TestDaemon implements AutoCloseable {
         start();
     }
 
+    /**
+     * What the daemon wrote: its stderr (what it prints itself), then its log, which goes to a file of its state
+     * directory since its stdout is no terminal (DaemonLog).
+     */
     public String log() throws IOException {
-        return Files.readString(home.resolve("daemon.log"));
+        return Files.readString(home.resolve("daemon.log"))
+                + (Files.exists(logFile()) ? Files.readString(logFile()) : "");
     }
 
-    /** The last {@code n} lines of the daemon's log, for assertion messages. */
+    /** The daemon's log file, where a daemon without a terminal logs. */
+    public Path logFile() {
+        return home.resolve(".local/state/vmo/daemon.log");
+    }
+
+    /** The last {@code n} lines of the daemon's stderr and of its log, for assertion messages. */
     public String logTail(int n) throws IOException {
-        return tail(home.resolve("daemon.log"), n);
+        return tail(home.resolve("daemon.log"), n) + "\n--- its log file\n" + tail(logFile(), n);
     }
 
     /** Whether the daemon process is still running. */

@@ -1,8 +1,10 @@
 package io.vmo.daemon;
 
+import io.vmo.daemon.service.ServiceNotifier;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.protocol.Locations;
 import io.vmo.protocol.VmoException;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -16,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +30,8 @@ import picocli.CommandLine.Option;
         description = "Run the vmo daemon in the foreground. With no database configured it runs its own "
                 + "PostgreSQL, with data under $XDG_STATE_HOME/vmo.")
 public final class DaemonCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(DaemonCommand.class);
 
     @Option(
             names = "--listen",
@@ -131,6 +137,12 @@ public final class DaemonCommand implements Callable<Integer> {
             return 2;
         }
         Locations locations = Locations.fromEnvironment();
+        try {
+            DaemonLog.configure(locations.daemonLog(), System.getenv());
+        } catch (IOException e) {
+            System.err.println("vmo daemon: cannot write its log " + locations.daemonLog() + ": " + e);
+            return 1;
+        }
         var config = new Daemon.Config(
                 address,
                 databaseUrl,
@@ -152,9 +164,12 @@ public final class DaemonCommand implements Callable<Integer> {
             return 1;
         }
         var stopped = new CountDownLatch(1);
+        ServiceNotifier notifier = ServiceNotifier.from(System.getenv());
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            notifier.stopping();
+                            log.info("stopping");
                             daemon.close();
                             stopped.countDown();
                         },
@@ -179,6 +194,12 @@ public final class DaemonCommand implements Callable<Integer> {
         System.out.println("web UI: " + urls.getFirst() + "/login?token=" + daemon.newLoginToken()
                 + " (works once; `vmo ui` prints a new one)");
         System.out.flush();
+        // Daemon.start returned once the server's socket was bound and listening: connections are accepted now.
+        log.info(
+                "listening on {} (pid {})",
+                urls.getFirst(),
+                ProcessHandle.current().pid());
+        notifier.ready("listening on " + urls.getFirst());
         stopped.await();
         return 0;
     }

@@ -32,6 +32,11 @@ public record Locations(Path home, Path configDir, Path stateDir, Path registry)
         return Files.readString(file).strip();
     }
 
+    /** The daemon's log when it runs without a terminal (as a service), rotated beside it as daemon.log.1… */
+    public Path daemonLog() {
+        return stateDir.resolve("daemon.log");
+    }
+
     /** vmo's own settings (read by the daemon). */
     public Path settingsFile() {
         return configDir.resolve("config.yml");

@@ -165,8 +165,13 @@ function _complete_vmo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ssh" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} logs" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ui" ];    then _picocli_vmo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon" ];    then _picocli_vmo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service install" ];    then _picocli_vmo_service; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service uninstall" ];    then _picocli_vmo_service; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service status" ];    then _picocli_vmo_service; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service logs" ];    then _picocli_vmo_service; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(run)
@@ -180,11 +185,21 @@ function _complete_vmo() {
   local cmds8=(ssh)
   local cmds9=(logs)
   local cmds10=(ui)
-  local cmds11=(completion)
-  local cmds12=(daemon)
+  local cmds11=(service)
+  local cmds12=(completion)
+  local cmds13=(daemon)
+  local cmds14=(service install)
+  local cmds15=(service uninstall)
+  local cmds16=(service status)
+  local cmds17=(service logs)
 
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_vmo_daemon; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_service_logs; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_service_status; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_vmo_service_install; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_vmo_daemon; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_vmo_service; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_vmo_ui; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_vmo_logs; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_vmo_ssh; return $?; fi
@@ -206,7 +221,7 @@ function _picocli_vmo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run attach tail jobs cancel projects targets vms ssh logs ui completion daemon"
+  local commands="run attach tail jobs cancel projects targets vms ssh logs ui service completion daemon"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -522,6 +537,24 @@ function _picocli_vmo_ui() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `service` subcommand.
+function _picocli_vmo_service() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="install uninstall status logs"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `completion` subcommand.
 function _picocli_vmo_completion() {
   # Get completion data
@@ -553,6 +586,78 @@ function _picocli_vmo_daemon() {
 
   local commands=""
   local flag_opts=""
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `install` subcommand.
+function _picocli_vmo_service_install() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'--now' '-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `uninstall` subcommand.
+function _picocli_vmo_service_uninstall() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_vmo_service_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `logs` subcommand.
+function _picocli_vmo_service_logs() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-f' '--follow' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
