@@ -1,5 +1,8 @@
 package io.vmo.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -61,12 +64,33 @@ public final class Vmo {
         return commandLine();
     }
 
+    /**
+     * {@code vmo -V}: the version and the commit this client was built from, which the build writes into
+     * {@code version.properties} beside this class (cli/pom.xml). Read only when asked: not on every command's path.
+     */
+    static String[] version() throws IOException {
+        String version = "unknown";
+        String commit = "unknown";
+        try (InputStream in = Vmo.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (line.startsWith("version=")) {
+                        version = line.substring("version=".length()).strip();
+                    } else if (line.startsWith("commit=")) {
+                        commit = line.substring("commit=".length()).strip();
+                    }
+                }
+            }
+        }
+        return new String[] {"vmo %s (commit %s)".formatted(version, commit)};
+    }
+
     private static CommandLine root() {
         CommandSpec vmo = Specs.command(
                         new Vmo(),
                         "vmo",
                         "Run make targets through the vmo daemon, watch them live, stop them, and find what ran.")
-                .version("vmo 0.1.0");
+                .versionProvider(Vmo::version);
         Specs.standardHelpOptions(vmo);
         return new CommandLine(vmo).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CliException cli) {
