@@ -127,6 +127,50 @@ class BundleIT {
             }
         }
         assertThat(daemonLog()).doesNotContain("ERROR");
+
+        if ("root".equals(System.getProperty("user.name"))) {
+            asAnotherUser(bundle, tools, project);
+        }
+    }
+
+    /**
+     * The same bundle run by a user who is not root, as most are (the embedded PostgreSQL then runs without
+     * {@code unshare -U}): the daemon starts and runs a target, the client finds its cache.
+     */
+    private void asAnotherUser(Path bundle, Path tools, Path project) throws Exception {
+        // nobody must reach the bundle and the project: the test's directory is root's own (0700).
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = Files.createDirectories(tmp.resolve("nobody"));
+        Files.createDirectories(home.resolve(".config/mkcli"));
+        Files.writeString(home.resolve(".config/mkcli/registry"), "demo=" + project + "\n");
+        Path scratch = Files.createDirectories(home.resolve("tmp"));
+        Vmo.Result chown =
+                Vmo.run(new ProcessBuilder("chown", "-R", "nobody:nogroup", home.toString()), Duration.ofSeconds(30));
+        assertThat(chown.exitCode()).as(chown.toString()).isZero();
+        List<String> nobody = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--");
+        Map<String, String> env = Map.of("PATH", tools.toString(), "JAVA_HOME", "", "TMPDIR", scratch.toString());
+
+        Process daemon = launch(nobody, bundle, home, env, List.of("daemon", "--listen", "127.0.0.1:0"))
+                .redirectError(ProcessBuilder.Redirect.appendTo(
+                        tmp.resolve("daemon.log").toFile()))
+                .start();
+        try {
+            String address = awaitListening(daemon);
+            assertThat(ProcessHandle.of(daemon.pid()).flatMap(p -> p.info().user()))
+                    .hasValue("nobody");
+            Map<String, String> client = new java.util.HashMap<>(env);
+            client.put("VMO_DAEMON", address);
+            Vmo.Result run = Vmo.run(
+                    launch(nobody, bundle, home, client, List.of("run", "demo", "hello")), Duration.ofSeconds(60));
+            assertThat(run.exitCode()).as(run + "\n" + daemonLog()).isZero();
+            assertThat(run.out()).isEqualTo("hello from hello\n");
+            System.out.println("BundleIT: as nobody too");
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(30, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
     }
 
     /** The links to the machine's tools, removed here: JUnit warns about each link out of its directory. */
@@ -223,7 +267,13 @@ class BundleIT {
 
     /** bin/vmo of the bundle with only this environment's PATH and JAVA_HOME, in {@code home}. */
     private ProcessBuilder launch(Path bundle, Path home, Map<String, String> env, List<String> args) {
-        List<String> command = new ArrayList<>();
+        return launch(List.of(), bundle, home, env, args);
+    }
+
+    /** As {@link #launch(Path, Path, Map, List)}, through {@code prefix} (e.g. setpriv). */
+    private ProcessBuilder launch(
+            List<String> prefix, Path bundle, Path home, Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(prefix);
         command.add(bundle.resolve("bin/vmo").toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
