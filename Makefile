@@ -114,7 +114,7 @@ dist: $(WEB_DIST)
 PREFIX ?= /usr/local
 install: dist
 	@set -eu; \
-	version=$$(sed -n 's/^version=//p' cli/target/classes/io/vmo/cli/version.properties); \
+	version=$$(sed -n 's/^version=//p' protocol/target/classes/io/vmo/protocol/version.properties); \
 	dest="$(PREFIX)/lib/vmo"; \
 	mkdir -p "$(PREFIX)/lib" "$(PREFIX)/bin"; \
 	rm -rf "$$dest.new" "$$dest.old"; mkdir "$$dest.new"; \

@@ -1,8 +1,7 @@
 package io.vmo.cli;
 
+import io.vmo.protocol.BuildInfo;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -64,25 +63,10 @@ public final class Vmo {
         return commandLine();
     }
 
-    /**
-     * {@code vmo -V}: the version and the commit this client was built from, which the build writes into
-     * {@code version.properties} beside this class (cli/pom.xml). Read only when asked: not on every command's path.
-     */
+    /** {@code vmo -V}: the version and the commit this client was built from ({@link BuildInfo}). */
     static String[] version() throws IOException {
-        String version = "unknown";
-        String commit = "unknown";
-        try (InputStream in = Vmo.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    if (line.startsWith("version=")) {
-                        version = line.substring("version=".length()).strip();
-                    } else if (line.startsWith("commit=")) {
-                        commit = line.substring("commit=".length()).strip();
-                    }
-                }
-            }
-        }
-        return new String[] {"vmo %s (commit %s)".formatted(version, commit)};
+        BuildInfo build = BuildInfo.read();
+        return new String[] {"vmo %s (commit %s)".formatted(build.version(), build.commit())};
     }
 
     private static CommandLine root() {

@@ -59,6 +59,10 @@ class BundleIT {
         assertThat(version.out()).as(version.toString()).matches(LauncherIT.VERSION);
         assertThat(version.err()).isEmpty();
         assertThat(Files.readString(bundle.resolve("VERSION"))).isEqualTo(version.out());
+        Vmo.Result daemonVersion = Vmo.run(launch(bundle, home, env, List.of("daemon", "-V")), Duration.ofSeconds(60));
+        assertThat(daemonVersion.out())
+                .as(daemonVersion.toString())
+                .isEqualTo(version.out().replaceFirst("^vmo ", "vmo daemon "));
         Path classLog = tmp.resolve("classes.log");
         Vmo.run(
                 launch(

@@ -23,6 +23,9 @@ class LauncherIT {
     /** What the build wrote into the client (cli/pom.xml): the pom's version and the commit, -dirty or not. */
     static final String VERSION = "vmo \\d+\\.\\d+\\.\\d+\\S* \\(commit [0-9a-f]{7,}(-dirty)?\\)\n";
 
+    /** The same, from the daemon's side. */
+    static final String DAEMON_VERSION = VERSION.replaceFirst("^vmo ", "vmo daemon ");
+
     @Test
     void findsItsInstallationThroughLinksAndRelativePaths(@TempDir Path tmp) throws Exception {
         Path bin = LAUNCHER.getParent();
@@ -39,5 +42,9 @@ class LauncherIT {
             assertThat(result.exitCode()).as(launcher + "\n" + result).isZero();
             assertThat(result.out()).as(launcher).matches(VERSION);
         }
+        var daemon = Vmo.run(
+                Vmo.isolated(new ProcessBuilder(LAUNCHER.toString(), "daemon", "--version"), tmp, Map.of()),
+                Duration.ofSeconds(60));
+        assertThat(daemon.out()).as(daemon.toString()).matches(DAEMON_VERSION);
     }
 }

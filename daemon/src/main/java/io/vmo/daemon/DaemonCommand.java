@@ -1,8 +1,10 @@
 package io.vmo.daemon;
 
 import io.vmo.daemon.web.ConnectionLimits;
+import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.Locations;
 import io.vmo.protocol.VmoException;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -17,15 +19,26 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /** {@code vmo daemon}: runs the daemon in the foreground until interrupted. */
 @Command(
         name = "daemon",
         mixinStandardHelpOptions = true,
+        versionProvider = DaemonCommand.Version.class,
         description = "Run the vmo daemon in the foreground. With no database configured it runs its own "
                 + "PostgreSQL, with data under $XDG_STATE_HOME/vmo.")
 public final class DaemonCommand implements Callable<Integer> {
+
+    /** {@code vmo daemon -V}: the version and the commit the daemon was built from. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            BuildInfo build = BuildInfo.read();
+            return new String[] {"vmo daemon %s (commit %s)".formatted(build.version(), build.commit())};
+        }
+    }
 
     @Option(
             names = "--listen",
