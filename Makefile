@@ -16,7 +16,7 @@ WEB_DIST := web/dist/index.html
 # npm ci (a clean install from the committed lockfile) only when node_modules is missing or the lockfile changed.
 NPM_INSTALLED := web/node_modules/.vmo-npm-ci
 
-.PHONY: build run test test-web lint format bench clean dev-web
+.PHONY: build run test test-web lint format bench clean dev-web dist install
 
 build: $(JAR)
 
@@ -103,6 +103,29 @@ bench: build
 		-Dvmo.launcher="$$stage/bin/vmo" -Dvmo.log.level=warn \
 		io.vmo.bench.Bench --out docs/benchmarks.md $(BENCH_ARGS)
 
+## dist: the release bundle, dist/vmo-<version>-linux-x64.tar.gz: bin/vmo, the client's and the daemon's jars, a JVM
+## made by jlink with only the modules they need, and the client's AOT cache made with that JVM. Where it is unpacked
+## nothing else is needed: no JDK, Maven or Node.js (bin/make-dist; the layout: docs/architecture.md).
+## Always packaged afresh, not `build`'s up-to-date check: the jars then name the commit the bundle is made from.
+dist: $(WEB_DIST)
+	$(MVN) -q -DskipTests package
+	bin/make-dist dist
+
+## install: `make dist`, then the bundle in $(PREFIX)/lib/vmo (replacing an older one) and $(PREFIX)/bin/vmo, a link to
+## its launcher. PREFIX=~/.local installs for one user, without root. Restart a running daemon afterwards.
+PREFIX ?= /usr/local
+install: dist
+	@set -eu; \
+	version=$$(sed -n 's/^version=//p' protocol/target/classes/io/vmo/protocol/version.properties); \
+	dest="$(PREFIX)/lib/vmo"; \
+	mkdir -p "$(PREFIX)/lib" "$(PREFIX)/bin"; \
+	rm -rf "$$dest.new" "$$dest.old"; mkdir "$$dest.new"; \
+	tar -xzf "dist/vmo-$$version-linux-x64.tar.gz" -C "$$dest.new" --strip-components=1; \
+	if [ -e "$$dest" ]; then mv "$$dest" "$$dest.old"; fi; \
+	mv "$$dest.new" "$$dest"; rm -rf "$$dest.old"; \
+	ln -sfn "$$dest/bin/vmo" "$(PREFIX)/bin/vmo"; \
+	echo "installed $$(cat "$$dest/VERSION") in $$dest; $(PREFIX)/bin/vmo runs it"
+
 clean:
 	$(MVN) -q clean
-	rm -rf web/dist
+	rm -rf web/dist dist

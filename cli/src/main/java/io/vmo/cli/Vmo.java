@@ -1,5 +1,7 @@
 package io.vmo.cli;
 
+import io.vmo.protocol.BuildInfo;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -62,12 +64,18 @@ public final class Vmo {
         return commandLine();
     }
 
+    /** {@code vmo -V}: the version and the commit this client was built from ({@link BuildInfo}). */
+    static String[] version() throws IOException {
+        BuildInfo build = BuildInfo.read();
+        return new String[] {"vmo %s (commit %s)".formatted(build.version(), build.commit())};
+    }
+
     private static CommandLine root() {
         CommandSpec vmo = Specs.command(
                         new Vmo(),
                         "vmo",
                         "Run make targets through the vmo daemon, watch them live, stop them, and find what ran.")
-                .version("vmo 0.1.0");
+                .versionProvider(Vmo::version);
         Specs.standardHelpOptions(vmo);
         return new CommandLine(vmo).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CliException cli) {

@@ -34,7 +34,7 @@ class AotCacheIT {
         Path copy = copyOfTheBuild();
         Path classLog = tmp.resolve("classes.log");
         Vmo.Result fresh = version(copy, classLog);
-        assertThat(fresh.out()).isEqualTo("vmo 0.1.0\n");
+        assertThat(fresh.out()).matches(LauncherIT.VERSION);
         assertThat(fresh.err()).isEmpty();
         assertThat(Files.readString(classLog)).contains("io.vmo.cli.Vmo source: shared objects file");
 
@@ -43,10 +43,10 @@ class AotCacheIT {
                 URI.create("jar:" + copy.resolve("cli/target/vmo.jar").toUri()), Map.of())) {
             Path vmo = jar.getPath("io/vmo/cli/Vmo.class");
             byte[] bytes = Files.readAllBytes(vmo);
-            Files.write(vmo, replace(bytes, "vmo 0.1.0", "vmo 0.1.X"));
+            Files.write(vmo, replace(bytes, "vmo %s (commit", "vmX %s (commit"));
         }
         Vmo.Result rebuilt = version(copy, classLog);
-        assertThat(rebuilt.out()).as("the rebuilt jar's own class").isEqualTo("vmo 0.1.X\n");
+        assertThat(rebuilt.out()).as("the rebuilt jar's own class").startsWith("vmX ");
         assertThat(rebuilt.err()).isEmpty();
         assertThat(Files.readString(classLog)).contains("io.vmo.cli.Vmo source: file:");
     }
@@ -60,7 +60,7 @@ class AotCacheIT {
             }
         }
         Vmo.Result result = version(copy, tmp.resolve("classes.log"));
-        assertThat(result.out()).isEqualTo("vmo 0.1.0\n");
+        assertThat(result.out()).matches(LauncherIT.VERSION);
         assertThat(result.err()).isEmpty();
     }
 

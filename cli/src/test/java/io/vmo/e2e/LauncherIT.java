@@ -20,6 +20,12 @@ class LauncherIT {
             .toAbsolutePath()
             .normalize();
 
+    /** What the build wrote into the client (cli/pom.xml): the pom's version and the commit, -dirty or not. */
+    static final String VERSION = "vmo \\d+\\.\\d+\\.\\d+\\S* \\(commit [0-9a-f]{7,}(-dirty)?\\)\n";
+
+    /** The same, from the daemon's side. */
+    static final String DAEMON_VERSION = VERSION.replaceFirst("^vmo ", "vmo daemon ");
+
     @Test
     void findsItsInstallationThroughLinksAndRelativePaths(@TempDir Path tmp) throws Exception {
         Path bin = LAUNCHER.getParent();
@@ -34,7 +40,11 @@ class LauncherIT {
             ProcessBuilder vmo = Vmo.isolated(new ProcessBuilder(launcher, "--version"), tmp, Map.of());
             var result = Vmo.run(vmo.directory(tmp.toFile()), Duration.ofSeconds(60));
             assertThat(result.exitCode()).as(launcher + "\n" + result).isZero();
-            assertThat(result.out()).as(launcher).isEqualTo("vmo 0.1.0\n");
+            assertThat(result.out()).as(launcher).matches(VERSION);
         }
+        var daemon = Vmo.run(
+                Vmo.isolated(new ProcessBuilder(LAUNCHER.toString(), "daemon", "--version"), tmp, Map.of()),
+                Duration.ofSeconds(60));
+        assertThat(daemon.out()).as(daemon.toString()).matches(DAEMON_VERSION);
     }
 }

@@ -2,6 +2,7 @@ package io.vmo.daemon;
 
 import io.vmo.daemon.service.ServiceNotifier;
 import io.vmo.daemon.web.ConnectionLimits;
+import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.Locations;
 import io.vmo.protocol.VmoException;
 import java.io.IOException;
@@ -21,17 +22,28 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /** {@code vmo daemon}: runs the daemon in the foreground until interrupted. */
 @Command(
         name = "daemon",
         mixinStandardHelpOptions = true,
+        versionProvider = DaemonCommand.Version.class,
         description = "Run the vmo daemon in the foreground. With no database configured it runs its own "
                 + "PostgreSQL, with data under $XDG_STATE_HOME/vmo.")
 public final class DaemonCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DaemonCommand.class);
+
+    /** {@code vmo daemon -V}: the version and the commit the daemon was built from. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            BuildInfo build = BuildInfo.read();
+            return new String[] {"vmo daemon %s (commit %s)".formatted(build.version(), build.commit())};
+        }
+    }
 
     @Option(
             names = "--listen",

@@ -1,0 +1,29 @@
+package io.vmo.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The version and the commit this build was made from, which the build writes into {@code version.properties} beside
+ * this class (protocol/pom.xml): what {@code vmo -V} and {@code vmo daemon -V} print. Read only when asked.
+ */
+public record BuildInfo(String version, String commit) {
+
+    public static BuildInfo read() throws IOException {
+        String version = "unknown";
+        String commit = "unknown";
+        try (InputStream in = BuildInfo.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (line.startsWith("version=")) {
+                        version = line.substring("version=".length()).strip();
+                    } else if (line.startsWith("commit=")) {
+                        commit = line.substring("commit=".length()).strip();
+                    }
+                }
+            }
+        }
+        return new BuildInfo(version, commit);
+    }
+}
