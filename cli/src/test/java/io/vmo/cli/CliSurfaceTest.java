@@ -68,6 +68,7 @@ class CliSurfaceTest {
             List.of("service"),
             List.of("service", "install", "--later"),
             List.of("service", "logs", "x"),
+            List.of("doctor", "extra"),
             List.of("completion"),
             List.of("completion", "nosh"),
             List.of("completion", "bash", "zsh"),
@@ -98,6 +99,7 @@ class CliSurfaceTest {
                         "logs",
                         "ui",
                         "service",
+                        "doctor",
                         "completion",
                         "__complete",
                         "daemon");

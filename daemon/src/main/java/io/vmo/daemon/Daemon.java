@@ -120,7 +120,15 @@ public final class Daemon implements AutoCloseable {
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock, new SignInStore(database.jdbi()));
             HttpServer server = HttpServer.start(
-                    config.listen(), config.connections(), token, browsers, jobs, catalog, health, new Codec());
+                    config.listen(),
+                    config.connections(),
+                    token,
+                    browsers,
+                    jobs,
+                    catalog,
+                    new Checkup(database::facts, catalog, stateDir, locations.home()),
+                    health,
+                    new Codec());
             return new Daemon(database, writer, ssh, jobs, server, browsers);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {

@@ -26,4 +26,9 @@ public record BuildInfo(String version, String commit) {
         }
         return new BuildInfo(version, commit);
     }
+
+    /** {@code 0.1.0 (commit 1a2b3c4)}. */
+    public String describe() {
+        return version + " (commit " + commit + ")";
+    }
 }

@@ -33,6 +33,7 @@ public sealed interface Message permits Request, Response {
             Map.entry("list-targets", Request.ListTargets.class),
             Map.entry("list-vms", Request.ListVms.class),
             Map.entry("watch-jobs", Request.WatchJobs.class),
+            Map.entry("diagnose", Request.Diagnose.class),
             Map.entry("job:started", Response.JobStarted.class),
             Map.entry("job:joined", Response.JobJoined.class),
             Map.entry("job:log", Response.JobLog.class),
@@ -45,6 +46,7 @@ public sealed interface Message permits Request, Response {
             Map.entry("vm:list", Response.VmList.class),
             Map.entry("job:update", Response.JobUpdate.class),
             Map.entry("ack", Response.Ack.class),
+            Map.entry("diagnosis", Response.Diagnosis.class),
             Map.entry("error", Response.ErrorReply.class));
 
     default int v() {

@@ -188,4 +188,7 @@ public sealed interface Request extends Message {
      * closes); replied to with {@code ack}. Lets a job list stay current without polling.
      */
     record WatchJobs(String id) implements Request {}
+
+    /** What the daemon can tell of its own health (database, disk, registry, ssh); replied to with {@code diagnosis}. */
+    record Diagnose(String id) implements Request {}
 }

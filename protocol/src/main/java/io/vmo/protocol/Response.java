@@ -77,6 +77,9 @@ public sealed interface Response extends Message {
 
     record Ack(String id) implements Response {}
 
+    /** The reply to {@code diagnose}: the daemon's version ({@code 0.1.0 (commit 1a2b3c4)}) and its checks. */
+    record Diagnosis(String id, String version, List<Check> checks) implements Response {}
+
     /** Something the client asked for could not be done; the connection stays usable. */
     record ErrorReply(String id, ErrorCode code, String message) implements Response {}
 }

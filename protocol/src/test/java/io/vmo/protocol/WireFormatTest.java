@@ -129,6 +129,18 @@ class WireFormatTest {
                                 + "\",\"sinceSeq\":4,\"limit\":1000}"),
                 new Golden(new Request.ListProjects("r11"), "{\"type\":\"list-projects\",\"v\":1,\"id\":\"r11\"}"),
                 new Golden(new Request.ListProjects(null), "{\"type\":\"list-projects\",\"v\":1}"),
+                new Golden(new Request.Diagnose("r40"), "{\"type\":\"diagnose\",\"v\":1,\"id\":\"r40\"}"),
+                new Golden(
+                        new Response.Diagnosis(
+                                "r40",
+                                "0.1.0 (commit 1a2b3c4)",
+                                List.of(
+                                        Check.ok("database", "PostgreSQL 16.15"),
+                                        Check.warn("known_hosts", "none", "ssh to each VM once"))),
+                        "{\"type\":\"diagnosis\",\"v\":1,\"id\":\"r40\",\"version\":\"0.1.0 (commit 1a2b3c4)\","
+                                + "\"checks\":[{\"name\":\"database\",\"status\":\"ok\",\"detail\":\"PostgreSQL 16.15\",\"advice\":null},"
+                                + "{\"name\":\"known_hosts\",\"status\":\"warn\",\"detail\":\"none\","
+                                + "\"advice\":\"ssh to each VM once\"}]}"),
                 new Golden(
                         new Request.ListTargets("r12", "vm"),
                         "{\"type\":\"list-targets\",\"v\":1,\"id\":\"r12\",\"project\":\"vm\"}"),

@@ -237,6 +237,16 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /** What {@code vmo doctor} reports of the server: its version, and the size of vmo's database on disk. */
+    public record ServerFacts(String version, long databaseBytes) {}
+
+    public ServerFacts facts() {
+        return jdbi.withHandle(
+                h -> h.createQuery("select current_setting('server_version'), pg_database_size(current_database())")
+                        .map((rs, ctx) -> new ServerFacts(rs.getString(1), rs.getLong(2)))
+                        .one());
+    }
+
     @Override
     public void close() {
         if (supervisor != null) {

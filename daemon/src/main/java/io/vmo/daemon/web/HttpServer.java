@@ -76,6 +76,7 @@ public final class HttpServer implements AutoCloseable {
             BrowserSessions sessions,
             JobManager jobs,
             Catalog catalog,
+            HealthChecks checks,
             StoreHealth health,
             Codec codec)
             throws InterruptedException {
@@ -83,7 +84,7 @@ public final class HttpServer implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
         SharedEncodings encodings = new SharedEncodings(codec);
-        RequestHandler requests = new RequestHandler(jobs, catalog);
+        RequestHandler requests = new RequestHandler(jobs, catalog, checks);
         RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
         EarlyRefusal refusal = new EarlyRefusal(codec);
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);

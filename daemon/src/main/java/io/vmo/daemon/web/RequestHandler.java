@@ -5,6 +5,7 @@ import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.daemon.job.TerminalSize;
+import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.Request;
@@ -26,10 +27,12 @@ final class RequestHandler {
 
     private final JobManager jobs;
     private final Catalog catalog;
+    private final HealthChecks checks;
 
-    RequestHandler(JobManager jobs, Catalog catalog) {
+    RequestHandler(JobManager jobs, Catalog catalog, HealthChecks checks) {
         this.jobs = jobs;
         this.catalog = catalog;
+        this.checks = checks;
     }
 
     /** A connection's request; its replies and events go to the connection. May block: called on a virtual thread. */
@@ -80,6 +83,7 @@ final class RequestHandler {
                 case Request.ListProjects r -> done(new Response.ProjectList(r.id(), catalog.projects()));
                 case Request.ListTargets r -> done(catalog.targets(r.id(), r.project()));
                 case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
+                case Request.Diagnose r -> done(new Response.Diagnosis(r.id(), version(), checks.run()));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);
@@ -90,6 +94,14 @@ final class RequestHandler {
             return reply.exceptionally(e -> failure(request, e instanceof CompletionException c ? c.getCause() : e));
         } catch (RuntimeException e) {
             return done(failure(request, e));
+        }
+    }
+
+    private static String version() {
+        try {
+            return BuildInfo.read().describe();
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 

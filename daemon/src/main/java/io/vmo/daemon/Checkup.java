@@ -1,0 +1,164 @@
+package io.vmo.daemon;
+
+import io.vmo.daemon.catalog.Catalog;
+import io.vmo.daemon.store.Database;
+import io.vmo.daemon.web.HealthChecks;
+import io.vmo.protocol.BuildInfo;
+import io.vmo.protocol.Check;
+import io.vmo.protocol.ProjectInfo;
+import io.vmo.protocol.VmInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's side of {@code vmo doctor}: what only it can see — its version and Java, its database, the disk under
+ * its data, the registry and each project's Makefile, the VMs, OpenSSH's configuration and known_hosts. Each check
+ * is one line that says what to do when something is wrong; one that cannot be made is a failed check, never an
+ * error reply.
+ */
+final class Checkup implements HealthChecks {
+
+    /** Under this much free space the store will soon stop taking output (a flood writes 100 MB/s). */
+    static final long LOW_DISK_BYTES = 1L << 30;
+
+    static final long FULL_DISK_BYTES = 100L << 20;
+
+    private final Supplier<Database.ServerFacts> database;
+    private final Catalog catalog;
+    private final Path stateDir;
+    private final Path home;
+
+    Checkup(Supplier<Database.ServerFacts> database, Catalog catalog, Path stateDir, Path home) {
+        this.database = database;
+        this.catalog = catalog;
+        this.stateDir = stateDir;
+        this.home = home;
+    }
+
+    @Override
+    public List<Check> run() {
+        List<Check> checks = new ArrayList<>();
+        checks.add(daemon());
+        checks.add(guard("database", this::database, "check the daemon's log (vmo service logs)"));
+        checks.add(guard("disk", this::disk, "check that " + stateDir + " exists"));
+        checks.add(guard("projects", this::projects, "check ~/.config/mkcli/projects.json"));
+        checks.add(guard("vms", this::vms, "check the VM configuration"));
+        checks.add(guard("ssh", this::ssh, "install OpenSSH's client (ssh) on the daemon's PATH"));
+        checks.add(knownHosts());
+        return checks;
+    }
+
+    private static Check daemon() {
+        String java = "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")";
+        try {
+            return Check.ok("daemon", "vmo daemon " + BuildInfo.read().describe() + ", " + java);
+        } catch (IOException e) {
+            return Check.ok("daemon", "vmo daemon (version unknown: " + e.getMessage() + "), " + java);
+        }
+    }
+
+    private Check database() {
+        Database.ServerFacts facts = database.get();
+        return Check.ok(
+                "database", "PostgreSQL " + facts.version() + ", vmo's database " + size(facts.databaseBytes()));
+    }
+
+    private Check disk() throws IOException {
+        long free = Files.getFileStore(stateDir).getUsableSpace();
+        String detail = size(free) + " free under " + stateDir;
+        String advice = "free some space there: when it is full the daemon pauses every job's output";
+        if (free < FULL_DISK_BYTES) {
+            return Check.fail("disk", detail, advice);
+        }
+        return free < LOW_DISK_BYTES ? Check.warn("disk", detail, advice) : Check.ok("disk", detail);
+    }
+
+    private Check projects() {
+        List<ProjectInfo> projects = catalog.projects();
+        List<String> problems = projects.stream()
+                .filter(p -> p.problem() != null)
+                .map(p -> p.alias() + ": " + p.problem())
+                .toList();
+        if (problems.isEmpty()) {
+            return Check.ok("projects", projects.size() + " in the registry, each with a Makefile");
+        }
+        return Check.warn(
+                "projects",
+                problems.size() + " of " + projects.size() + " with a problem: " + String.join("; ", problems),
+                "fix the folder or its Makefile, or drop the entry from the mkcli registry");
+    }
+
+    private Check vms() {
+        List<VmInfo> vms = catalog.vms();
+        List<String> problems = vms.stream()
+                .filter(v -> v.problem() != null)
+                .map(v -> v.name() + ": " + v.problem())
+                .toList();
+        if (problems.isEmpty()) {
+            return Check.ok("vms", vms.size() + " known");
+        }
+        return Check.warn(
+                "vms",
+                problems.size() + " of " + vms.size() + " with a problem: " + String.join("; ", problems),
+                "fix those entries of the VM configuration or ~/.ssh/config");
+    }
+
+    /** OpenSSH's configuration resolves: what every SSH job asks first ({@code ssh -G}). */
+    private Check ssh() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("ssh", "-G", "vmo-doctor.invalid")
+                .redirectErrorStream(true)
+                .start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return Check.fail("ssh", "ssh -G did not answer within 5 s", "check ~/.ssh/config (a Match exec?)");
+        }
+        if (process.exitValue() != 0) {
+            return Check.fail(
+                    "ssh",
+                    "ssh -G failed: " + out.strip().lines().findFirst().orElse("exit " + process.exitValue()),
+                    "fix ~/.ssh/config: `ssh -G HOST` must work for vmo to reach any VM");
+        }
+        return Check.ok("ssh", "OpenSSH's configuration resolves (ssh -G)");
+    }
+
+    private Check knownHosts() {
+        Path knownHosts = home.resolve(".ssh/known_hosts");
+        if (Files.isReadable(knownHosts)) {
+            return Check.ok("known_hosts", knownHosts.toString());
+        }
+        return Check.warn(
+                "known_hosts",
+                "no " + knownHosts,
+                "vmo connects only to hosts known there: ssh once to each VM (or ssh-keyscan) as this user");
+    }
+
+    @FunctionalInterface
+    private interface Probe {
+        Check run() throws Exception;
+    }
+
+    private static Check guard(String name, Probe probe, String advice) {
+        try {
+            return probe.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Check.fail(name, "interrupted", advice);
+        } catch (Exception e) {
+            return Check.fail(name, String.valueOf(e.getMessage()), advice);
+        }
+    }
+
+    static String size(long bytes) {
+        if (bytes >= 1L << 30) {
+            return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    }
+}
