@@ -43,21 +43,8 @@ final class AttachCommand implements Callable<Integer> {
         if (newWindow) {
             return openWindow(console, job);
         }
-        Reconnection reconnection = new Reconnection(daemon::connect, console);
-        DaemonClient client = daemon.connect();
-        try {
-            while (true) {
-                try {
-                    return new TerminalSession(client, console).attach(job);
-                } catch (DaemonClient.ConnectionLost e) {
-                    // The terminal is back to normal by now. Attaching again replays the screen; a job the
-                    // restart lost replays its last screen and ends the session with that status.
-                    client.close();
-                    client = reconnection.after("lost the daemon (" + e.getMessage() + ")", "`vmo attach " + job + "`");
-                }
-            }
-        } finally {
-            client.close();
+        try (DaemonClient client = daemon.connect()) {
+            return TerminalSession.attachAcrossRestarts(client, daemon, console, job);
         }
     }
 

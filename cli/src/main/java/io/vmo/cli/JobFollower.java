@@ -61,7 +61,7 @@ final class JobFollower {
             }
             if (job.interactive()) {
                 if (TerminalSession.available()) {
-                    return new TerminalSession(client, console).attach(job.id());
+                    return TerminalSession.attachAcrossRestarts(client, daemon, console, job.id());
                 }
                 console.note("job " + job.id() + " is interactive and this is no terminal: its output follows;"
                         + " to answer it, `vmo attach " + job.id().substring(0, 8) + "` from a terminal");

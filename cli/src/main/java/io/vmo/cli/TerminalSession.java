@@ -56,6 +56,33 @@ final class TerminalSession {
         }
     }
 
+    /**
+     * Attaches over {@code first}; when the connection drops (a daemon restart) connects again with back-off and
+     * attaches again, which replays the screen (or, for a job the restart lost, its last screen and its end).
+     * Closes the connections it opens; {@code first} stays the caller's.
+     */
+    static int attachAcrossRestarts(DaemonClient first, DaemonOptions daemon, Console console, String jobId) {
+        Reconnection reconnection = new Reconnection(daemon::connect, console);
+        DaemonClient client = first;
+        try {
+            while (true) {
+                try {
+                    return new TerminalSession(client, console).attach(jobId);
+                } catch (DaemonClient.ConnectionLost e) {
+                    if (client != first) {
+                        client.close();
+                    }
+                    client = reconnection.after(
+                            "lost the daemon (" + e.getMessage() + ")", "`vmo attach " + jobId + "`");
+                }
+            }
+        } finally {
+            if (client != first) {
+                client.close();
+            }
+        }
+    }
+
     /** Attaches until the job ends (its exit code is returned) or the user detaches (0). */
     int attach(String jobId) {
         if (!available()) {

@@ -86,11 +86,26 @@ class DaemonRestartIT {
     @Test
     void attachComesBackToItsTerminalAcrossARestart(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + freePort());
-        daemon.addProject("vm", "echoer:\n\t@while read line; do echo \"echo:$$line\"; done\n");
+        daemon.addProject("vm", ECHOER);
         String jobId = daemon.run("run", "-d", "-i", "vm", "echoer").out().strip();
+        assertTerminalRidesOutARestart(tmp, List.of(LAUNCHER, "attach", jobId));
+    }
+
+    @Test
+    void runDashIComesBackToItsTerminalAcrossARestart(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + freePort());
+        daemon.addProject("vm", ECHOER);
+        assertTerminalRidesOutARestart(tmp, List.of(LAUNCHER, "run", "-i", "vm", "echoer"));
+    }
+
+    static final String ECHOER = "echoer:\n\t@while read line; do echo \"echo:$$line\"; done\n";
+
+    /** In a real terminal: the session answers, the daemon dies and comes back, the session says so and ends lost. */
+    private void assertTerminalRidesOutARestart(Path tmp, List<String> argv) throws Exception {
         try (Tmux tmux = new Tmux(tmp.resolve("tmux"), daemon.cli())) {
-            tmux.start("a", 80, 24, List.of(LAUNCHER, "attach", jobId));
-            tmux.await("a", "attached to job");
+            tmux.start("a", 80, 24, argv);
+            String attached = tmux.await("a", "attached to job");
+            String jobId = attached.replaceAll("(?s).*attached to job ([0-9a-f-]{36}).*", "$1");
             tmux.type("a", "before");
             tmux.keys("a", "Enter");
             tmux.await("a", "echo:before");
