@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -79,33 +80,44 @@ final class Checkup implements HealthChecks {
     }
 
     private Check projects() {
-        List<ProjectInfo> projects = catalog.projects();
-        List<String> problems = projects.stream()
-                .filter(p -> p.problem() != null)
-                .map(p -> p.alias() + ": " + p.problem())
-                .toList();
-        if (problems.isEmpty()) {
-            return Check.ok("projects", projects.size() + " in the registry, each with a Makefile");
-        }
-        return Check.warn(
+        return entries(
                 "projects",
-                problems.size() + " of " + projects.size() + " with a problem: " + String.join("; ", problems),
+                catalog.projects(),
+                ProjectInfo::alias,
+                ProjectInfo::problem,
+                " in the registry, each with a Makefile",
                 "fix the folder or its Makefile, or drop the entry from the mkcli registry");
     }
 
     private Check vms() {
-        List<VmInfo> vms = catalog.vms();
-        List<String> problems = vms.stream()
-                .filter(v -> v.problem() != null)
-                .map(v -> v.name() + ": " + v.problem())
+        return entries(
+                "vms",
+                catalog.vms(),
+                VmInfo::name,
+                VmInfo::problem,
+                " known",
+                "fix those entries of the VM configuration or ~/.ssh/config");
+    }
+
+    /** A list of catalog entries: ok when none has a problem, else a warning that names each that has one. */
+    private static <T> Check entries(
+            String name,
+            List<T> all,
+            Function<T, String> label,
+            Function<T, String> problem,
+            String allWell,
+            String advice) {
+        List<String> problems = all.stream()
+                .filter(e -> problem.apply(e) != null)
+                .map(e -> label.apply(e) + ": " + problem.apply(e))
                 .toList();
         if (problems.isEmpty()) {
-            return Check.ok("vms", vms.size() + " known");
+            return Check.ok(name, all.size() + allWell);
         }
         return Check.warn(
-                "vms",
-                problems.size() + " of " + vms.size() + " with a problem: " + String.join("; ", problems),
-                "fix those entries of the VM configuration or ~/.ssh/config");
+                name,
+                problems.size() + " of " + all.size() + " with a problem: " + String.join("; ", problems),
+                advice);
     }
 
     /** OpenSSH's configuration resolves: what every SSH job asks first ({@code ssh -G}). */
