@@ -111,8 +111,7 @@ final class JobFollower {
                 }
                 console.flush();
                 client.close();
-                client = reconnection.after(
-                        "lost the daemon (" + e.getMessage() + ")", "`vmo tail " + jobId + " --since " + printed + "`");
+                client = reconnection.after(e, "`vmo tail " + jobId + " --since " + printed + "`");
                 console.note("resuming after seq " + printed);
             }
         }

@@ -46,11 +46,12 @@ final class Reconnection {
     }
 
     /**
-     * A new connection, after {@code why} (what happened to the last one); {@code resume} tells the user how to go
-     * on by hand if the daemon does not come back in time.
+     * A new connection, after the last one was {@code lost}; {@code resume} tells the user how to go on by hand if
+     * the daemon does not come back in time.
      */
-    DaemonClient after(String why, String resume) {
-        console.note(why + "; reconnecting (for up to " + describe(patience) + ")");
+    DaemonClient after(DaemonClient.ConnectionLost lost, String resume) {
+        console.note(
+                "lost the daemon (" + lost.getMessage() + "); reconnecting (for up to " + describe(patience) + ")");
         long deadline = nanoTime.getAsLong() + patience.toNanos();
         Duration wait = FIRST_PAUSE;
         while (true) {

@@ -72,8 +72,7 @@ final class TerminalSession {
                     if (client != first) {
                         client.close();
                     }
-                    client = reconnection.after(
-                            "lost the daemon (" + e.getMessage() + ")", "`vmo attach " + jobId + "`");
+                    client = reconnection.after(e, "`vmo attach " + jobId + "`");
                 }
             }
         } finally {

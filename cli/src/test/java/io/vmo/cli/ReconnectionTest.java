@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class ReconnectionTest {
 
+    static final DaemonClient.ConnectionLost LOST = new DaemonClient.ConnectionLost("closed: status 1006");
+
     final List<Duration> pauses = new ArrayList<>();
     final AtomicLong now = new AtomicLong();
     final AtomicInteger tries = new AtomicInteger();
@@ -35,21 +37,21 @@ class ReconnectionTest {
 
     @Test
     void triesAgainWithPausesThatDoubleUpToTwoSeconds() {
-        reconnection(7, Reconnection.PATIENCE).after("lost the daemon", "vmo tail JOB");
+        reconnection(7, Reconnection.PATIENCE).after(LOST, "vmo tail JOB");
         assertThat(tries).hasValue(8);
         assertThat(pauses).extracting(Duration::toMillis).containsExactly(100L, 200L, 400L, 800L, 1600L, 2000L, 2000L);
     }
 
     @Test
     void aDaemonThatOnlyDroppedTheConnectionIsFoundAtOnce() {
-        reconnection(0, Reconnection.PATIENCE).after("lost the daemon", "vmo tail JOB");
+        reconnection(0, Reconnection.PATIENCE).after(LOST, "vmo tail JOB");
         assertThat(pauses).isEmpty();
     }
 
     @Test
     void givesUpAfterItsPatienceAndSaysHowToGoOn() {
         assertThatThrownBy(() -> reconnection(Integer.MAX_VALUE, Duration.ofSeconds(10))
-                        .after("lost the daemon", "`vmo tail 3f2a --since 42`"))
+                        .after(LOST, "`vmo tail 3f2a --since 42`"))
                 .isInstanceOf(CliException.class)
                 .hasMessageContaining("cannot reach the vmo daemon")
                 .hasMessageContaining("`vmo tail 3f2a --since 42`");
