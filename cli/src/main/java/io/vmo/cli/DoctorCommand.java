@@ -45,7 +45,7 @@ final class DoctorCommand implements Callable<Integer> {
         Console console = new Console();
         Locations locations = Locations.fromEnvironment();
         List<Check> checks = new ArrayList<>();
-        String client = client();
+        String client = BuildInfo.read().describe();
         checks.add(Check.ok(
                 "client",
                 "vmo " + client + ", Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"));
@@ -94,14 +94,6 @@ final class DoctorCommand implements Callable<Integer> {
             console.out.println(line);
         }
         console.flush();
-    }
-
-    private static String client() {
-        try {
-            return BuildInfo.read().describe();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     /** The daemon's token: anyone who can read it can run commands as this user. */

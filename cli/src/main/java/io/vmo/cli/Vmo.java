@@ -1,7 +1,6 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.BuildInfo;
-import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -66,9 +65,8 @@ public final class Vmo {
     }
 
     /** {@code vmo -V}: the version and the commit this client was built from ({@link BuildInfo}). */
-    static String[] version() throws IOException {
-        BuildInfo build = BuildInfo.read();
-        return new String[] {"vmo %s (commit %s)".formatted(build.version(), build.commit())};
+    static String[] version() {
+        return new String[] {"vmo %s".formatted(BuildInfo.read().describe())};
     }
 
     private static CommandLine root() {

@@ -1,5 +1,7 @@
 package io.vmo.daemon;
 
+import static java.util.stream.Collectors.joining;
+
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.web.HealthChecks;
@@ -12,13 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The daemon's side of {@code vmo doctor}: what only it can see — its version and Java, its database, the disk under
- * its data, the registry and each project's Makefile, the VMs, OpenSSH's configuration and known_hosts. Each check
+ * its data, the registry and each project's Makefile, the VMs, OpenSSH's configuration and known_hosts (through the
+ * ssh package's own resolution, so the configured ssh_config counts). Each check
  * is one line that says what to do when something is wrong; one that cannot be made is a failed check, never an
  * error reply.
  */
@@ -32,13 +34,18 @@ final class Checkup implements HealthChecks {
     private final Supplier<Database.ServerFacts> database;
     private final Catalog catalog;
     private final Path stateDir;
-    private final Path home;
+    private final Supplier<List<Path>> knownHostsFiles;
 
-    Checkup(Supplier<Database.ServerFacts> database, Catalog catalog, Path stateDir, Path home) {
+    /** {@code knownHostsFiles}: resolves OpenSSH's configuration as for a VM, and names its known_hosts files. */
+    Checkup(
+            Supplier<Database.ServerFacts> database,
+            Catalog catalog,
+            Path stateDir,
+            Supplier<List<Path>> knownHostsFiles) {
         this.database = database;
         this.catalog = catalog;
         this.stateDir = stateDir;
-        this.home = home;
+        this.knownHostsFiles = knownHostsFiles;
     }
 
     @Override
@@ -49,18 +56,15 @@ final class Checkup implements HealthChecks {
         checks.add(guard("disk", this::disk, "check that " + stateDir + " exists"));
         checks.add(guard("projects", this::projects, "check ~/.config/mkcli/projects.json"));
         checks.add(guard("vms", this::vms, "check the VM configuration"));
-        checks.add(guard("ssh", this::ssh, "install OpenSSH's client (ssh) on the daemon's PATH"));
-        checks.add(knownHosts());
+        checks.addAll(ssh());
         return checks;
     }
 
     private static Check daemon() {
-        String java = "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")";
-        try {
-            return Check.ok("daemon", "vmo daemon " + BuildInfo.read().describe() + ", " + java);
-        } catch (IOException e) {
-            return Check.ok("daemon", "vmo daemon (version unknown: " + e.getMessage() + "), " + java);
-        }
+        return Check.ok(
+                "daemon",
+                "vmo daemon " + BuildInfo.read().describe() + ", Java " + Runtime.version() + " ("
+                        + System.getProperty("java.home") + ")");
     }
 
     private Check database() {
@@ -120,35 +124,35 @@ final class Checkup implements HealthChecks {
                 advice);
     }
 
-    /** OpenSSH's configuration resolves: what every SSH job asks first ({@code ssh -G}). */
-    private Check ssh() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("ssh", "-G", "vmo-doctor.invalid")
-                .redirectErrorStream(true)
-                .start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return Check.fail("ssh", "ssh -G did not answer within 5 s", "check ~/.ssh/config (a Match exec?)");
+    /**
+     * OpenSSH's configuration resolves, as the daemon resolves every VM (the configured ssh_config included), and
+     * the known_hosts files it names for a host exist: vmo connects only to hosts known there.
+     */
+    private List<Check> ssh() {
+        List<Path> files;
+        try {
+            files = knownHostsFiles.get();
+        } catch (RuntimeException e) {
+            return List.of(
+                    Check.fail(
+                            "ssh",
+                            String.valueOf(e.getMessage()),
+                            "fix the ssh config: `ssh -G HOST` must work for vmo to reach any VM"),
+                    Check.warn("known_hosts", "unknown: OpenSSH's configuration does not resolve", "fix ssh first"));
         }
-        if (process.exitValue() != 0) {
-            return Check.fail(
-                    "ssh",
-                    "ssh -G failed: " + out.strip().lines().findFirst().orElse("exit " + process.exitValue()),
-                    "fix ~/.ssh/config: `ssh -G HOST` must work for vmo to reach any VM");
+        Check ssh = Check.ok("ssh", "OpenSSH's configuration resolves (ssh -G)");
+        List<Path> present = files.stream().filter(Files::isReadable).toList();
+        if (!present.isEmpty()) {
+            return List.of(
+                    ssh,
+                    Check.ok("known_hosts", present.stream().map(Path::toString).collect(joining(", "))));
         }
-        return Check.ok("ssh", "OpenSSH's configuration resolves (ssh -G)");
-    }
-
-    private Check knownHosts() {
-        Path knownHosts = home.resolve(".ssh/known_hosts");
-        if (Files.isReadable(knownHosts)) {
-            return Check.ok("known_hosts", knownHosts.toString());
-        }
-        return Check.warn(
-                "known_hosts",
-                "no " + knownHosts,
-                "vmo connects only to hosts known there: ssh once to each VM (or ssh-keyscan) as this user");
+        return List.of(
+                ssh,
+                Check.warn(
+                        "known_hosts",
+                        "none of " + files.stream().map(Path::toString).collect(joining(", ")),
+                        "vmo connects only to hosts known there: ssh once to each VM (or ssh-keyscan) as this user"));
     }
 
     @FunctionalInterface
@@ -159,9 +163,6 @@ final class Checkup implements HealthChecks {
     private static Check guard(String name, Probe probe, String advice) {
         try {
             return probe.run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Check.fail(name, "interrupted", advice);
         } catch (Exception e) {
             return Check.fail(name, String.valueOf(e.getMessage()), advice);
         }

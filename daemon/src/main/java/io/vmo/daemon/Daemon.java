@@ -126,7 +126,7 @@ public final class Daemon implements AutoCloseable {
                     browsers,
                     jobs,
                     catalog,
-                    new Checkup(database::facts, catalog, stateDir, locations.home()),
+                    new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles),
                     health,
                     new Codec());
             return new Daemon(database, writer, ssh, jobs, server, browsers);

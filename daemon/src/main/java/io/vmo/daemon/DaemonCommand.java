@@ -39,9 +39,8 @@ public final class DaemonCommand implements Callable<Integer> {
     /** {@code vmo daemon -V}: the version and the commit the daemon was built from. */
     static final class Version implements IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            BuildInfo build = BuildInfo.read();
-            return new String[] {"vmo daemon %s (commit %s)".formatted(build.version(), build.commit())};
+        public String[] getVersion() {
+            return new String[] {"vmo daemon " + BuildInfo.read().describe()};
         }
     }
 

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  */
 public record BuildInfo(String version, String commit) {
 
-    public static BuildInfo read() throws IOException {
+    /** This build's; {@code unknown} for what the file does not say (or when it cannot be read). */
+    public static BuildInfo read() {
         String version = "unknown";
         String commit = "unknown";
         try (InputStream in = BuildInfo.class.getResourceAsStream("version.properties")) {
@@ -23,6 +24,8 @@ public record BuildInfo(String version, String commit) {
                     }
                 }
             }
+        } catch (IOException e) {
+            // a jar that cannot be read: the version is unknown, which is what -V and vmo doctor then say
         }
         return new BuildInfo(version, commit);
     }

@@ -39,7 +39,20 @@ public final class SshExecutor implements RemoteLauncher, AutoCloseable {
     }
 
     private SshTarget target(VmInfo vm) {
-        return new SshConfigResolver(settings.get().sshConfig(), home).resolve(vm.sshHost(), vm.user());
+        return resolver().resolve(vm.sshHost(), vm.user());
+    }
+
+    /**
+     * For {@code vmo doctor}: resolves a host no VM is, as every VM is resolved (OpenSSH's {@code ssh -G}, with the
+     * configured ssh_config), and returns the known_hosts files OpenSSH names for it. Throws as a VM's resolution
+     * would (a {@code VmoException} that says what to fix).
+     */
+    public List<Path> knownHostsFiles() {
+        return resolver().resolve("vmo-doctor.invalid", null).knownHostsFiles();
+    }
+
+    private SshConfigResolver resolver() {
+        return new SshConfigResolver(settings.get().sshConfig(), home);
     }
 
     @Override

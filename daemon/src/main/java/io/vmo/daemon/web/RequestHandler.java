@@ -83,7 +83,8 @@ final class RequestHandler {
                 case Request.ListProjects r -> done(new Response.ProjectList(r.id(), catalog.projects()));
                 case Request.ListTargets r -> done(catalog.targets(r.id(), r.project()));
                 case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
-                case Request.Diagnose r -> done(new Response.Diagnosis(r.id(), version(), checks.run()));
+                case Request.Diagnose r ->
+                    done(new Response.Diagnosis(r.id(), BuildInfo.read().describe(), checks.run()));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);
@@ -94,14 +95,6 @@ final class RequestHandler {
             return reply.exceptionally(e -> failure(request, e instanceof CompletionException c ? c.getCause() : e));
         } catch (RuntimeException e) {
             return done(failure(request, e));
-        }
-    }
-
-    private static String version() {
-        try {
-            return BuildInfo.read().describe();
-        } catch (java.io.IOException e) {
-            return "unknown";
         }
     }
 
