@@ -237,32 +237,18 @@ class BundleIT {
      * Node.js's), so nothing the bundle should bring can come from the machine.
      */
     private Path bareTools() throws IOException {
-        Path tools = Files.createDirectories(tmp.resolve("tools"));
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
-            Path from = Path.of(dir);
-            if (!Files.isDirectory(from)) {
-                continue;
+        Path tools = MachineTools.linked(tmp.resolve("tools"), program -> {
+            if (ABSENT.contains(program.getFileName().toString())) {
+                return false;
             }
-            try (Stream<Path> files = Files.list(from)) {
-                for (Path file : files.toList()) {
-                    String name = file.getFileName().toString();
-                    Path link = tools.resolve(name);
-                    if (ABSENT.contains(name) || Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        continue;
-                    }
-                    String real;
-                    try {
-                        real = file.toRealPath().toString();
-                    } catch (IOException e) {
-                        continue; // a dangling link
-                    }
-                    if (real.contains("/jvm/") || real.contains("node") || real.contains("maven")) {
-                        continue;
-                    }
-                    Files.createSymbolicLink(link, file);
-                }
+            String real;
+            try {
+                real = program.toRealPath().toString();
+            } catch (IOException e) {
+                return false; // a dangling link
             }
-        }
+            return !real.contains("/jvm/") && !real.contains("node") && !real.contains("maven");
+        });
         for (String absent : ABSENT) {
             assertThat(tools.resolve(absent)).doesNotExist();
         }

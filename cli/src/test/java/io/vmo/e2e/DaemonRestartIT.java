@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,10 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedPostgres.Resolver.class)
 class DaemonRestartIT {
 
-    static final String LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
-            .toAbsolutePath()
-            .toString();
-
     /** A distinctive sleep length marks this test's processes. */
     static final String SLEEP = "0.31";
 
@@ -44,7 +38,8 @@ class DaemonRestartIT {
     @Test
     void runFollowsAJobAcrossADaemonKilledAndStartedAgain(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         // The same port after the restart, as a service's daemon has.
-        daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + freePort());
+        daemon = TestDaemon.start(
+                tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + TestDaemon.freePort());
         daemon.addProject("vm", "slow:\n\t@for i in $$(seq 1 200); do echo line $$i; sleep " + SLEEP + "; done\n");
         Process cli = daemon.cli("run", "vm", "slow").start();
         var stdout = new BufferedReader(new InputStreamReader(cli.getInputStream(), StandardCharsets.UTF_8));
@@ -85,17 +80,19 @@ class DaemonRestartIT {
 
     @Test
     void attachComesBackToItsTerminalAcrossARestart(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
-        daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + freePort());
+        daemon = TestDaemon.start(
+                tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + TestDaemon.freePort());
         daemon.addProject("vm", ECHOER);
         String jobId = daemon.run("run", "-d", "-i", "vm", "echoer").out().strip();
-        assertTerminalRidesOutARestart(tmp, List.of(LAUNCHER, "attach", jobId));
+        assertTerminalRidesOutARestart(tmp, Vmo.argv("attach", jobId));
     }
 
     @Test
     void runDashIComesBackToItsTerminalAcrossARestart(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
-        daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + freePort());
+        daemon = TestDaemon.start(
+                tmp.resolve("home"), postgres.newDatabase(), "--listen", "127.0.0.1:" + TestDaemon.freePort());
         daemon.addProject("vm", ECHOER);
-        assertTerminalRidesOutARestart(tmp, List.of(LAUNCHER, "run", "-i", "vm", "echoer"));
+        assertTerminalRidesOutARestart(tmp, Vmo.argv("run", "-i", "vm", "echoer"));
     }
 
     static final String ECHOER = "echoer:\n\t@while read line; do echo \"echo:$$line\"; done\n";
@@ -133,11 +130,5 @@ class DaemonRestartIT {
                 .as("a command that starts with no daemon fails at once, as before")
                 .contains("cannot reach the vmo daemon")
                 .doesNotContain("reconnecting");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

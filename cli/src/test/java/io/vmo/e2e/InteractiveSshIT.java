@@ -9,7 +9,6 @@ import io.vmo.ssh.SshClientHome;
 import io.vmo.ssh.SshFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,7 +120,7 @@ class InteractiveSshIT {
 
     @Test
     void vmoSshDashIOpensAShellInThisTerminal() throws Exception {
-        tmux.start("shell", 100, 30, List.of(TerminalCliIT.LAUNCHER, "ssh", "-i", "box"));
+        tmux.start("shell", 100, 30, Vmo.argv("ssh", "-i", "box"));
         tmux.await("shell", "attached to job");
         tmux.type("shell", "stty size; exit 6");
         tmux.keys("shell", "Enter");

@@ -3,11 +3,8 @@ package io.vmo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,19 +43,9 @@ class NoSetsidIT {
         }
     }
 
-    /** A directory of links to every program in /usr/bin and /bin but {@code missing}. */
+    /** A directory of links to every program of this machine but {@code missing}. */
     private static Path pathWithout(Path dir, String missing) throws IOException {
-        Files.createDirectories(dir);
-        for (Path from : List.of(Path.of("/usr/bin"), Path.of("/bin"))) {
-            try (Stream<Path> programs = Files.list(from)) {
-                for (Path program : (Iterable<Path>) programs::iterator) {
-                    Path link = dir.resolve(program.getFileName());
-                    if (!program.getFileName().toString().equals(missing) && !Files.exists(link)) {
-                        Files.createSymbolicLink(link, program);
-                    }
-                }
-            }
-        }
+        MachineTools.linked(dir, program -> !program.getFileName().toString().equals(missing));
         assertThat(dir.resolve(missing)).doesNotExist();
         assertThat(dir.resolve("make")).exists();
         return dir;

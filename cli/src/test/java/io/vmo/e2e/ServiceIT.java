@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +52,7 @@ class ServiceIT {
             SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path stubs = stubs(tmp.resolve("stubs"));
-        int port = freePort();
+        int port = TestDaemon.freePort();
         var install = Vmo.run(
                 Vmo.command(
                         home,
@@ -388,11 +387,5 @@ class ServiceIT {
 
     private static void append(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardOpenOption.APPEND);
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -18,10 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(SharedPostgres.Resolver.class)
 class TerminalCliIT {
-
-    static final String LAUNCHER = Path.of(System.getProperty("vmo.launcher", "../bin/vmo"))
-            .toAbsolutePath()
-            .toString();
 
     String databaseUrl;
     TestDaemon daemon;
@@ -56,9 +51,7 @@ class TerminalCliIT {
     }
 
     static List<String> vmo(String... args) {
-        List<String> argv = new ArrayList<>(List.of(LAUNCHER));
-        argv.addAll(List.of(args));
-        return argv;
+        return Vmo.argv(args);
     }
 
     @Test

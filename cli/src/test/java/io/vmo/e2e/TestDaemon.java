@@ -50,6 +50,13 @@ public final class TestDaemon implements AutoCloseable {
         this.extraArgs = extraArgs;
     }
 
+    /** A loopback port free now: for a daemon that must listen on the same port after a restart, as a service's does. */
+    public static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** Starts a daemon; {@code databaseUrl} null means its own embedded PostgreSQL. */
     public static TestDaemon start(Path home, String databaseUrl, String... extraArgs) throws IOException {
         return start(home, databaseUrl, Map.of(), extraArgs);

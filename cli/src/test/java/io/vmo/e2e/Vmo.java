@@ -9,10 +9,18 @@ import java.util.Map;
 /** Runs the real launcher, {@code bin/vmo}, as a user would, in a home directory of the test's own. */
 public final class Vmo {
 
-    private static final Path LAUNCHER =
+    /** The launcher under test, bin/vmo of this checkout unless the build says otherwise. */
+    static final Path LAUNCHER =
             Path.of(System.getProperty("vmo.launcher", "../bin/vmo")).toAbsolutePath();
 
     private Vmo() {}
+
+    /** The launcher's command line with these arguments, e.g. for a terminal to run. */
+    static List<String> argv(String... args) {
+        List<String> argv = new ArrayList<>(List.of(LAUNCHER.toString()));
+        argv.addAll(List.of(args));
+        return argv;
+    }
 
     public static ProcessBuilder command(Path home, Map<String, String> extraEnv, List<String> args) {
         List<String> command = new ArrayList<>();
