@@ -1,5 +1,6 @@
 package io.vmo.daemon;
 
+import io.vmo.daemon.access.UserDirectory;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.TargetCatalog;
@@ -13,6 +14,7 @@ import io.vmo.daemon.store.EventWriter;
 import io.vmo.daemon.store.JobStore;
 import io.vmo.daemon.store.SignInStore;
 import io.vmo.daemon.store.StoreHealth;
+import io.vmo.daemon.store.UserStore;
 import io.vmo.daemon.terminal.PtyLauncher;
 import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.BrowserSessions;
@@ -119,10 +121,12 @@ public final class Daemon implements AutoCloseable {
                     settings);
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock, new SignInStore(database.jdbi()));
+            UserDirectory users = new UserDirectory(clock, new UserStore(database.jdbi()));
             HttpServer server = HttpServer.start(
                     config.listen(),
                     config.connections(),
                     token,
+                    users,
                     browsers,
                     jobs,
                     catalog,

@@ -14,6 +14,7 @@ public enum ErrorCode implements WireName {
     AMBIGUOUS_JOB("ambiguous-job"),
     UNKNOWN_PROJECT("unknown-project"),
     UNKNOWN_VM("unknown-vm"),
+    UNKNOWN_USER("unknown-user"),
     INVALID_ARGUMENT("invalid-argument"),
     NOT_INTERACTIVE("not-interactive"),
     JOB_ENDED("job-ended"),

@@ -34,6 +34,10 @@ public sealed interface Message permits Request, Response {
             Map.entry("list-vms", Request.ListVms.class),
             Map.entry("watch-jobs", Request.WatchJobs.class),
             Map.entry("diagnose", Request.Diagnose.class),
+            Map.entry("add-user", Request.AddUser.class),
+            Map.entry("list-users", Request.ListUsers.class),
+            Map.entry("revoke-user", Request.RevokeUser.class),
+            Map.entry("create-login-link", Request.CreateLoginLink.class),
             Map.entry("job:started", Response.JobStarted.class),
             Map.entry("job:joined", Response.JobJoined.class),
             Map.entry("job:log", Response.JobLog.class),
@@ -47,6 +51,10 @@ public sealed interface Message permits Request, Response {
             Map.entry("job:update", Response.JobUpdate.class),
             Map.entry("ack", Response.Ack.class),
             Map.entry("diagnosis", Response.Diagnosis.class),
+            Map.entry("user:added", Response.UserAdded.class),
+            Map.entry("user:list", Response.UserList.class),
+            Map.entry("user:revoked", Response.UserRevoked.class),
+            Map.entry("login-link", Response.LoginLink.class),
             Map.entry("error", Response.ErrorReply.class));
 
     default int v() {

@@ -127,8 +127,11 @@ public sealed interface Request extends Message {
         }
     }
 
-    /** The most recent jobs, newest first; replied to with {@code job:list}. */
-    record ListJobs(String id, Integer limit) implements Request {
+    /**
+     * The most recent jobs, newest first, only those {@code user} asked for when it is given; replied to with
+     * {@code job:list}.
+     */
+    record ListJobs(String id, Integer limit, String user) implements Request {
         public static final int DEFAULT_LIMIT = 20;
         public static final int MAX_LIMIT = 1000;
 
@@ -139,6 +142,14 @@ public sealed interface Request extends Message {
             if (limit < 1 || limit > MAX_LIMIT) {
                 throw new IllegalArgumentException("list-jobs: limit must be between 1 and " + MAX_LIMIT);
             }
+            if (user != null && user.isEmpty()) {
+                user = null;
+            }
+        }
+
+        /** Everyone's jobs. */
+        public ListJobs(String id, Integer limit) {
+            this(id, limit, null);
         }
     }
 
@@ -191,4 +202,42 @@ public sealed interface Request extends Message {
 
     /** What the daemon can tell of its own health (database, disk, registry, ssh); replied to with {@code diagnosis}. */
     record Diagnose(String id) implements Request {}
+
+    /**
+     * A new user with a personal token (admin only); replied to with {@code user:added}, which carries the token:
+     * the only time it is shown (the daemon keeps its SHA-256 hash).
+     */
+    record AddUser(String id, String name, Role role) implements Request {
+        public AddUser {
+            Users.checkName(name, "add-user");
+            if (role == null) {
+                throw new IllegalArgumentException("add-user: \"role\" is required: viewer, operator or admin");
+            }
+        }
+    }
+
+    /** Every user, revoked ones too (admin only); replied to with {@code user:list}. */
+    record ListUsers(String id) implements Request {}
+
+    /**
+     * Revokes a user (admin only): its token is refused from now on, on connections already open too, and its
+     * browser sessions end. Replied to with {@code user:revoked}.
+     */
+    record RevokeUser(String id, String name) implements Request {
+        public RevokeUser {
+            Fields.required(name, "name", "revoke-user");
+        }
+    }
+
+    /**
+     * A one-time browser login link for {@code user} (default: the caller; anyone else's needs admin); replied to
+     * with {@code login-link}.
+     */
+    record CreateLoginLink(String id, String user) implements Request {
+        public CreateLoginLink {
+            if (user != null && user.isEmpty()) {
+                user = null;
+            }
+        }
+    }
 }

@@ -80,6 +80,28 @@ public sealed interface Response extends Message {
     /** The reply to {@code diagnose}: the daemon's version ({@code 0.1.0 (commit 1a2b3c4)}) and its checks. */
     record Diagnosis(String id, String version, List<Check> checks) implements Response {}
 
+    /** The reply to {@code add-user}: the user, and its token, shown this once. */
+    record UserAdded(String id, UserInfo user, String token) implements Response {
+        /** Without the token: a reply may be logged. */
+        @Override
+        public String toString() {
+            return "UserAdded[id=" + id + ", user=" + user + ", token=(not shown)]";
+        }
+    }
+
+    record UserList(String id, List<UserInfo> users) implements Response {}
+
+    /** The reply to {@code revoke-user}: the user as it now is, and how many browser sessions of it ended. */
+    record UserRevoked(String id, UserInfo user, int sessionsEnded) implements Response {}
+
+    /** The reply to {@code create-login-link}: the link's path ({@code /login?token=…}) and whom it signs in. */
+    record LoginLink(String id, String path, String user) implements Response {
+        @Override
+        public String toString() {
+            return "LoginLink[id=" + id + ", user=" + user + ", path=(not shown)]";
+        }
+    }
+
     /** Something the client asked for could not be done; the connection stays usable. */
     record ErrorReply(String id, ErrorCode code, String message) implements Response {}
 }

@@ -306,9 +306,16 @@ class CodecTest {
         assertThatThrownBy(() -> codec.decode("{\"v\":1}"))
                 .hasMessage("message has no \"type\"; expected one of execute-command, join-job, attach-job, stdin,"
                         + " resize, leave-job, cancel-job, list-jobs, get-job, list-events, list-projects,"
-                        + " list-targets, list-vms, watch-jobs, diagnose");
+                        + " list-targets, list-vms, watch-jobs, diagnose, add-user, list-users, revoke-user,"
+                        + " create-login-link");
         assertThatThrownBy(() -> codec.decode("{\"type\":\"rm\"}"))
                 .hasMessageStartingWith("unknown message type \"rm\"; expected one of execute-command, ");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"add-user\",\"name\":\"Bob Smith\",\"role\":\"viewer\"}"))
+                .as("a user name outside the rule is refused, saying what is allowed")
+                .hasMessageContaining("user name \"Bob Smith\" is not allowed; a name is 1 to 32 characters");
+        assertThatThrownBy(() -> codec.decode("{\"type\":\"add-user\",\"name\":\"bob\",\"role\":\"root\"}"))
+                .isInstanceOfSatisfying(
+                        VmoException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST));
         assertThatThrownBy(() -> codec.decode("{\"type\":\"resize\",\"jobId\":\"j\",\"cols\":1}"))
                 .as("the record's own check, as it words it")
                 .hasMessage("resize: \"cols\" and \"rows\" are required");

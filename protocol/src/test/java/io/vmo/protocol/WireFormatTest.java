@@ -41,7 +41,8 @@ class WireFormatTest {
             STARTED,
             null,
             12,
-            false);
+            false,
+            new Provenance("alice", "cli", "0.1.0", "127.0.0.1", "alice", "laptop"));
     private static final JobInfo SSH_JOB = new JobInfo(
             "9c1d2e3f-0000-4000-8000-00000000beef",
             "ssh",
@@ -55,7 +56,8 @@ class WireFormatTest {
             Instant.parse("2026-01-01T00:00:00.100Z"),
             FINISHED,
             40,
-            true);
+            true,
+            null);
     private static final Response.JobLog LOG = new Response.JobLog(
             JOB_ID, 8, LogStream.STDOUT, "hello\n", Instant.parse("2026-11-23T10:00:01.000000123Z"));
     private static final Response.JobLog ODD_LOG = new Response.JobLog(
@@ -120,6 +122,33 @@ class WireFormatTest {
                         "{\"type\":\"cancel-job\",\"v\":1,\"id\":\"r7\",\"jobId\":\"" + JOB_ID + "\"}"),
                 new Golden(new Request.ListJobs(null, null), "{\"type\":\"list-jobs\",\"v\":1,\"limit\":20}"),
                 new Golden(new Request.ListJobs("r8", 5), "{\"type\":\"list-jobs\",\"v\":1,\"id\":\"r8\",\"limit\":5}"),
+                new Golden(
+                        new Request.ListJobs("r8", 5, "alice"),
+                        "{\"type\":\"list-jobs\",\"v\":1,\"id\":\"r8\",\"limit\":5,\"user\":\"alice\"}"),
+                new Golden(
+                        new Request.AddUser("r20", "alice", Role.OPERATOR),
+                        "{\"type\":\"add-user\",\"v\":1,\"id\":\"r20\",\"name\":\"alice\",\"role\":\"operator\"}"),
+                new Golden(new Request.ListUsers("r21"), "{\"type\":\"list-users\",\"v\":1,\"id\":\"r21\"}"),
+                new Golden(
+                        new Request.RevokeUser("r22", "alice"),
+                        "{\"type\":\"revoke-user\",\"v\":1,\"id\":\"r22\",\"name\":\"alice\"}"),
+                new Golden(
+                        new Request.CreateLoginLink("r23", "bob"),
+                        "{\"type\":\"create-login-link\",\"v\":1,\"id\":\"r23\",\"user\":\"bob\"}"),
+                new Golden(
+                        new Response.UserAdded("r20", ALICE, "tok"),
+                        "{\"type\":\"user:added\",\"v\":1,\"id\":\"r20\",\"user\":" + ALICE_JSON
+                                + ",\"token\":\"tok\"}"),
+                new Golden(
+                        new Response.UserList("r21", List.of(ALICE)),
+                        "{\"type\":\"user:list\",\"v\":1,\"id\":\"r21\",\"users\":[" + ALICE_JSON + "]}"),
+                new Golden(
+                        new Response.UserRevoked("r22", ALICE, 2),
+                        "{\"type\":\"user:revoked\",\"v\":1,\"id\":\"r22\",\"user\":" + ALICE_JSON
+                                + ",\"sessionsEnded\":2}"),
+                new Golden(
+                        new Response.LoginLink("r23", "/login?token=t", "bob"),
+                        "{\"type\":\"login-link\",\"v\":1,\"id\":\"r23\",\"path\":\"/login?token=t\",\"user\":\"bob\"}"),
                 new Golden(
                         new Request.GetJob("r9", "3f2a"),
                         "{\"type\":\"get-job\",\"v\":1,\"id\":\"r9\",\"jobId\":\"3f2a\"}"),
@@ -253,11 +282,22 @@ class WireFormatTest {
     private static final String MAKE_JOB_JSON = "{\"id\":\"" + JOB_ID + "\",\"kind\":\"make\",\"project\":\"vm\","
             + "\"target\":\"create\",\"args\":[\"ENV=dev\"],\"vm\":null,\"command\":[\"make\",\"-C\",\"/home/u/vm\","
             + "\"create\",\"ENV=dev\"],\"status\":\"running\",\"exitCode\":null,\"startedAt\":"
-            + "\"2026-11-23T10:00:00.123456Z\",\"finishedAt\":null,\"lastSeq\":12,\"interactive\":false}";
+            + "\"2026-11-23T10:00:00.123456Z\",\"finishedAt\":null,\"lastSeq\":12,\"interactive\":false,"
+            + "\"provenance\":{\"user\":\"alice\",\"client\":\"cli\",\"clientVersion\":\"0.1.0\",\"peer\":"
+            + "\"127.0.0.1\",\"osUser\":\"alice\",\"osHost\":\"laptop\"}}";
+    private static final UserInfo ALICE = new UserInfo(
+            "alice",
+            Role.OPERATOR,
+            Instant.parse("2026-12-01T09:00:00Z"),
+            "owner",
+            Instant.parse("2026-12-02T09:00:00Z"));
+    private static final String ALICE_JSON = "{\"name\":\"alice\",\"role\":\"operator\",\"createdAt\":"
+            + "\"2026-12-01T09:00:00Z\",\"createdBy\":\"owner\",\"revokedAt\":\"2026-12-02T09:00:00Z\"}";
     private static final String SSH_JOB_JSON = "{\"id\":\"9c1d2e3f-0000-4000-8000-00000000beef\",\"kind\":\"ssh\","
             + "\"project\":null,\"target\":null,\"args\":[],\"vm\":\"web-1\",\"command\":[\"tail\",\"-f\","
             + "\"/var/log/syslog\"],\"status\":\"failed\",\"exitCode\":255,\"startedAt\":\"2026-01-01T00:00:00.100Z\","
-            + "\"finishedAt\":\"2026-11-23T10:00:05Z\",\"lastSeq\":40,\"interactive\":true}";
+            + "\"finishedAt\":\"2026-11-23T10:00:05Z\",\"lastSeq\":40,\"interactive\":true,\"provenance\":{\"user\":"
+            + "\"owner\",\"client\":null,\"clientVersion\":null,\"peer\":null,\"osUser\":null,\"osHost\":null}}";
     private static final String LOG_JSON = "{\"type\":\"job:log\",\"jobId\":\"" + JOB_ID + "\",\"seq\":8,\"stream\":"
             + "\"stdout\",\"chunk\":\"hello\\n\",\"ts\":\"2026-11-23T10:00:01.000000123Z\",\"v\":1}";
 

@@ -6,6 +6,7 @@ import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
+import io.vmo.protocol.Provenance;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import io.vmo.protocol.VmInfo;
@@ -94,12 +95,20 @@ public final class JobManager implements AutoCloseable {
         });
     }
 
-    /** Starts the job the request asks for; it is stored and running when this returns. */
+    /** Starts the job the request asks for, as the token's owner (tests). */
     public JobInfo execute(Request.ExecuteCommand request) {
-        return request.vm() != null ? executeRemote(request) : executeMake(request);
+        return execute(request, Provenance.UNKNOWN);
     }
 
-    private JobInfo executeMake(Request.ExecuteCommand request) {
+    /**
+     * Starts the job the request asks for, recorded with who asked and from where; it is stored and running when
+     * this returns.
+     */
+    public JobInfo execute(Request.ExecuteCommand request, Provenance provenance) {
+        return request.vm() != null ? executeRemote(request, provenance) : executeMake(request, provenance);
+    }
+
+    private JobInfo executeMake(Request.ExecuteCommand request, Provenance provenance) {
         Project project = registry.project(request.project());
         MakeCommand command = new MakeCommand(project, request.target(), request.args());
         boolean interactive =
@@ -138,12 +147,13 @@ public final class JobManager implements AutoCloseable {
                 pid,
                 ProcessStamp.of(pid).orElse(null),
                 now(),
-                interactive);
+                interactive,
+                provenance);
         return launch(record, () -> process, process);
     }
 
     /** Recorded at once; connecting happens on the job's own thread, and a failure to connect fails the job. */
-    private JobInfo executeRemote(Request.ExecuteCommand request) {
+    private JobInfo executeRemote(Request.ExecuteCommand request, Provenance provenance) {
         VmInfo vm = vms.vm(request.vm());
         ArgvLimit.check("the command's arguments", request.command());
         if (request.command().stream().anyMatch(arg -> arg.indexOf('\0') >= 0)) {
@@ -165,7 +175,8 @@ public final class JobManager implements AutoCloseable {
                 null,
                 null,
                 now(),
-                interactive);
+                interactive,
+                provenance);
         TerminalSize size = TerminalSize.of(request.cols(), request.rows());
         return launch(
                 record,
@@ -395,9 +406,14 @@ public final class JobManager implements AutoCloseable {
     }
 
     public List<JobInfo> recent(int limit) {
+        return recent(limit, null);
+    }
+
+    /** The newest jobs; only {@code user}'s, unless it is null. */
+    public List<JobInfo> recent(int limit, String user) {
         failIfStoreDown();
         // Running jobs answer from memory: their lastSeq may be ahead of the store.
-        return store.recent(limit).stream()
+        return store.recent(limit, user).stream()
                 .map(info -> {
                     RunningJob job = running.get(UUID.fromString(info.id()));
                     return job != null ? job.info() : info;

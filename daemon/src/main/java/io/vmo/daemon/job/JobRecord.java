@@ -1,5 +1,6 @@
 package io.vmo.daemon.job;
 
+import io.vmo.protocol.Provenance;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.UUID;
 
 /**
  * The row written when a job starts. {@code pid}: its local process group, if any; {@code stamp}: proof of which
- * process that pid meant (null where the system cannot give one), so a later daemon never signals a reused pid.
+ * process that pid meant (null where the system cannot give one), so a later daemon never signals a reused pid;
+ * {@code provenance}: who asked for it, through which client, from where.
  */
 public record JobRecord(
         UUID id,
@@ -21,4 +23,5 @@ public record JobRecord(
         Long pid,
         ProcessStamp stamp,
         Instant startedAt,
-        boolean interactive) {}
+        boolean interactive,
+        Provenance provenance) {}

@@ -15,8 +15,8 @@ public interface JobRepository {
 
     Optional<JobInfo> find(UUID id);
 
-    /** Newest first. */
-    List<JobInfo> recent(int limit);
+    /** Newest first; only those {@code user} asked for, unless it is null. */
+    List<JobInfo> recent(int limit, String user);
 
     /** A full job id, or a unique prefix of one, to the job's id. */
     UUID resolve(String idOrPrefix);

@@ -185,7 +185,8 @@ final class RunningJob {
                 record.startedAt(),
                 end == null ? null : end.finishedAt(),
                 log.lastSeq(),
-                record.interactive());
+                record.interactive(),
+                record.provenance());
     }
 
     /** Microseconds, as PostgreSQL keeps them: a replayed event carries the same ts as the live one did. */

@@ -9,6 +9,7 @@ import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.LogStream;
+import io.vmo.protocol.Provenance;
 import io.vmo.protocol.VmoException;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -32,6 +33,7 @@ public final class JobStore implements JobRepository {
     private static final Pattern ID_PREFIX = Pattern.compile("[0-9a-f-]{1,36}");
     private static final String JOB_COLUMNS = """
             id, kind, project, target, args, vm, command, status, exit_code, started_at, finished_at, interactive,
+            requested_by, client, client_version, peer, os_user, os_host,
             coalesce((select max(seq) from job_events e where e.job_id = jobs.id), 0) as last_seq
             """;
 
@@ -57,9 +59,11 @@ public final class JobStore implements JobRepository {
     public void insert(JobRecord job) {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into jobs (id, kind, project, target, args, vm, command, cwd, status, pid,
-                                          pid_boot_id, pid_start_ticks, started_at, interactive)
+                                          pid_boot_id, pid_start_ticks, started_at, interactive,
+                                          requested_by, client, client_version, peer, os_user, os_host)
                         values (:id, :kind, :project, :target, :args, :vm, :command, :cwd, 'running', :pid,
-                                :bootId, :startTicks, :startedAt, :interactive)
+                                :bootId, :startTicks, :startedAt, :interactive,
+                                :user, :client, :clientVersion, :peer, :osUser, :osHost)
                         """)
                 .bind("id", job.id())
                 .bind("kind", job.kind())
@@ -74,6 +78,12 @@ public final class JobStore implements JobRepository {
                 .bind("startTicks", job.stamp() == null ? null : job.stamp().startTicks())
                 .bind("startedAt", utc(job.startedAt()))
                 .bind("interactive", job.interactive())
+                .bind("user", job.provenance().user())
+                .bind("client", job.provenance().client())
+                .bind("clientVersion", job.provenance().clientVersion())
+                .bind("peer", job.provenance().peer())
+                .bind("osUser", job.provenance().osUser())
+                .bind("osHost", job.provenance().osHost())
                 .execute());
     }
 
@@ -146,11 +156,14 @@ public final class JobStore implements JobRepository {
                 .findOne());
     }
 
-    /** Newest first. */
+    /** Newest first; only {@code user}'s jobs, unless it is null (index {@code jobs_requested_by}). */
     @Override
-    public List<JobInfo> recent(int limit) {
-        return with(h -> h.createQuery("select " + JOB_COLUMNS + " from jobs order by started_at desc, id limit :limit")
+    public List<JobInfo> recent(int limit, String user) {
+        return with(h -> h.createQuery("select " + JOB_COLUMNS
+                        + " from jobs where (cast(:user as text) is null or requested_by = :user)"
+                        + " order by started_at desc, id limit :limit")
                 .bind("limit", limit)
+                .bind("user", user)
                 .map((rs, ctx) -> jobInfo(rs))
                 .list());
     }
@@ -254,7 +267,14 @@ public final class JobStore implements JobRepository {
                 rs.getObject("started_at", OffsetDateTime.class).toInstant(),
                 finished == null ? null : finished.toInstant(),
                 rs.getLong("last_seq"),
-                rs.getBoolean("interactive"));
+                rs.getBoolean("interactive"),
+                new Provenance(
+                        rs.getString("requested_by"),
+                        rs.getString("client"),
+                        rs.getString("client_version"),
+                        rs.getString("peer"),
+                        rs.getString("os_user"),
+                        rs.getString("os_host")));
     }
 
     private static List<String> strings(Array array) throws SQLException {

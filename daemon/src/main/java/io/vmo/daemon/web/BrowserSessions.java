@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * page working and an unused link still works, once. Lookups are answered from memory, loaded at start: they run
  * on the event loops, which must not wait for the database. Changes go to the store in order on a thread of their
  * own; a new link is stored before it is handed out (a link printed, then lost to a crash, would not work).
+ *
+ * <p>Each link and session belongs to a user ({@code owner} for the token file's holder); revoking a user ends its
+ * sessions and voids its unused links ({@link #endSessionsOf}).
  */
 public final class BrowserSessions implements AutoCloseable {
 
@@ -48,14 +51,17 @@ public final class BrowserSessions implements AutoCloseable {
     /** Where sign-ins are kept across restarts, by the hashes of their secrets. Its calls may block. */
     public interface Store {
 
-        /** The unexpired login links and sessions, hash → expiry; expired ones are dropped. */
+        /** The unexpired login links and sessions, hash → grant; expired ones are dropped. */
         Saved load(Instant now);
 
-        void saveLink(String tokenHash, Instant expiresAt);
+        void saveLink(String tokenHash, String user, Instant expiresAt);
 
         void deleteLink(String tokenHash);
 
-        void saveSession(String sessionHash, Instant createdAt, Instant expiresAt);
+        void saveSession(String sessionHash, String user, Instant createdAt, Instant expiresAt);
+
+        /** Drops a user's sessions and unused links. */
+        void deleteAllOf(String user);
 
         /** Keeps nothing: sign-ins end with the daemon (tests). */
         Store NONE = new Store() {
@@ -65,26 +71,32 @@ public final class BrowserSessions implements AutoCloseable {
             }
 
             @Override
-            public void saveLink(String tokenHash, Instant expiresAt) {}
+            public void saveLink(String tokenHash, String user, Instant expiresAt) {}
 
             @Override
             public void deleteLink(String tokenHash) {}
 
             @Override
-            public void saveSession(String sessionHash, Instant createdAt, Instant expiresAt) {}
+            public void saveSession(String sessionHash, String user, Instant createdAt, Instant expiresAt) {}
+
+            @Override
+            public void deleteAllOf(String user) {}
         };
     }
 
-    /** What the store holds: hash → expiry, for links and for sessions. */
-    public record Saved(Map<String, Instant> links, Map<String, Instant> sessions) {}
+    /** Whom a link or session signs in, and until when. */
+    public record Grant(String user, Instant expiresAt) {}
+
+    /** What the store holds: hash → grant, for links and for sessions. */
+    public record Saved(Map<String, Grant> links, Map<String, Grant> sessions) {}
 
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Store store;
     private final ExecutorService storing = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("vmo-sign-ins").factory());
-    private final ConcurrentHashMap<String, Instant> links = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Instant> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Grant> links = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Grant> sessions = new ConcurrentHashMap<>();
 
     /** Starts with what {@code store} kept (may block: call it before serving). */
     public BrowserSessions(Clock clock, Store store) {
@@ -100,16 +112,24 @@ public final class BrowserSessions implements AutoCloseable {
         this(clock, Store.NONE);
     }
 
-    /** A new one-time login token, valid for {@link #LINK_LIFETIME}. May block (briefly) for the store. */
+    /** A new one-time login token for the owner (the link {@code vmo daemon} prints). */
     public String newLoginToken() {
+        return newLoginToken(io.vmo.protocol.Users.OWNER);
+    }
+
+    /**
+     * A new one-time login token that signs {@code user} in, valid for {@link #LINK_LIFETIME}. May block (briefly)
+     * for the store.
+     */
+    public String newLoginToken(String user) {
         String token = randomToken();
         Instant now = clock.instant();
-        links.values().removeIf(expiry -> expiry.isBefore(now));
+        links.values().removeIf(grant -> grant.expiresAt().isBefore(now));
         String hash = hash(token);
         Instant expiry = now.plus(LINK_LIFETIME);
-        links.put(hash, expiry);
+        links.put(hash, new Grant(user, expiry));
         try {
-            storing.submit(() -> persist("a login link", () -> store.saveLink(hash, expiry)))
+            storing.submit(() -> persist("a login link", () -> store.saveLink(hash, user, expiry)))
                     .get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             log.warn("a login link is not kept yet ({}): it works until the daemon stops", e.toString());
@@ -123,7 +143,7 @@ public final class BrowserSessions implements AutoCloseable {
      * A redeemed link: the new session's id, and when it is kept (answer then: a daemon killed right after the
      * browser got its cookie still knows the session when it is back).
      */
-    record SignIn(String sessionId, CompletableFuture<Void> kept) {}
+    record SignIn(String sessionId, String user, CompletableFuture<Void> kept) {}
 
     /** Redeems a login token (once), or null if the token is unknown, used or expired. Never blocks. */
     SignIn redeem(String loginToken) {
@@ -131,35 +151,69 @@ public final class BrowserSessions implements AutoCloseable {
             return null;
         }
         String linkHash = hash(loginToken);
-        Instant expiry = links.remove(linkHash);
-        if (expiry == null || expiry.isBefore(clock.instant())) {
+        Grant link = links.remove(linkHash);
+        if (link == null || link.expiresAt().isBefore(clock.instant())) {
             return null;
         }
+        String user = link.user();
         String session = randomToken();
         String sessionHash = hash(session);
         Instant now = clock.instant();
         Instant sessionExpiry = now.plus(SESSION_LIFETIME);
-        sessions.put(sessionHash, sessionExpiry);
+        sessions.put(sessionHash, new Grant(user, sessionExpiry));
         try {
             return new SignIn(
                     session,
+                    user,
                     CompletableFuture.runAsync(
                             () -> persist("a sign-in", () -> {
                                 store.deleteLink(linkHash);
-                                store.saveSession(sessionHash, now, sessionExpiry);
+                                store.saveSession(sessionHash, user, now, sessionExpiry);
                             }),
                             storing));
         } catch (RejectedExecutionException e) { // stopping
-            return new SignIn(session, CompletableFuture.completedFuture(null));
+            return new SignIn(session, user, CompletableFuture.completedFuture(null));
         }
     }
 
     boolean isSession(String sessionId) {
+        return sessionUser(sessionId).isPresent();
+    }
+
+    /** The user a live session signs in, or empty. Never blocks. */
+    java.util.Optional<String> sessionUser(String sessionId) {
         if (sessionId == null) {
-            return false;
+            return java.util.Optional.empty();
         }
-        Instant expiry = sessions.get(hash(sessionId));
-        return expiry != null && clock.instant().isBefore(expiry);
+        Grant grant = sessions.get(hash(sessionId));
+        return grant != null && clock.instant().isBefore(grant.expiresAt())
+                ? java.util.Optional.of(grant.user())
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * Ends a user's browser sessions and voids its unused links (the user was revoked); returns how many sessions
+     * ended. Its pages' next request is refused. Stored before it returns, unless the store is down.
+     */
+    public int endSessionsOf(String user) {
+        int[] ended = {0};
+        sessions.values().removeIf(grant -> {
+            boolean mine = grant.user().equals(user);
+            if (mine) {
+                ended[0]++;
+            }
+            return mine;
+        });
+        links.values().removeIf(grant -> grant.user().equals(user));
+        try {
+            storing.submit(() -> persist("the end of " + user + "'s sessions", () -> store.deleteAllOf(user)))
+                    .get(STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            log.warn("the end of {}'s sessions is not kept yet ({})", user, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ended[0];
     }
 
     /** Waits (a few seconds at most) for what is being stored. */

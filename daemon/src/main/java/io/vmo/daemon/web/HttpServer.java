@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vmo.daemon.access.UserDirectory;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.store.StoreHealth;
@@ -73,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
             InetSocketAddress listen,
             ConnectionLimits limits,
             AuthToken token,
+            UserDirectory users,
             BrowserSessions sessions,
             JobManager jobs,
             Catalog catalog,
@@ -84,13 +86,13 @@ public final class HttpServer implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
         SharedEncodings encodings = new SharedEncodings(codec);
-        RequestHandler requests = new RequestHandler(jobs, catalog, checks);
+        RequestHandler requests = new RequestHandler(jobs, catalog, checks, users, sessions);
         RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
         EarlyRefusal refusal = new EarlyRefusal(codec);
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);
         ConnectionErrors errors = new ConnectionErrors(refusals);
         GuessThrottle throttle = new GuessThrottle(Clock.systemUTC(), refusals);
-        RequestGuard guard = new RequestGuard(token, sessions, ownHosts(listen), responses, throttle, refusals);
+        RequestGuard guard = new RequestGuard(token, users, sessions, ownHosts(listen), responses, throttle, refusals);
         WebUi ui = new WebUi(sessions, throttle);
         RestHandler rest = new RestHandler(requests, health, sessions, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()

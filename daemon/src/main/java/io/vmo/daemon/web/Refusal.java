@@ -33,6 +33,7 @@ public record Refusal(
         UNKNOWN_LOGIN_LINK(ErrorCode.UNAUTHORIZED, "unknown, used or expired login link", true),
         COOKIE_WITHOUT_ORIGIN(ErrorCode.UNAUTHORIZED, "session cookie on /ws without an Origin", false),
         SESSION_NOT_ENOUGH(ErrorCode.FORBIDDEN, "a browser session asked for what needs the token", false),
+        REVOKED_TOKEN(ErrorCode.UNAUTHORIZED, "a revoked user's token", false),
         // A connection's: the first two are answered with their code, the others close the connection.
         TOO_MANY_CONNECTIONS(ErrorCode.TOO_MANY_CONNECTIONS, "too many connections open from this address", false),
         REQUEST_TIMEOUT(ErrorCode.REQUEST_TIMEOUT, "the request did not arrive whole in time", false),

@@ -4,12 +4,21 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.util.AttributeKey;
+import io.vmo.daemon.access.Caller;
+import io.vmo.daemon.access.ClientKind;
+import io.vmo.daemon.access.UserDirectory;
+import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.ErrorCode;
+import io.vmo.protocol.Role;
+import io.vmo.protocol.Users;
 import io.vmo.protocol.VmoException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +36,10 @@ import java.util.Set;
  *     {@code /healthz} and the UI's own files need neither: they hold no secret.</li>
  * </ul>
  * A wrong token or session cookie goes to the {@link GuessThrottle}; every other refusal to the {@link RefusalLog}.
+ *
+ * <p>A request it lets through carries its {@link Caller} in the channel's {@link #CALLER} attribute: who (the token
+ * file's {@code owner}, a user's personal token, a browser session's user), with which role, through which client,
+ * from where. What that role may do is decided per request by {@link io.vmo.daemon.access.Permissions}.
  */
 @io.netty.channel.ChannelHandler.Sharable
 final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -35,7 +48,17 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             + " the daemon user's $XDG_CONFIG_HOME/vmo/token (default ~/.config/vmo/token). In a browser: open the"
             + " login link that `vmo daemon` printed, or a new one from `vmo ui`";
 
+    /** The caller of the request this guard last let through on a channel (for a WebSocket: of its upgrade). */
+    static final AttributeKey<Caller> CALLER = AttributeKey.valueOf("vmo.caller");
+
+    /** What a client may say of itself in a header: this long at most, printable, or it is not recorded. */
+    private static final int MAX_CLIENT_TEXT = 100;
+
+    /** The web UI's version: the daemon serves it. */
+    private static final String WEB_VERSION = BuildInfo.read().version();
+
     private final AuthToken token;
+    private final UserDirectory users;
     private final Set<String> ownHosts;
     private final HttpResponses responses;
     private final BrowserSessions sessions;
@@ -44,6 +67,7 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     RequestGuard(
             AuthToken token,
+            UserDirectory users,
             BrowserSessions sessions,
             Set<String> ownHosts,
             HttpResponses responses,
@@ -51,6 +75,7 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             RefusalLog refusals) {
         super(false); // passes the request on untouched when it is allowed
         this.token = token;
+        this.users = users;
         this.sessions = sessions;
         this.ownHosts = ownHosts;
         this.responses = responses;
@@ -103,12 +128,35 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                                         .SIGNED_IN); // unknown /api paths: sign in before learning there are none
         String bearer = bearer(request);
         // A correct token passes before any count of failures is looked at: it is never slowed down.
-        if (access == Routes.Access.PUBLIC || token.matches(bearer)) {
+        if (access == Routes.Access.PUBLIC) {
             ctx.fireChannelRead(request);
             return;
         }
+        if (token.matches(bearer)) {
+            pass(ctx, request, Users.OWNER, Role.ADMIN, false);
+            return;
+        }
+        Optional<UserDirectory.Account> account = users.byToken(bearer);
+        if (account.isPresent()) {
+            UserDirectory.Account user = account.get();
+            if (user.revoked()) {
+                // Not a guess (it was a real token): refused at once, saying why.
+                refuse(
+                        ctx,
+                        request,
+                        HttpResponseStatus.UNAUTHORIZED,
+                        Refusal.Reason.REVOKED_TOKEN,
+                        "this token was user " + user.info().name() + "'s, revoked at "
+                                + user.info().revokedAt() + "; ask an admin for a new user (`vmo users add`)");
+            } else {
+                pass(ctx, request, user.info().name(), user.info().role(), false);
+            }
+            return;
+        }
         String cookie = sessionCookie(request);
-        boolean browser = sessions.isSession(cookie);
+        Optional<String> sessionUser = sessions.sessionUser(cookie);
+        Optional<Role> sessionRole = sessionUser.flatMap(users::activeRole);
+        boolean browser = sessionRole.isPresent();
         if (browser && access == Routes.Access.TOKEN_ONLY) {
             refuse(
                     ctx,
@@ -121,7 +169,7 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean webSocket =
                 route.filter(r -> r.action() == Routes.Http.WEBSOCKET).isPresent();
         if (browser && (origin != null || !webSocket)) {
-            ctx.fireChannelRead(request);
+            pass(ctx, request, sessionUser.get(), sessionRole.get(), true);
             return;
         }
         if (bearer != null || (cookie != null && !browser)) {
@@ -152,6 +200,52 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                 request.release();
             }
         }
+    }
+
+    /** Lets the request through, its {@link Caller} resolved once here and attached to the channel. */
+    private static void pass(ChannelHandlerContext ctx, FullHttpRequest request, String user, Role role, boolean web) {
+        HttpHeaders headers = request.headers();
+        String peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
+        Caller caller;
+        String client = clientText(headers.get(CLIENT_HEADER));
+        if (web) {
+            // The daemon serves the web UI: its version is the daemon's.
+            caller = new Caller(user, role, ClientKind.WEB, WEB_VERSION, peer, null, null);
+        } else if (client != null && client.startsWith("cli/")) {
+            caller = new Caller(
+                    user,
+                    role,
+                    ClientKind.CLI,
+                    client.substring(4),
+                    peer,
+                    clientText(headers.get(OS_USER_HEADER)),
+                    clientText(headers.get(HOST_HEADER)));
+        } else {
+            caller = new Caller(
+                    user, role, ClientKind.REST, clientText(headers.get(HttpHeaderNames.USER_AGENT)), peer, null, null);
+        }
+        ctx.channel().attr(CALLER).set(caller);
+        ctx.fireChannelRead(request);
+    }
+
+    /** The CLI names itself, its version, and the OS user and host it runs as, on its WebSocket upgrade. */
+    static final String CLIENT_HEADER = "X-Vmo-Client";
+
+    static final String OS_USER_HEADER = "X-Vmo-Os-User";
+    static final String HOST_HEADER = "X-Vmo-Host";
+
+    /** A client's word about itself, kept only when it is short printable text (it is shown and stored). */
+    private static String clientText(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String text = value.strip();
+        if (text.length() > MAX_CLIENT_TEXT) {
+            text = text.substring(0, MAX_CLIENT_TEXT);
+        }
+        return text.chars().allMatch(c -> c >= 0x20 && c != 0x7f) ? text : null;
     }
 
     /**

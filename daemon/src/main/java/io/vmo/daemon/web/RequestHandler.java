@@ -1,5 +1,8 @@
 package io.vmo.daemon.web;
 
+import io.vmo.daemon.access.Caller;
+import io.vmo.daemon.access.Permissions;
+import io.vmo.daemon.access.UserDirectory;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
@@ -18,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the daemon does for each request type, whoever asks: a WebSocket connection ({@link #handle}) or a REST
- * route ({@link #reply}, the requests that have exactly one reply). Every failure becomes an {@code error} reply
- * with the request's id.
+ * route ({@link #reply}, the requests that have exactly one reply). Both first {@link #authorize} the request for
+ * its {@link Caller}: the one place where a role is checked. Every failure becomes an {@code error} reply with the
+ * request's id.
  */
 final class RequestHandler {
 
@@ -28,16 +32,36 @@ final class RequestHandler {
     private final JobManager jobs;
     private final Catalog catalog;
     private final HealthChecks checks;
+    private final UserDirectory users;
+    private final BrowserSessions sessions;
 
-    RequestHandler(JobManager jobs, Catalog catalog, HealthChecks checks) {
+    RequestHandler(
+            JobManager jobs, Catalog catalog, HealthChecks checks, UserDirectory users, BrowserSessions sessions) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;
+        this.users = users;
+        this.sessions = sessions;
+    }
+
+    /**
+     * Whether the caller may make this request now: a revoked user may not (its connections stay open until their
+     * next request, which this refuses), and its role must allow the request ({@link Permissions}).
+     */
+    private void authorize(Request request, Caller caller) {
+        if (!users.isActive(caller.user())) {
+            throw new VmoException(
+                    ErrorCode.UNAUTHORIZED,
+                    "user " + caller.user() + " was revoked; this connection may do nothing more. Ask an admin for"
+                            + " a new user (`vmo users add`)");
+        }
+        Permissions.check(request, caller);
     }
 
     /** A connection's request; its replies and events go to the connection. May block: called on a virtual thread. */
-    void handle(Request request, Subscriber client) {
+    void handle(Request request, Caller caller, Subscriber client) {
         try {
+            authorize(request, caller);
             switch (request) {
                 case Request.JoinJob r ->
                     jobs.join(r.jobId(), r.sinceSeq(), client, job -> client.send(new Response.JobJoined(r.id(), job)));
@@ -58,7 +82,7 @@ final class RequestHandler {
                     jobs.watch(client);
                     client.send(new Response.Ack(r.id()));
                 }
-                default -> reply(request).thenAccept(client::send);
+                default -> answer(request, caller).thenAccept(client::send);
             }
         } catch (RuntimeException e) {
             client.send(failure(request, e));
@@ -69,15 +93,26 @@ final class RequestHandler {
      * The one reply of a request that has one — every request a REST route can make. Never completes
      * exceptionally: a failure is the {@code error} reply. May block: called on a virtual thread.
      */
-    CompletableFuture<Response> reply(Request request) {
+    CompletableFuture<Response> reply(Request request, Caller caller) {
+        try {
+            authorize(request, caller);
+        } catch (RuntimeException e) {
+            return done(failure(request, e));
+        }
+        return answer(request, caller);
+    }
+
+    /** {@link #reply}, once authorized. */
+    private CompletableFuture<Response> answer(Request request, Caller caller) {
         try {
             CompletableFuture<Response> reply = switch (request) {
-                case Request.ExecuteCommand r -> done(new Response.JobStarted(r.id(), jobs.execute(r)));
+                case Request.ExecuteCommand r ->
+                    done(new Response.JobStarted(r.id(), jobs.execute(r, caller.provenance())));
                 case Request.CancelJob r ->
                     jobs.cancel(r.jobId())
                             .thenApply(done -> new Response.JobDone(
                                     r.id(), done.jobId(), done.status(), done.exitCode(), done.finishedAt()));
-                case Request.ListJobs r -> done(new Response.JobList(r.id(), jobs.recent(r.limit())));
+                case Request.ListJobs r -> done(new Response.JobList(r.id(), jobs.recent(r.limit(), r.user())));
                 case Request.GetJob r -> done(new Response.JobFound(r.id(), jobs.find(r.jobId())));
                 case Request.ListEvents r -> done(events(r));
                 case Request.ListProjects r -> done(new Response.ProjectList(r.id(), catalog.projects()));
@@ -85,6 +120,16 @@ final class RequestHandler {
                 case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
                 case Request.Diagnose r ->
                     done(new Response.Diagnosis(r.id(), BuildInfo.read().describe(), checks.run()));
+                case Request.AddUser r -> {
+                    UserDirectory.Added added = users.add(r.name(), r.role(), caller.user());
+                    yield done(new Response.UserAdded(r.id(), added.user(), added.token()));
+                }
+                case Request.ListUsers r -> done(new Response.UserList(r.id(), users.list()));
+                case Request.RevokeUser r -> {
+                    var user = users.revoke(r.name());
+                    yield done(new Response.UserRevoked(r.id(), user, sessions.endSessionsOf(r.name())));
+                }
+                case Request.CreateLoginLink r -> done(loginLink(r, caller));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);
@@ -96,6 +141,17 @@ final class RequestHandler {
         } catch (RuntimeException e) {
             return done(failure(request, e));
         }
+    }
+
+    /** A one-time browser login for the user asked for, by default the caller, who must be able to sign in. */
+    private Response.LoginLink loginLink(Request.CreateLoginLink r, Caller caller) {
+        String user = r.user() != null ? r.user() : caller.user();
+        if (!users.isActive(user)) {
+            throw new VmoException(
+                    ErrorCode.UNKNOWN_USER,
+                    "no user " + user + " who may sign in (unknown or revoked); `vmo users list` shows them");
+        }
+        return new Response.LoginLink(r.id(), "/login?token=" + sessions.newLoginToken(user), user);
     }
 
     /** A page of stored events after {@code sinceSeq}; page on with {@code sinceSeq} = the last seq received. */

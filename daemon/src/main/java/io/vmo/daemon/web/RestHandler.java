@@ -5,12 +5,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vmo.daemon.access.Caller;
 import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
+import io.vmo.protocol.Role;
 import io.vmo.protocol.VmoException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -32,10 +34,11 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      */
     record Health(String status, String store, String problem, java.time.Instant since) implements Codec.NullsOmitted {}
 
-    /** A one-time browser login, relative to the daemon's address as the client reached it. */
-    record LoginLink(String path) {}
+    /** A one-time browser login, relative to the daemon's address as the client reached it, and whom it signs in. */
+    record LoginLink(String path, String user) {}
 
-    record Session(boolean authenticated) {}
+    /** Who is signed in: the web UI shows it and filters the history by it. */
+    record Session(boolean authenticated, String user, Role role) {}
 
     private final RequestHandler requests;
     private final StoreHealth health;
@@ -62,9 +65,11 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         request.retain();
+        // Read here, on the event loop, before a next request on the connection could change it.
+        Caller caller = ctx.channel().attr(RequestGuard.CALLER).get();
         executor.execute(() -> {
             try {
-                answer(ctx, request);
+                answer(ctx, request, caller);
             } catch (RuntimeException e) {
                 error(ctx, request, RequestHandler.failure(request.method() + " " + request.uri(), e));
             } finally {
@@ -73,7 +78,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void answer(ChannelHandlerContext ctx, FullHttpRequest request, Caller caller) {
         Routes.Match match = Routes.find(request.method(), request.uri())
                 .orElseThrow(() -> new VmoException(
                         ErrorCode.NOT_FOUND,
@@ -81,7 +86,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 + " is not part of the API; see docs/protocol.md (" + Routes.list() + ")"));
         switch (match.route().action()) {
             case Routes.Call call -> {
-                Response reply = requests.reply(request(call, match, request)).join();
+                Response reply =
+                        requests.reply(request(call, match, request), caller).join();
                 if (reply instanceof Response.ErrorReply e) {
                     error(ctx, request, e);
                 } else {
@@ -100,10 +106,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 : new Health("unavailable", "down", store.problem(), store.since()));
             }
             // The guard let it through: the caller is signed in.
-            case Routes.Http.SESSION -> responses.json(ctx, request, HttpResponseStatus.OK, new Session(true));
-            case Routes.Http.LOGIN_LINK ->
-                responses.json(
-                        ctx, request, HttpResponseStatus.OK, new LoginLink("/login?token=" + sessions.newLoginToken()));
+            case Routes.Http.SESSION ->
+                responses.json(ctx, request, HttpResponseStatus.OK, new Session(true, caller.user(), caller.role()));
             case Routes.Http.WEBSOCKET ->
                 throw new VmoException(ErrorCode.BAD_REQUEST, "/ws is the WebSocket: open it with an upgrade request");
         }
@@ -153,7 +157,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static HttpResponseStatus status(ErrorCode code) {
         return switch (code) {
-            case UNKNOWN_JOB, UNKNOWN_PROJECT, NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
+            case UNKNOWN_JOB, UNKNOWN_PROJECT, UNKNOWN_USER, NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case UNAUTHORIZED -> HttpResponseStatus.UNAUTHORIZED;
             case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
             case STORE_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;

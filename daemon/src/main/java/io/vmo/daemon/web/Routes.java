@@ -46,7 +46,6 @@ final class Routes {
     enum Http implements Action {
         HEALTH,
         SESSION,
-        LOGIN_LINK,
         WEBSOCKET
     }
 
@@ -90,7 +89,15 @@ final class Routes {
             new Route(HttpMethod.GET, "/healthz", Access.PUBLIC, Http.HEALTH),
             new Route(HttpMethod.GET, WEBSOCKET_PATH, Access.SIGNED_IN, Http.WEBSOCKET),
             new Route(HttpMethod.GET, "/api/session", Access.SIGNED_IN, Http.SESSION),
-            new Route(HttpMethod.POST, "/api/login-links", Access.TOKEN_ONLY, Http.LOGIN_LINK),
+            new Route(
+                    HttpMethod.POST,
+                    "/api/login-links",
+                    Access.TOKEN_ONLY,
+                    new Call(
+                            "create-login-link",
+                            Map.of(),
+                            true,
+                            reply(Response.LoginLink.class, r -> new RestHandler.LoginLink(r.path(), r.user())))),
             new Route(
                     HttpMethod.GET,
                     "/api/jobs",

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.vmo.daemon.access.Caller;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.protocol.Codec;
@@ -49,6 +50,8 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
             Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
 
     private volatile Channel channel;
+    /** Who opened this connection: resolved once, at its upgrade, by the {@link RequestGuard}. */
+    private volatile Caller caller;
     /** Whether the client opened the connection with {@link LogFrame#SUBPROTOCOL}: output as binary frames. */
     private volatile boolean binaryOutput;
 
@@ -69,6 +72,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
+            caller = ctx.channel().attr(RequestGuard.CALLER).get();
             binaryOutput = LogFrame.SUBPROTOCOL.equals(handshake.selectedSubprotocol());
         }
         ctx.fireUserEventTriggered(event);
@@ -91,10 +95,11 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
                     send(new Response.ErrorReply(null, e.code(), e.getMessage()));
                     return;
                 }
+                Caller who = caller;
                 if (request instanceof Request.Stdin || request instanceof Request.Resize) {
-                    inputLane.execute(() -> handler.handle(request, this));
+                    inputLane.execute(() -> handler.handle(request, who, this));
                 } else {
-                    executor.execute(() -> handler.handle(request, this));
+                    executor.execute(() -> handler.handle(request, who, this));
                 }
             }
         }

@@ -44,7 +44,8 @@ final class FakeStore implements JobRepository, StoreStatus {
                 null,
                 null,
                 Instant.now(),
-                interactive);
+                interactive,
+                io.vmo.protocol.Provenance.UNKNOWN);
     }
 
     @Override
@@ -117,13 +118,15 @@ final class FakeStore implements JobRepository, StoreStatus {
                 r.startedAt(),
                 end == null ? null : end.finishedAt(),
                 lastSeq,
-                r.interactive()));
+                r.interactive(),
+                r.provenance()));
     }
 
     @Override
-    public List<JobInfo> recent(int limit) {
+    public List<JobInfo> recent(int limit, String user) {
         failIfDown();
         return jobs.values().stream()
+                .filter(r -> user == null || user.equals(r.provenance().user()))
                 .sorted(Comparator.comparing(JobRecord::startedAt).reversed())
                 .limit(limit)
                 .map(r -> find(r.id()).orElseThrow())

@@ -40,19 +40,19 @@ class BrowserSessionsTest {
 
     /** What PostgreSQL would keep, as the daemon hands it over (SignInStore is tested against the real one). */
     static class KeptInMemory implements BrowserSessions.Store {
-        final Map<String, Instant> links = new ConcurrentHashMap<>();
-        final Map<String, Instant> sessions = new ConcurrentHashMap<>();
+        final Map<String, BrowserSessions.Grant> links = new ConcurrentHashMap<>();
+        final Map<String, BrowserSessions.Grant> sessions = new ConcurrentHashMap<>();
 
         @Override
         public BrowserSessions.Saved load(Instant now) {
-            links.values().removeIf(e -> !e.isAfter(now));
-            sessions.values().removeIf(e -> !e.isAfter(now));
+            links.values().removeIf(e -> !e.expiresAt().isAfter(now));
+            sessions.values().removeIf(e -> !e.expiresAt().isAfter(now));
             return new BrowserSessions.Saved(Map.copyOf(links), Map.copyOf(sessions));
         }
 
         @Override
-        public void saveLink(String tokenHash, Instant expiresAt) {
-            links.put(tokenHash, expiresAt);
+        public void saveLink(String tokenHash, String user, Instant expiresAt) {
+            links.put(tokenHash, new BrowserSessions.Grant(user, expiresAt));
         }
 
         @Override
@@ -61,9 +61,37 @@ class BrowserSessionsTest {
         }
 
         @Override
-        public void saveSession(String sessionHash, Instant createdAt, Instant expiresAt) {
-            sessions.put(sessionHash, expiresAt);
+        public void saveSession(String sessionHash, String user, Instant createdAt, Instant expiresAt) {
+            sessions.put(sessionHash, new BrowserSessions.Grant(user, expiresAt));
         }
+
+        @Override
+        public void deleteAllOf(String user) {
+            links.values().removeIf(g -> g.user().equals(user));
+            sessions.values().removeIf(g -> g.user().equals(user));
+        }
+    }
+
+    @Test
+    void aLinkSignsInItsUserAndRevokingEndsOnlyThatUsersSessions() {
+        KeptInMemory store = new KeptInMemory();
+        BrowserSessions users = new BrowserSessions(clock, store);
+        String alice = users.redeem(users.newLoginToken("alice")).sessionId();
+        String bob = users.redeem(users.newLoginToken("bob")).sessionId();
+        String aliceLink = users.newLoginToken("alice");
+        assertThat(users.sessionUser(alice)).contains("alice");
+        assertThat(users.sessionUser(bob)).contains("bob");
+
+        assertThat(users.endSessionsOf("alice")).isEqualTo(1);
+        assertThat(users.sessionUser(alice)).isEmpty();
+        assertThat(users.redeem(aliceLink))
+                .as("an unused link of a revoked user")
+                .isNull();
+        assertThat(users.sessionUser(bob)).contains("bob");
+        users.close();
+        assertThat(new BrowserSessions(clock, store).sessionUser(alice))
+                .as("ended in the store too")
+                .isEmpty();
     }
 
     @Test
@@ -102,7 +130,7 @@ class BrowserSessionsTest {
     void aStoreThatFailsCostsTheSignInOnlyItsSurvival() {
         BrowserSessions failing = new BrowserSessions(clock, new KeptInMemory() {
             @Override
-            public void saveSession(String sessionHash, Instant createdAt, Instant expiresAt) {
+            public void saveSession(String sessionHash, String user, Instant createdAt, Instant expiresAt) {
                 throw new IllegalStateException("PostgreSQL is down");
             }
         });

@@ -47,12 +47,14 @@ class RestBodiesTest {
                 Instant.EPOCH,
                 Instant.EPOCH,
                 3,
-                false);
+                false,
+                null);
         assertThat(codec.encode(new Routes.Jobs(List.of(job))))
                 .isEqualTo("{\"jobs\":[{\"id\":\"j1\",\"kind\":\"make\",\"project\":\"vm\",\"target\":\"ok\","
                         + "\"args\":[],\"vm\":null,\"command\":[\"make\",\"ok\"],\"status\":\"success\",\"exitCode\":0,"
                         + "\"startedAt\":\"1970-01-01T00:00:00Z\",\"finishedAt\":\"1970-01-01T00:00:00Z\","
-                        + "\"lastSeq\":3,\"interactive\":false}]}");
+                        + "\"lastSeq\":3,\"interactive\":false,\"provenance\":{\"user\":\"owner\",\"client\":null,"
+                        + "\"clientVersion\":null,\"peer\":null,\"osUser\":null,\"osHost\":null}}]}");
         assertThat(codec.encode(new Routes.Events(
                         "j1", List.of(new Response.JobLog("j1", 1, LogStream.SYSTEM, "started", Instant.EPOCH)), 1)))
                 .isEqualTo("{\"jobId\":\"j1\",\"events\":[{\"type\":\"job:log\",\"jobId\":\"j1\",\"seq\":1,"
@@ -68,8 +70,9 @@ class RestBodiesTest {
 
     @Test
     void sessionAndLoginLink() {
-        assertThat(codec.encode(new RestHandler.Session(true))).isEqualTo("{\"authenticated\":true}");
-        assertThat(codec.encode(new RestHandler.LoginLink("/login?token=abc")))
-                .isEqualTo("{\"path\":\"/login?token=abc\"}");
+        assertThat(codec.encode(new RestHandler.Session(true, "alice", io.vmo.protocol.Role.VIEWER)))
+                .isEqualTo("{\"authenticated\":true,\"user\":\"alice\",\"role\":\"viewer\"}");
+        assertThat(codec.encode(new RestHandler.LoginLink("/login?token=abc", "alice")))
+                .isEqualTo("{\"path\":\"/login?token=abc\",\"user\":\"alice\"}");
     }
 }
