@@ -206,7 +206,8 @@ final class AotTraining {
                 started,
                 finished,
                 1,
-                false);
+                false,
+                new io.vmo.protocol.Provenance("owner", "cli", "0.1.0", "127.0.0.1", "me", "here"));
     }
 
     private static void frame(OutputStream out, int opcode, byte[] payload) throws IOException {

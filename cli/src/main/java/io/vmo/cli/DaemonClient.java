@@ -1,7 +1,7 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.Codec;
-import io.vmo.protocol.Locations;
+import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.LogFrame;
 import io.vmo.protocol.Message;
 import io.vmo.protocol.Request;
@@ -13,11 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -92,15 +90,7 @@ public final class DaemonClient implements AutoCloseable {
     }
 
     public static DaemonClient connect(String address, Path tokenFile) {
-        String token;
-        try {
-            token = Locations.readToken(tokenFile);
-        } catch (NoSuchFileException e) {
-            throw new CliException("no daemon token at " + tokenFile + "; start the daemon once with `vmo daemon`"
-                    + " (it creates the token) as this user");
-        } catch (IOException e) {
-            throw new CliException("cannot read the daemon token " + tokenFile + ": " + e.getMessage());
-        }
+        String token = ClientIdentity.token(tokenFile);
         URI uri;
         try {
             uri = new URI("ws://" + address + "/ws");
@@ -120,13 +110,14 @@ public final class DaemonClient implements AutoCloseable {
                     address,
                     "/ws",
                     LogFrame.SUBPROTOCOL, // output as bytes, exactly as the job wrote them
-                    Map.of("Authorization", "Bearer " + token),
+                    ClientIdentity.headers(token),
                     Duration.ofSeconds(5));
         } catch (WebSocketConnection.Refused refused) {
             throw new CliException("the daemon at " + address + " refused the connection (HTTP " + refused.status
                     + ")"
                     + (refused.status == 401
-                            ? "; the token in " + tokenFile + " is not this daemon's"
+                            ? "; " + ClientIdentity.tokenSource(tokenFile) + " is not this daemon's, or was revoked"
+                                    + refusal(refused.body)
                             : refusal(refused.body)));
         } catch (WebSocketConnection.NoAnswer e) {
             throw new CliException("the vmo daemon at " + address + " took the connection but did not answer ("
@@ -321,12 +312,18 @@ public final class DaemonClient implements AutoCloseable {
             Response response = next();
             if (response instanceof Response.ErrorReply error
                     && (error.id() == null || error.id().equals(request.id()))) {
-                throw new CliException(error.message());
+                throw new CliException(message(error));
             }
             if (replyType.isInstance(response)) {
                 return replyType.cast(response);
             }
         }
+    }
+
+    /** An error reply in words; a refusal of the caller's rights says so first, as its code. */
+    static String message(Response.ErrorReply error) {
+        boolean refused = error.code() == ErrorCode.FORBIDDEN || error.code() == ErrorCode.UNAUTHORIZED;
+        return refused ? error.code().code() + ": " + error.message() : error.message();
     }
 
     /**

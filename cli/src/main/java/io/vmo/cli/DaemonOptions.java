@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class DaemonOptions {
 
     private final OptionSpec address;
+    private final OptionSpec tokenFile;
 
     DaemonOptions(CommandSpec command) {
         address = Specs.add(
@@ -17,6 +18,19 @@ final class DaemonOptions {
                         .type(String.class)
                         .defaultValue("${env:VMO_DAEMON:-127.0.0.1:7777}")
                         .description("The daemon to talk to (env VMO_DAEMON; default: ${DEFAULT-VALUE})."));
+        tokenFile = Specs.add(
+                command,
+                OptionSpec.builder("--token-file")
+                        .paramLabel("FILE")
+                        .type(java.nio.file.Path.class)
+                        .description("A file holding the token to present (a personal one from `vmo users add`);"
+                                + " default: the daemon's token file, unless env VMO_TOKEN holds a token."));
+    }
+
+    /** The token file to read when VMO_TOKEN is not set: --token-file, else the owner's. */
+    java.nio.file.Path tokenFile() {
+        java.nio.file.Path given = tokenFile.getValue();
+        return given != null ? given : Locations.fromEnvironment().tokenFile();
     }
 
     String address() {
@@ -24,6 +38,6 @@ final class DaemonOptions {
     }
 
     DaemonClient connect() {
-        return DaemonClient.connect(address(), Locations.fromEnvironment().tokenFile());
+        return DaemonClient.connect(address(), tokenFile());
     }
 }

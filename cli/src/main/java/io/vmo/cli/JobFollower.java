@@ -130,7 +130,7 @@ final class JobFollower {
                 console.flush();
                 return exitCode(done, console);
             } else if (response instanceof Response.ErrorReply error) {
-                throw new CliException(error.message());
+                throw new CliException(DaemonClient.message(error));
             }
             if (!client.hasNext()) {
                 console.flush(); // caught up: show it now; while behind, let the buffers fill

@@ -1,6 +1,7 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.JobInfo;
+import io.vmo.protocol.Provenance;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.time.Duration;
@@ -34,6 +35,13 @@ final class JobsCommand implements Callable<Integer> {
                     .description(
                             "How many jobs (default: ${DEFAULT-VALUE}, at most " + Request.ListJobs.MAX_LIMIT + ")."));
 
+    private final OptionSpec user = Specs.add(
+            spec,
+            OptionSpec.builder("--user")
+                    .paramLabel("NAME")
+                    .type(String.class)
+                    .description("Only the jobs this user asked for (`owner` is the token file's holder)."));
+
     JobsCommand() {
         Specs.standardHelpOptions(spec);
     }
@@ -44,7 +52,8 @@ final class JobsCommand implements Callable<Integer> {
         Console console = new Console();
         List<JobInfo> jobs;
         try (DaemonClient client = daemon.connect()) {
-            jobs = client.call(new Request.ListJobs(client.nextId(), limit), Response.JobList.class)
+            jobs = client.call(
+                            new Request.ListJobs(client.nextId(), limit, this.user.getValue()), Response.JobList.class)
                     .jobs();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
@@ -53,7 +62,7 @@ final class JobsCommand implements Callable<Integer> {
             json.print(console, jobs);
             return 0;
         }
-        Table table = new Table("ID", "STATUS", "COMMAND", "STARTED", "DURATION");
+        Table table = new Table("ID", "STATUS", "BY", "VIA", "COMMAND", "STARTED", "DURATION");
         Instant now = Instant.now();
         for (JobInfo job : jobs) {
             List<String> command = new ArrayList<>();
@@ -72,12 +81,23 @@ final class JobsCommand implements Callable<Integer> {
                     Arrays.asList(null, text -> console.styleOut(statusStyle(status), text)),
                     job.id().substring(0, 8),
                     status,
+                    job.requestedBy(),
+                    via(job.provenance()),
                     String.join(" ", command),
                     STARTED.format(job.startedAt()),
                     duration(Duration.between(job.startedAt(), job.finishedAt() != null ? job.finishedAt() : now)));
         }
         table.print(console);
         return 0;
+    }
+
+    /** The client, its version and (for the CLI) where it ran: {@code cli/0.1.0 alice@laptop}. */
+    static String via(Provenance p) {
+        if (p.client() == null) {
+            return "";
+        }
+        String via = p.clientVersion() == null ? p.client() : p.client() + "/" + p.clientVersion();
+        return p.osUser() == null ? via : via + " " + p.osUser() + "@" + (p.osHost() == null ? "?" : p.osHost());
     }
 
     private static Console.Style statusStyle(String status) {

@@ -138,7 +138,7 @@ final class TerminalSession {
             Response response = client.next();
             if (response instanceof Response.ErrorReply error
                     && (error.id() == null || error.id().equals(requestId))) {
-                throw new CliException(error.message());
+                throw new CliException(DaemonClient.message(error));
             }
             if (response instanceof Response.JobJoined joined && requestId.equals(joined.id())) {
                 return joined;
