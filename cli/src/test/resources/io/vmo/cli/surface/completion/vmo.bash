@@ -165,10 +165,14 @@ function _complete_vmo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ssh" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} logs" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ui" ];    then _picocli_vmo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} users" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon" ];    then _picocli_vmo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} users add" ];    then _picocli_vmo_users; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} users list" ];    then _picocli_vmo_users; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} users revoke" ];    then _picocli_vmo_users; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service install" ];    then _picocli_vmo_service; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service uninstall" ];    then _picocli_vmo_service; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service status" ];    then _picocli_vmo_service; return $?; fi
@@ -186,23 +190,31 @@ function _complete_vmo() {
   local cmds8=(ssh)
   local cmds9=(logs)
   local cmds10=(ui)
-  local cmds11=(service)
-  local cmds12=(doctor)
-  local cmds13=(completion)
-  local cmds14=(daemon)
-  local cmds15=(service install)
-  local cmds16=(service uninstall)
-  local cmds17=(service status)
-  local cmds18=(service logs)
+  local cmds11=(users)
+  local cmds12=(service)
+  local cmds13=(doctor)
+  local cmds14=(completion)
+  local cmds15=(daemon)
+  local cmds16=(users add)
+  local cmds17=(users list)
+  local cmds18=(users revoke)
+  local cmds19=(service install)
+  local cmds20=(service uninstall)
+  local cmds21=(service status)
+  local cmds22=(service logs)
 
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_vmo_service_logs; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_service_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_service_install; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_vmo_daemon; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_vmo_completion; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_vmo_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_vmo_service; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_vmo_service_logs; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_vmo_service_status; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_vmo_service_install; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_vmo_users_revoke; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_users_list; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_users_add; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_daemon; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_vmo_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_vmo_service; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_vmo_users; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_vmo_ui; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_vmo_logs; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_vmo_ssh; return $?; fi
@@ -224,7 +236,7 @@ function _picocli_vmo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run attach tail jobs cancel projects targets vms ssh logs ui service doctor completion daemon"
+  local commands="run attach tail jobs cancel projects targets vms ssh logs ui users service doctor completion daemon"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -245,13 +257,19 @@ function _picocli_vmo_run() {
 
   local commands=""
   local flag_opts="'-d' '--detach' '-i' '--interactive' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -272,13 +290,19 @@ function _picocli_vmo_attach() {
 
   local commands=""
   local flag_opts="'--new-window' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -299,13 +323,19 @@ function _picocli_vmo_tail() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--since'"
+  local arg_opts="'--daemon' '--token-file' '--since'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--since')
       return
@@ -329,7 +359,7 @@ function _picocli_vmo_jobs() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '-n' '--limit'"
+  local arg_opts="'--daemon' '--token-file' '-n' '--limit' '--user'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -337,7 +367,16 @@ function _picocli_vmo_jobs() {
     '--daemon')
       return
       ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '-n'|'--limit')
+      return
+      ;;
+    '--user')
       return
       ;;
   esac
@@ -359,13 +398,19 @@ function _picocli_vmo_cancel() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -386,13 +431,19 @@ function _picocli_vmo_projects() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -413,13 +464,19 @@ function _picocli_vmo_targets() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -440,13 +497,19 @@ function _picocli_vmo_vms() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -467,13 +530,19 @@ function _picocli_vmo_ssh() {
 
   local commands=""
   local flag_opts="'-d' '--detach' '-i' '--interactive' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -494,13 +563,19 @@ function _picocli_vmo_logs() {
 
   local commands=""
   local flag_opts="'-f' '--follow' '-d' '--detach' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -521,7 +596,7 @@ function _picocli_vmo_ui() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file' '--user'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -529,7 +604,34 @@ function _picocli_vmo_ui() {
     '--daemon')
       return
       ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--user')
+      return
+      ;;
   esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `users` subcommand.
+function _picocli_vmo_users() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="add list revoke"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -566,13 +668,19 @@ function _picocli_vmo_doctor() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
       return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 
@@ -617,6 +725,108 @@ function _picocli_vmo_daemon() {
   local commands=""
   local flag_opts=""
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `add` subcommand.
+function _picocli_vmo_users_add() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--daemon' '--token-file' '--role'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--daemon')
+      return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--role')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_vmo_users_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--daemon' '--token-file'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--daemon')
+      return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `revoke` subcommand.
+function _picocli_vmo_users_revoke() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--daemon' '--token-file'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--daemon')
+      return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
