@@ -18,6 +18,18 @@ export interface JobInfo {
   lastSeq: number;
   /** PTY jobs (contract of the terminal branch); absent from daemons without them. */
   interactive?: boolean;
+  /** Who asked for the job and from where; absent from daemons without users. */
+  provenance?: Provenance | null;
+}
+
+/** `user` and `peer` are the daemon's own knowledge; the rest is what the client said of itself. */
+export interface Provenance {
+  user: string;
+  client?: 'cli' | 'web' | 'rest' | null;
+  clientVersion?: string | null;
+  peer?: string | null;
+  osUser?: string | null;
+  osHost?: string | null;
 }
 
 export interface ProjectInfo {
@@ -86,4 +98,22 @@ export class ProtocolError extends Error {
 export function jobTitle(job: JobInfo): string {
   if (job.kind === 'ssh' || job.vm) return `${job.vm}: ${job.command.join(' ')}`;
   return [job.project, job.target, ...(job.args ?? [])].filter(Boolean).join(' ');
+}
+
+/** The user who asked for a job: `owner` is the token file's holder (and every job from before users). */
+export function jobBy(job: JobInfo): string {
+  return job.provenance?.user ?? 'owner';
+}
+
+/** Through which client and from where: `cli 0.1.0 · alice@laptop · 127.0.0.1`. */
+export function jobVia(job: JobInfo): string {
+  const p = job.provenance;
+  if (!p?.client) return '';
+  return [
+    p.clientVersion ? `${p.client} ${p.clientVersion}` : p.client,
+    p.osUser ? `${p.osUser}@${p.osHost ?? '?'}` : '',
+    p.peer ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
