@@ -104,7 +104,7 @@ final class Routes {
                     Access.SIGNED_IN,
                     new Call(
                             "list-jobs",
-                            Map.of("limit", "limit"),
+                            Map.of("limit", "limit", "user", "user"),
                             false,
                             reply(Response.JobList.class, r -> new Jobs(r.jobs())))),
             new Route(
