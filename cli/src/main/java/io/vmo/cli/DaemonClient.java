@@ -80,6 +80,8 @@ public final class DaemonClient implements AutoCloseable {
     private final Thread reader;
     private Thread heartbeat;
     private volatile boolean closing;
+    /** Why the connection ended, once the reader knows (the daemon's close reason): what a failed send reports. */
+    private volatile String endedBecause;
 
     /** A client of this connection, with this window (tests give small ones). */
     DaemonClient(String address, WebSocketConnection socket, long windowBytes) {
@@ -236,6 +238,7 @@ public final class DaemonClient implements AutoCloseable {
 
     /** Queues the end, after every message: it needs no room. */
     private void end(String reason) {
+        endedBecause = reason;
         lock.lock();
         try {
             incoming.add(new Closed(reason));
@@ -265,7 +268,9 @@ public final class DaemonClient implements AutoCloseable {
         try {
             socket.sendText(codec.encode(request));
         } catch (IOException e) {
-            throw new ConnectionLost("the connection to the daemon at " + address + " closed: " + why(e));
+            String reason = endedBecause;
+            throw new ConnectionLost(
+                    "the connection to the daemon at " + address + " closed: " + (reason != null ? reason : why(e)));
         }
     }
 

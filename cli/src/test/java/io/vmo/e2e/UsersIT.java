@@ -43,7 +43,7 @@ class UsersIT {
     void startDaemon(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         this.tmp = tmp;
         daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase());
-        daemon.addProject("p", "hello:\n\t@echo hi\n");
+        daemon.addProject("p", "hello:\n\t@echo hi\n" + "long:\n\t@echo started; sleep 31342\n");
         viewer = add("vera", "viewer");
         operator = add("otto", "operator");
         admin = add("ada", "admin");
@@ -52,6 +52,7 @@ class UsersIT {
     @AfterAll
     void stopDaemon() throws Exception {
         daemon.close();
+        Processes.killSleeps("31342");
     }
 
     @Test
@@ -106,6 +107,13 @@ class UsersIT {
         String cookie = signIn(as(admin, "ui", "--user", "rita").out().strip());
         assertThat(get("/api/session", Map.of("Cookie", cookie)).body()).contains("\"user\":\"rita\"");
 
+        String long_ = daemon.run("run", "-d", "p", "long").out().strip();
+        Process follower = daemon.cli("tail", "--token-file", file.toString(), long_)
+                .redirectErrorStream(true)
+                .start();
+        follower.getOutputStream().close();
+        assertThat(new String(follower.getInputStream().readNBytes("started\n".length())))
+                .isEqualTo("started\n");
         try (var open = io.vmo.cli.DaemonClient.connect(daemon.address(), file)) {
             open.call(new Request.ListJobs(open.nextId(), 1), Response.JobList.class);
             Vmo.Result revoke = daemon.run("users", "revoke", "rita");
@@ -114,8 +122,15 @@ class UsersIT {
                     .contains("user rita revoked")
                     .contains("1 browser session");
             assertThatThrownBy(() -> open.call(new Request.ListJobs(open.nextId(), 1), Response.JobList.class))
-                    .hasMessageContaining("unauthorized: user rita was revoked");
+                    .as("closed by the daemon at once, or refused if the request was first")
+                    .hasMessageContaining("user rita was revoked");
         }
+        assertThat(follower.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
+                .as("a revoked user's `vmo tail` of a running job ends: its connection is closed, not left streaming")
+                .isTrue();
+        assertThat(new String(follower.getInputStream().readAllBytes())).contains("401");
+        assertThat(follower.exitValue()).isEqualTo(2);
+        daemon.run("cancel", long_);
         Vmo.Result refused = Vmo.run(daemon.cli("jobs", "--token-file", file.toString()));
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("HTTP 401").contains("revoked");

@@ -85,8 +85,9 @@ public final class HttpServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(EVENT_LOOPS, NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
+        OpenSockets sockets = new OpenSockets();
         SharedEncodings encodings = new SharedEncodings(codec);
-        RequestHandler requests = new RequestHandler(jobs, catalog, checks, users, sessions);
+        RequestHandler requests = new RequestHandler(jobs, catalog, checks, users, sessions, sockets);
         RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
         EarlyRefusal refusal = new EarlyRefusal(codec);
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);
@@ -126,7 +127,7 @@ public final class HttpServer implements AutoCloseable {
                                             ui,
                                             rest,
                                             new MessageAssembler(),
-                                            new WebSocketSession(codec, encodings, requests, jobs, executor),
+                                            new WebSocketSession(codec, encodings, requests, jobs, executor, sockets),
                                             errors);
                         }
                     })

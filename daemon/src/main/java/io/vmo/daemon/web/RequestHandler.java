@@ -34,19 +34,27 @@ final class RequestHandler {
     private final HealthChecks checks;
     private final UserDirectory users;
     private final BrowserSessions sessions;
+    private final OpenSockets sockets;
 
     RequestHandler(
-            JobManager jobs, Catalog catalog, HealthChecks checks, UserDirectory users, BrowserSessions sessions) {
+            JobManager jobs,
+            Catalog catalog,
+            HealthChecks checks,
+            UserDirectory users,
+            BrowserSessions sessions,
+            OpenSockets sockets) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;
         this.users = users;
         this.sessions = sessions;
+        this.sockets = sockets;
     }
 
     /**
-     * Whether the caller may make this request now: a revoked user may not (its connections stay open until their
-     * next request, which this refuses), and its role must allow the request ({@link Permissions}).
+     * Whether the caller may make this request now: a revoked user may not (its WebSockets are closed when it is
+     * revoked; this refuses a request that was already on its way), and its role must allow the request
+     * ({@link Permissions}).
      */
     private void authorize(Request request, Caller caller) {
         if (!users.isActive(caller.user())) {
@@ -127,7 +135,10 @@ final class RequestHandler {
                 case Request.ListUsers r -> done(new Response.UserList(r.id(), users.list()));
                 case Request.RevokeUser r -> {
                     var user = users.revoke(r.name());
-                    yield done(new Response.UserRevoked(r.id(), user, sessions.endSessionsOf(r.name())));
+                    int ended = sessions.endSessionsOf(r.name());
+                    // Its followers send no request that could be refused: their connections close now.
+                    sockets.closeAllOf(r.name());
+                    yield done(new Response.UserRevoked(r.id(), user, ended));
                 }
                 case Request.CreateLoginLink r -> done(loginLink(r, caller));
                 case Request.JoinJob r -> connectionOnly(r);

@@ -41,6 +41,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     private final RequestHandler handler;
     private final JobManager jobs;
     private final ExecutorService executor;
+    private final OpenSockets sockets;
     /**
      * Typing and resizing of this connection, handled one at a time in arrival order (other requests each get a
      * thread of their own, which could reorder keystrokes). Writing to a terminal may block while its program
@@ -56,12 +57,18 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     private volatile boolean binaryOutput;
 
     WebSocketSession(
-            Codec codec, SharedEncodings encodings, RequestHandler handler, JobManager jobs, ExecutorService executor) {
+            Codec codec,
+            SharedEncodings encodings,
+            RequestHandler handler,
+            JobManager jobs,
+            ExecutorService executor,
+            OpenSockets sockets) {
         this.codec = codec;
         this.encodings = encodings;
         this.handler = handler;
         this.jobs = jobs;
         this.executor = executor;
+        this.sockets = sockets;
     }
 
     @Override
@@ -73,6 +80,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete handshake) {
             caller = ctx.channel().attr(RequestGuard.CALLER).get();
+            sockets.opened(ctx.channel(), caller);
             binaryOutput = LogFrame.SUBPROTOCOL.equals(handshake.selectedSubprotocol());
         }
         ctx.fireUserEventTriggered(event);
@@ -167,6 +175,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         jobs.forget(this); // takes no lock: this is a network thread
+        sockets.closed(ctx.channel());
         inputLane.shutdownNow();
         ctx.fireChannelInactive();
     }
