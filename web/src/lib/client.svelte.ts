@@ -15,6 +15,9 @@ export class VmoClient {
   state = $state<ConnectionState>('connecting');
   /** Why the last connection attempt failed, for the status line. */
   detail = $state('');
+  /** Who this page is signed in as, and the role: what it may do (from /api/session; empty until known). */
+  user = $state('');
+  role = $state('');
 
   private ws: WebSocket | null = null;
   private nextId = 0;
@@ -66,6 +69,9 @@ export class VmoClient {
           this.detail = 'not signed in';
           return;
         }
+        const session = (await response.json().catch(() => ({}))) as { user?: string; role?: string };
+        this.user = session.user ?? '';
+        this.role = session.role ?? '';
       } catch {
         this.detail = 'the daemon does not answer';
         this.scheduleRetry();

@@ -4,8 +4,8 @@ import { FakeSocket } from './fake-socket';
 import { JobFeed } from './jobfeed';
 import type { JobLog } from './protocol';
 
-function client(sessionStatus = 200) {
-  const fetch = vi.fn(async () => new Response('{}', { status: sessionStatus }));
+function client(sessionStatus = 200, session = '{}') {
+  const fetch = vi.fn(async () => new Response(session, { status: sessionStatus }));
   const c = new VmoClient('http://d', 'ws://d/ws', true, {
     WebSocket: FakeSocket as unknown as typeof WebSocket,
     fetch: fetch as unknown as typeof globalThis.fetch,
@@ -29,6 +29,13 @@ afterEach(() => {
 });
 
 describe('VmoClient', () => {
+  it('knows whom the page is signed in as, and the role', async () => {
+    const { c } = client(200, '{"authenticated":true,"user":"vera","role":"viewer"}');
+    await connected(c);
+    expect(c.user).toBe('vera');
+    expect(c.role).toBe('viewer');
+  });
+
   it('matches replies to requests by id and rejects error replies with their code', async () => {
     const { c } = client();
     const socket = await connected(c);
