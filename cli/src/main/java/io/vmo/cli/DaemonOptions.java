@@ -1,6 +1,7 @@
 package io.vmo.cli;
 
 import io.vmo.protocol.Locations;
+import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -8,22 +9,39 @@ import picocli.CommandLine.Model.OptionSpec;
 final class DaemonOptions {
 
     private final OptionSpec address;
+    private final OptionSpec ca;
 
     DaemonOptions(CommandSpec command) {
         address = Specs.add(
                 command,
                 OptionSpec.builder("--daemon")
-                        .paramLabel("HOST:PORT")
+                        .paramLabel("[https://]HOST:PORT")
                         .type(String.class)
                         .defaultValue("${env:VMO_DAEMON:-127.0.0.1:7777}")
-                        .description("The daemon to talk to (env VMO_DAEMON; default: ${DEFAULT-VALUE})."));
+                        .description("The daemon to talk to (env VMO_DAEMON; default: ${DEFAULT-VALUE}); https:// "
+                                + "for one that serves TLS."));
+        ca = Specs.add(
+                command,
+                OptionSpec.builder("--ca")
+                        .paramLabel("FILE")
+                        .type(String.class)
+                        .defaultValue("${env:VMO_CA}")
+                        .description("With https://: trust the daemon's certificate only if this CA (PEM) signed it "
+                                + "(env VMO_CA). Without it the system's CAs are trusted, and a self-signed daemon is "
+                                + "pinned on first use in ~/.config/vmo/known_daemons."));
     }
 
     String address() {
         return address.getValue();
     }
 
+    /** The --ca file, or null. */
+    Path ca() {
+        String file = ca.getValue();
+        return file == null || file.isBlank() ? null : Path.of(file);
+    }
+
     DaemonClient connect() {
-        return DaemonClient.connect(address(), Locations.fromEnvironment().tokenFile());
+        return DaemonClient.connect(address(), Locations.fromEnvironment().tokenFile(), ca());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmo ui}: a fresh one-time login link for the web UI, for a second browser or after the first was used. */
@@ -40,18 +41,24 @@ final class UiCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException("cannot read the daemon token " + tokenFile + ": " + e.getMessage());
         }
-        String base = "http://" + daemon.address();
+        DaemonAddress where = DaemonAddress.parse(daemon.address());
+        String base = where.url();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        ClientTls tls = where.secure() ? ClientTls.forDaemon(where, daemon.ca()) : null;
+        if (tls != null) {
+            http.sslContext(tls.context());
+        }
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build()
+            response = http.build()
                     .send(
                             HttpRequest.newBuilder(URI.create(base + "/api/login-links"))
                                     .header("Authorization", "Bearer " + token)
                                     .POST(HttpRequest.BodyPublishers.noBody())
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
+        } catch (SSLException e) {
+            throw new CliException(tls != null ? tls.explain(e) : String.valueOf(e.getMessage()));
         } catch (IOException | IllegalArgumentException e) {
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + daemon.address() + " (" + why + "); start it"

@@ -51,9 +51,20 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
                     ctx.channel(),
                     "a connection",
                     Refusal.Reason.TLS_HANDSHAKE,
-                    String.valueOf(done.cause().getMessage()));
+                    innermost(done.cause()));
         }
         ctx.fireUserEventTriggered(event);
+    }
+
+    /** The deepest cause's words ("Received fatal alert: unknown_ca"), not Netty's wrapping of them. */
+    private static String innermost(Throwable failure) {
+        String words = String.valueOf(failure.getMessage());
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                words = t.getMessage();
+            }
+        }
+        return words;
     }
 
     @Override
