@@ -85,7 +85,8 @@ final class ClientTls implements WebSocketConnection.Layer {
 
     @Override
     public Socket over(Socket connected) throws IOException {
-        var socket = (SSLSocket) context.getSocketFactory().createSocket(connected, address.host(), address.port(), true);
+        var socket =
+                (SSLSocket) context.getSocketFactory().createSocket(connected, address.host(), address.port(), true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the name check, done by Trust with the JDK's rules
         socket.setSSLParameters(parameters);

@@ -161,8 +161,8 @@ public final class DaemonCommand implements Callable<Integer> {
         try {
             address = parseListen(listen);
             if (plaintextOnNetwork) {
-                throw new IllegalArgumentException("--insecure-plaintext-on-network is gone: the daemon speaks TLS"
-                        + " now. " + HOW_TO_TLS);
+                throw new IllegalArgumentException(
+                        "--insecure-plaintext-on-network is gone: the daemon speaks TLS" + " now. " + HOW_TO_TLS);
             }
             tlsSetup = TlsSetup.of(tlsMode, tlsCertificate, tlsKey);
             refuseNetworkWithoutTls(address, tlsSetup);

@@ -16,7 +16,8 @@ class DaemonCommandTest {
     void onlyLoopbackIsAcceptedWithoutTls() {
         TlsSetup selfSigned = TlsSetup.of("self-signed", null, null);
         for (String listen : List.of("127.0.0.1:7777", "localhost:0", "[::1]:7777", ":7777")) {
-            assertThatCode(() -> DaemonCommand.refuseNetworkWithoutTls(DaemonCommand.parseListen(listen), TlsSetup.NONE))
+            assertThatCode(() ->
+                            DaemonCommand.refuseNetworkWithoutTls(DaemonCommand.parseListen(listen), TlsSetup.NONE))
                     .as(listen)
                     .doesNotThrowAnyException();
         }

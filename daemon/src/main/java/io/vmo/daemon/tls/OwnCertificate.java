@@ -99,9 +99,7 @@ record OwnCertificate(X509Certificate certificate, PrivateKey key, boolean creat
             alternatives.add(new GeneralName(address ? GeneralName.iPAddress : GeneralName.dNSName, bare));
         }
         builder.addExtension(
-                Extension.subjectAlternativeName,
-                false,
-                new GeneralNames(alternatives.toArray(GeneralName[]::new)));
+                Extension.subjectAlternativeName, false, new GeneralNames(alternatives.toArray(GeneralName[]::new)));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));

@@ -69,8 +69,7 @@ public record ServerTls(
      */
     public static ServerTls load(TlsSetup setup, Locations locations, Set<String> wanted) throws IOException {
         if (setup.selfSigned()) {
-            var own = OwnCertificate.loadOrCreate(
-                    locations.selfSignedCertificate(), locations.selfSignedKey(), wanted);
+            var own = OwnCertificate.loadOrCreate(locations.selfSignedCertificate(), locations.selfSignedKey(), wanted);
             return of(
                     own.key(),
                     List.of(own.certificate()),
@@ -97,12 +96,7 @@ public record ServerTls(
                     .protocols("TLSv1.3", "TLSv1.2")
                     .build();
             return new ServerTls(
-                    context,
-                    leaf,
-                    Fingerprint.sha256(leaf.getEncoded()),
-                    namesOf(leaf),
-                    selfSigned,
-                    description);
+                    context, leaf, Fingerprint.sha256(leaf.getEncoded()), namesOf(leaf), selfSigned, description);
         } catch (SSLException | CertificateException e) {
             throw new VmoException(ErrorCode.BAD_REQUEST, "cannot serve TLS with " + description + ": " + e, e);
         }
@@ -183,14 +177,13 @@ public record ServerTls(
     }
 
     private static boolean matches(PrivateKey key, X509Certificate certificate) {
-        String algorithm =
-                switch (key.getAlgorithm()) {
-                    case "RSA" -> "SHA256withRSA";
-                    case "EC" -> "SHA256withECDSA";
-                    case "Ed25519", "EdDSA" -> "Ed25519";
-                    case "Ed448" -> "Ed448";
-                    default -> null;
-                };
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            case "Ed448" -> "Ed448";
+            default -> null;
+        };
         if (algorithm == null) {
             return true; // cannot tell here: the handshake will
         }

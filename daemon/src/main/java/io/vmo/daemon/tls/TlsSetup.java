@@ -29,9 +29,8 @@ public record TlsSetup(Path certificate, Path key, boolean selfSigned) {
         }
         boolean self = mode != null && mode.equals(SELF_SIGNED);
         if (self && (certificate != null || key != null)) {
-            throw new IllegalArgumentException(
-                    "--tls " + SELF_SIGNED + " makes its own certificate: give it, or --tls-cert FILE --tls-key FILE,"
-                            + " not both");
+            throw new IllegalArgumentException("--tls " + SELF_SIGNED
+                    + " makes its own certificate: give it, or --tls-cert FILE --tls-key FILE," + " not both");
         }
         if ((certificate == null) != (key == null)) {
             throw new IllegalArgumentException("--tls-cert FILE and --tls-key FILE go together: the certificate"

@@ -47,11 +47,7 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-            refusals.record(
-                    ctx.channel(),
-                    "a connection",
-                    Refusal.Reason.TLS_HANDSHAKE,
-                    innermost(done.cause()));
+            refusals.record(ctx.channel(), "a connection", Refusal.Reason.TLS_HANDSHAKE, innermost(done.cause()));
         }
         ctx.fireUserEventTriggered(event);
     }
