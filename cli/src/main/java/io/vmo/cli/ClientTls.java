@@ -60,7 +60,7 @@ final class ClientTls implements WebSocketConnection.Layer {
     /**
      * @param ca the CA certificates (PEM) to trust instead of the system's, or null
      * @param pins the known_daemons file
-     * @param notices where the first-use pin is said (stderr)
+     * @param notices where the first-use pin is said (stderr); null: nothing is pinned
      */
     static ClientTls of(DaemonAddress address, Path ca, KnownDaemons pins, Consumer<String> notices) {
         try {
@@ -73,9 +73,16 @@ final class ClientTls implements WebSocketConnection.Layer {
         }
     }
 
-    /** For the daemon at {@code address}: pins in the user's known_daemons, the first-use notice on stderr. */
-    static ClientTls forDaemon(DaemonAddress address, Path ca) {
-        return of(address, ca, new KnownDaemons(Locations.fromEnvironment().knownDaemons()), System.err::println);
+    /**
+     * For the daemon at {@code address}: pins in the user's known_daemons, the first-use notice on stderr. Without
+     * {@code mayPin} (shell completion, whose stderr nobody sees) a daemon not pinned yet is refused, not pinned.
+     */
+    static ClientTls forDaemon(DaemonAddress address, Path ca, boolean mayPin) {
+        return of(
+                address,
+                ca,
+                new KnownDaemons(Locations.fromEnvironment().knownDaemons()),
+                mayPin ? System.err::println : null);
     }
 
     /** For java.net.http (vmo ui): its engine gets the same trust. */
@@ -227,7 +234,10 @@ final class ClientTls implements WebSocketConnection.Layer {
             String key = address.pinKey();
             try {
                 KnownDaemons.Pin pin = pins.find(key);
-                if (pin == null) {
+                if (pin == null && notices == null) {
+                    throw new Untrusted("the daemon at " + address.url() + " has a self-signed certificate not pinned"
+                            + " yet: run a vmo command (e.g. vmo jobs) to pin it");
+                } else if (pin == null) {
                     pins.pin(key, presented);
                     notices.accept("vmo: the daemon at " + address.url() + " has a self-signed certificate, "
                             + presented + "; pinned it for " + key + " in " + pins.file() + " (trust on first use:"

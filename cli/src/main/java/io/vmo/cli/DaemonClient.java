@@ -90,14 +90,15 @@ public final class DaemonClient implements AutoCloseable {
     }
 
     public static DaemonClient connect(String address, Path tokenFile) {
-        return connect(address, tokenFile, null);
+        return connect(address, tokenFile, null, true);
     }
 
     /**
      * Connects to the daemon at {@code address} ({@code [https://]HOST:PORT}), with the token in {@code tokenFile};
-     * over TLS trusting the system's CAs, or those in {@code ca} when given (see {@link ClientTls}).
+     * over TLS trusting the system's CAs, or those in {@code ca} when given (see {@link ClientTls}); a self-signed
+     * daemon is pinned on first use if {@code mayPin}, else refused until pinned.
      */
-    public static DaemonClient connect(String address, Path tokenFile, Path ca) {
+    public static DaemonClient connect(String address, Path tokenFile, Path ca, boolean mayPin) {
         String token;
         try {
             token = Locations.readToken(tokenFile);
@@ -112,7 +113,7 @@ public final class DaemonClient implements AutoCloseable {
         try {
             socket = WebSocketConnection.open(
                     new InetSocketAddress(where.host(), where.port()),
-                    where.secure() ? tls(where, ca) : null,
+                    where.secure() ? tls(where, ca, mayPin) : null,
                     where.authority(),
                     "/ws",
                     LogFrame.SUBPROTOCOL, // output as bytes, exactly as the job wrote them
@@ -140,8 +141,8 @@ public final class DaemonClient implements AutoCloseable {
     }
 
     /** TLS, in a method of its own: a plain connection loads none of it. */
-    static WebSocketConnection.Layer tls(DaemonAddress address, Path ca) {
-        return ClientTls.forDaemon(address, ca);
+    static WebSocketConnection.Layer tls(DaemonAddress address, Path ca, boolean mayPin) {
+        return ClientTls.forDaemon(address, ca, mayPin);
     }
 
     /** The daemon's own words when it refused the upgrade with its usual error body (e.g. too many connections). */

@@ -42,6 +42,11 @@ final class DaemonOptions {
     }
 
     DaemonClient connect() {
-        return DaemonClient.connect(address(), Locations.fromEnvironment().tokenFile(), ca());
+        return DaemonClient.connect(address(), Locations.fromEnvironment().tokenFile(), ca(), true);
+    }
+
+    /** For shell completion: a self-signed daemon not pinned yet is refused (a TAB must not pin unseen). */
+    DaemonClient connectWithoutPinning() {
+        return DaemonClient.connect(address(), Locations.fromEnvironment().tokenFile(), ca(), false);
     }
 }

@@ -44,7 +44,7 @@ final class UiCommand implements Callable<Integer> {
         DaemonAddress where = DaemonAddress.parse(daemon.address());
         String base = where.url();
         HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-        ClientTls tls = where.secure() ? ClientTls.forDaemon(where, daemon.ca()) : null;
+        ClientTls tls = where.secure() ? ClientTls.forDaemon(where, daemon.ca(), true) : null;
         if (tls != null) {
             http.sslContext(tls.context());
         }

@@ -245,12 +245,15 @@ function _picocli_vmo_run() {
 
   local commands=""
   local flag_opts="'-d' '--detach' '-i' '--interactive' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -272,12 +275,15 @@ function _picocli_vmo_attach() {
 
   local commands=""
   local flag_opts="'--new-window' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -299,12 +305,15 @@ function _picocli_vmo_tail() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--since'"
+  local arg_opts="'--daemon' '--ca' '--since'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--since')
@@ -329,12 +338,15 @@ function _picocli_vmo_jobs() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '-n' '--limit'"
+  local arg_opts="'--daemon' '--ca' '-n' '--limit'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '-n'|'--limit')
@@ -359,12 +371,15 @@ function _picocli_vmo_cancel() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -386,12 +401,15 @@ function _picocli_vmo_projects() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -413,12 +431,15 @@ function _picocli_vmo_targets() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -440,12 +461,15 @@ function _picocli_vmo_vms() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -467,12 +491,15 @@ function _picocli_vmo_ssh() {
 
   local commands=""
   local flag_opts="'-d' '--detach' '-i' '--interactive' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -494,12 +521,15 @@ function _picocli_vmo_logs() {
 
   local commands=""
   local flag_opts="'-f' '--follow' '-d' '--detach' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -521,12 +551,15 @@ function _picocli_vmo_ui() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
@@ -566,12 +599,15 @@ function _picocli_vmo_doctor() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon'"
+  local arg_opts="'--daemon' '--ca'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
   esac
