@@ -106,6 +106,11 @@ final class ClientTls implements WebSocketConnection.Layer {
         return socket;
     }
 
+    /** Whether java.net.http's failure was TLS's (a handshake refused), which {@link #explain} words. */
+    static boolean isTlsFailure(IOException e) {
+        return e instanceof SSLException;
+    }
+
     /** A failed handshake in words: the trust decision's own, or the TLS failure's. */
     String explain(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLException;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmo ui}: a fresh one-time login link for the web UI, for a second browser or after the first was used. */
@@ -57,9 +56,11 @@ final class UiCommand implements Callable<Integer> {
                                     .POST(HttpRequest.BodyPublishers.noBody())
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
-        } catch (SSLException e) {
-            throw new CliException(tls != null ? tls.explain(e) : String.valueOf(e.getMessage()));
         } catch (IOException | IllegalArgumentException e) {
+            // No catch of SSLException here: `vmo --help` builds this command, and the catch would load TLS classes.
+            if (tls != null && e instanceof IOException failure && ClientTls.isTlsFailure(failure)) {
+                throw new CliException(tls.explain(failure));
+            }
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + daemon.address() + " (" + why + "); start it"
                     + " with `vmo daemon` (or `make run` in the vmo checkout)");
