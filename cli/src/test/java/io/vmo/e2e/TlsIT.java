@@ -73,7 +73,9 @@ class TlsIT {
                 "--tls-cert",
                 certFile.toString(),
                 "--tls-key",
-                keyFile.toString())) {
+                keyFile.toString(),
+                "--request-timeout",
+                "3")) {
             daemon.addProject("web", "quick:\n\t@echo hi over tls\n");
             int port = Integer.parseInt(daemon.address().replaceAll(".*:", ""));
             String url = "https://localhost:" + port;
@@ -103,6 +105,21 @@ class TlsIT {
             var plain = vmo(daemon, Map.of("VMO_DAEMON", "localhost:" + port), "jobs");
             assertThat(plain.exitCode()).as(plain.toString()).isEqualTo(2);
             assertThat(plain.err()).contains("speaks only TLS: use https://");
+
+            // A client that stalls in its handshake holds its connection no longer than the request deadline.
+            try (var stalled = new java.net.Socket("127.0.0.1", port)) {
+                stalled.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}); // a record, then nothing
+                stalled.setSoTimeout(15_000);
+                long start = System.nanoTime();
+                int read;
+                try {
+                    read = stalled.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    read = -1;
+                }
+                assertThat(read).as("closed, nothing sent").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            }
 
             // The browser's side: an https login link, a Secure cookie, wss:// from the https origin only.
             var ui = vmo(daemon, Map.of("VMO_DAEMON", url, "VMO_CA", caFile.toString()), "ui");
