@@ -64,7 +64,10 @@ final class ClientTls implements WebSocketConnection.Layer {
      */
     static ClientTls of(DaemonAddress address, Path ca, KnownDaemons pins, Consumer<String> notices) {
         try {
-            var trust = new Trust(address, ca, trustManager(ca), pins, notices);
+            var trust = new Trust(address, ca, pins, notices);
+            if (ca != null) {
+                trust.chains = trustManagerOrThrow(ca); // a --ca file that cannot be read is said at once
+            }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trust}, null);
             return new ClientTls(address, context);
@@ -122,7 +125,15 @@ final class ClientTls implements WebSocketConnection.Layer {
                 + " serves plain HTTP, give --daemon " + address.authority() + " without https://";
     }
 
-    private static X509ExtendedTrustManager trustManager(Path ca) throws GeneralSecurityException {
+    private static X509ExtendedTrustManager trustManager(Path ca) throws CertificateException {
+        try {
+            return trustManagerOrThrow(ca);
+        } catch (GeneralSecurityException e) {
+            throw new Untrusted("cannot set up TLS trust: " + e.getMessage());
+        }
+    }
+
+    private static X509ExtendedTrustManager trustManagerOrThrow(Path ca) throws GeneralSecurityException {
         KeyStore store = null;
         if (ca != null) {
             store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -165,19 +176,15 @@ final class ClientTls implements WebSocketConnection.Layer {
     private static final class Trust extends X509ExtendedTrustManager {
         private final DaemonAddress address;
         private final Path ca;
-        private final X509ExtendedTrustManager chains;
+        /** The CAs' trust manager, made when first needed: a pinned daemon never loads the system's store. */
+        private X509ExtendedTrustManager chains;
+
         private final KnownDaemons pins;
         private final Consumer<String> notices;
 
-        Trust(
-                DaemonAddress address,
-                Path ca,
-                X509ExtendedTrustManager chains,
-                KnownDaemons pins,
-                Consumer<String> notices) {
+        Trust(DaemonAddress address, Path ca, KnownDaemons pins, Consumer<String> notices) {
             this.address = address;
             this.ca = ca;
-            this.chains = chains;
             this.pins = pins;
             this.notices = notices;
         }
@@ -187,7 +194,7 @@ final class ClientTls implements WebSocketConnection.Layer {
                 throws CertificateException {
             if (trustedChain(chain, authType)) {
                 try {
-                    chains.checkServerTrusted(chain, authType, socket); // again, now with the name
+                    chains().checkServerTrusted(chain, authType, socket); // again, now with the name
                 } catch (CertificateException e) {
                     throw wrongName(chain[0]);
                 }
@@ -199,7 +206,7 @@ final class ClientTls implements WebSocketConnection.Layer {
                 throws CertificateException {
             if (trustedChain(chain, authType)) {
                 try {
-                    chains.checkServerTrusted(chain, authType, engine);
+                    chains().checkServerTrusted(chain, authType, engine);
                 } catch (CertificateException e) {
                     throw wrongName(chain[0]);
                 }
@@ -216,8 +223,11 @@ final class ClientTls implements WebSocketConnection.Layer {
          * which needs no name. Throws when it is neither.
          */
         private boolean trustedChain(X509Certificate[] chain, String authType) throws CertificateException {
+            if (ca == null && selfSigned(chain) && isPinned(chain[0])) {
+                return false; // the one certificate accepted for this host:port: no store to load and search
+            }
             try {
-                chains.checkServerTrusted(chain, authType); // the chain only: no name without a socket
+                chains().checkServerTrusted(chain, authType); // the chain only: no name without a socket
                 return true;
             } catch (CertificateException untrusted) {
                 if (ca != null) {
@@ -232,6 +242,22 @@ final class ClientTls implements WebSocketConnection.Layer {
             }
             pinned(chain[0]);
             return false;
+        }
+
+        private X509ExtendedTrustManager chains() throws CertificateException {
+            if (chains == null) {
+                chains = trustManager(ca);
+            }
+            return chains;
+        }
+
+        private boolean isPinned(X509Certificate certificate) throws CertificateException {
+            try {
+                KnownDaemons.Pin pin = pins.find(address.pinKey());
+                return pin != null && pin.fingerprint().equals(Fingerprint.sha256(certificate.getEncoded()));
+            } catch (IOException e) {
+                return false; // said by pinned() below
+            }
         }
 
         private void pinned(X509Certificate certificate) throws CertificateException {
@@ -312,7 +338,7 @@ final class ClientTls implements WebSocketConnection.Layer {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return chains.getAcceptedIssuers();
+            return new X509Certificate[0]; // asked of a server's trust manager; a client sends no certificate
         }
     }
 }
