@@ -162,7 +162,7 @@ public final class DaemonCommand implements Callable<Integer> {
             address = parseListen(listen);
             if (plaintextOnNetwork) {
                 throw new IllegalArgumentException(
-                        "--insecure-plaintext-on-network is gone: the daemon speaks TLS" + " now. " + HOW_TO_TLS);
+                        "--insecure-plaintext-on-network is gone: the daemon speaks TLS now. " + HOW_TO_TLS);
             }
             tlsSetup = TlsSetup.of(tlsMode, tlsCertificate, tlsKey);
             refuseNetworkWithoutTls(address, tlsSetup);

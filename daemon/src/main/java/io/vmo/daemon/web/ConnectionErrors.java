@@ -73,7 +73,7 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
         }
         if (cause instanceof SSLException) {
             // The client gave up on the handshake (it refused the certificate) or spoke something else: its
-            // business, said once in the SslHandshakeCompletionEvent below.
+            // business, said once from the SslHandshakeCompletionEvent (userEventTriggered).
             log.debug("TLS from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else if (cause instanceof CorruptedWebSocketFrameException frame) {
             WebSocketCloseStatus status = frame.closeStatus();
