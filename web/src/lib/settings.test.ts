@@ -24,4 +24,11 @@ describe('backend URL override', () => {
     });
     expect(endpoints('https://h', 'http://x').ws).toBe('wss://h/ws');
   });
+
+  it('speaks wss:// to a daemon that served the page over https (vmo daemon --tls)', () => {
+    expect(endpoints('', 'https://build-box:7777')).toEqual({
+      http: 'https://build-box:7777',
+      ws: 'wss://build-box:7777/ws',
+    });
+  });
 });

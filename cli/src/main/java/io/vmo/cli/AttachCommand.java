@@ -51,7 +51,11 @@ final class AttachCommand implements Callable<Integer> {
     /** Leaves this terminal alone: the new window runs {@code vmo attach JOB} by itself. */
     private int openWindow(Console console, String job) {
         List<String> command = new ArrayList<>(terminalCommand());
-        command.addAll(List.of(self(), "attach", "--daemon", daemon.address(), job));
+        command.addAll(List.of(self(), "attach", "--daemon", daemon.address()));
+        if (daemon.ca() != null) {
+            command.addAll(List.of("--ca", daemon.ca().toString()));
+        }
+        command.add(job);
         try {
             new ProcessBuilder(command).inheritIO().start();
         } catch (IOException e) {

@@ -67,7 +67,7 @@ final class CompleteCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(0); // no candidates: the candidates are printed at once, after all arrived
         });
         List<String> candidates;
-        try (DaemonClient client = daemon.connect()) {
+        try (DaemonClient client = daemon.connectWithoutPinning()) {
             candidates = candidates(client, label, before);
         } catch (CliException | VmoException | IllegalArgumentException e) {
             return 0;

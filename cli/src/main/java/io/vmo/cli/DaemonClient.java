@@ -10,8 +10,6 @@ import io.vmo.protocol.VmoException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,28 +90,29 @@ public final class DaemonClient implements AutoCloseable {
     }
 
     public static DaemonClient connect(String address, Path tokenFile) {
+        return connect(address, tokenFile, null, true);
+    }
+
+    /**
+     * Connects to the daemon at {@code address} ({@code [https://]HOST:PORT}), with the token from
+     * {@link ClientIdentity#token}; over TLS trusting the system's CAs, or those in {@code ca} when given (see
+     * {@link ClientTls}); a self-signed daemon is pinned on first use if {@code mayPin}, else refused until pinned.
+     */
+    public static DaemonClient connect(String address, Path tokenFile, Path ca, boolean mayPin) {
         String token = ClientIdentity.token(tokenFile);
-        URI uri;
-        try {
-            uri = new URI("ws://" + address + "/ws");
-            if (uri.getHost() == null || uri.getPort() < 0) {
-                throw new URISyntaxException(address, "not HOST:PORT");
-            }
-        } catch (URISyntaxException e) {
-            throw new CliException("the daemon address " + address + " is not HOST:PORT (e.g. 127.0.0.1:7777)");
-        }
-        String host = uri.getHost().startsWith("[")
-                ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
+        DaemonAddress where = DaemonAddress.parse(address);
         WebSocketConnection socket;
         try {
             socket = WebSocketConnection.open(
-                    new InetSocketAddress(host, uri.getPort()),
-                    address,
+                    new InetSocketAddress(where.host(), where.port()),
+                    where.secure() ? tls(where, ca, mayPin) : null,
+                    where.authority(),
                     "/ws",
                     LogFrame.SUBPROTOCOL, // output as bytes, exactly as the job wrote them
                     ClientIdentity.headers(token),
                     Duration.ofSeconds(5));
+        } catch (WebSocketConnection.LayerRefused refused) {
+            throw new CliException(refused.getMessage());
         } catch (WebSocketConnection.Refused refused) {
             throw new CliException("the daemon at " + address + " refused the connection (HTTP " + refused.status
                     + ")"
@@ -132,6 +131,11 @@ public final class DaemonClient implements AutoCloseable {
         DaemonClient client = new DaemonClient(address, socket, WINDOW_BYTES);
         client.startHeartbeat(heartbeatPeriod());
         return client;
+    }
+
+    /** TLS, in a method of its own: a plain connection loads none of it. */
+    static WebSocketConnection.Layer tls(DaemonAddress address, Path ca, boolean mayPin) {
+        return ClientTls.forDaemon(address, ca, mayPin);
     }
 
     /** The daemon's own words when it refused the upgrade with its usual error body (e.g. too many connections). */

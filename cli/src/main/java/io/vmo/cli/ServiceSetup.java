@@ -29,6 +29,9 @@ record ServiceSetup(Path launcher, Locations locations, Map<String, String> envi
             "XDG_STATE_HOME",
             "VMO_LISTEN",
             "VMO_DATABASE_URL",
+            "VMO_TLS",
+            "VMO_TLS_CERT",
+            "VMO_TLS_KEY",
             "JAVA_HOME",
             "VMO_JAVA_HOME",
             "VMO_DAEMON_JAVA_OPTS");

@@ -44,20 +44,27 @@ final class UiCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         String token = ClientIdentity.token(daemon.tokenFile());
-        String base = "http://" + daemon.address();
+        DaemonAddress where = DaemonAddress.parse(daemon.address());
+        String base = where.url();
         String name = user.getValue();
         String body = name == null ? "{}" : new Codec().encode(java.util.Map.of("user", name));
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        ClientTls tls = where.secure() ? ClientTls.forDaemon(where, daemon.ca(), true) : null;
+        if (tls != null) {
+            http.sslContext(tls.context());
+        }
         HttpResponse<String> response;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/api/login-links"))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             ClientIdentity.headers(token).forEach(request::header);
-            response = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.build().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException | IllegalArgumentException e) {
+            // No catch of SSLException here: `vmo --help` builds this command, and the catch would load TLS classes.
+            if (tls != null && e instanceof IOException failure && ClientTls.isTlsFailure(failure)) {
+                throw new CliException(tls.explain(failure));
+            }
             String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
             throw new CliException("cannot reach the vmo daemon at " + daemon.address() + " (" + why + "); start it"
                     + " with `vmo daemon` (or `make run` in the vmo checkout)");

@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client (RFC 6455) over a plain blocking socket, for {@code ws://} on loopback: the handshake, masked
+ * A WebSocket client (RFC 6455) over a blocking socket — plain for {@code ws://} on loopback, or through a
+ * {@link Layer} (TLS, {@code wss://}): the handshake, masked
  * frames out, messages in (continuation frames joined), pings answered. java.net.http's client, which the CLI used
  * before, loads its HTTP/2, TLS and reactive classes even for a plain loopback connection and hands every part of a
  * message from its selector thread to another: the CLI's client added 1.5–2 ms to the p99 of the daemon's
@@ -73,6 +74,22 @@ final class WebSocketConnection implements AutoCloseable {
         this.out = out;
     }
 
+    /**
+     * What goes between the TCP connection and the WebSocket: TLS ({@link ClientTls}) for an https:// daemon, nothing
+     * for a plain one. An interface so that a plain connection loads none of TLS's classes.
+     */
+    interface Layer {
+        /** The connection to speak over instead, its handshake done; {@link LayerRefused} when it failed. */
+        Socket over(Socket connected) throws IOException;
+    }
+
+    /** The layer's handshake failed: the message says why (an untrusted or changed certificate, …). */
+    static final class LayerRefused extends IOException {
+        LayerRefused(String message) {
+            super(message);
+        }
+    }
+
     /** The server took the connection but did not answer the upgrade in time (a stopped or frozen daemon). */
     static final class NoAnswer extends IOException {
         NoAnswer(Duration timeout) {
@@ -89,6 +106,7 @@ final class WebSocketConnection implements AutoCloseable {
      */
     static WebSocketConnection open(
             InetSocketAddress address,
+            Layer layer,
             String hostHeader,
             String path,
             String subprotocol,
@@ -100,6 +118,13 @@ final class WebSocketConnection implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.connect(address, (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
+            if (layer != null) {
+                try {
+                    socket = layer.over(socket);
+                } catch (SocketTimeoutException e) {
+                    throw new NoAnswer(timeout);
+                }
+            }
             var in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
             var out = new BufferedOutputStream(socket.getOutputStream(), 8 << 10);
             byte[] nonce = new byte[16];

@@ -180,6 +180,7 @@ class DaemonClientTest {
         });
         WebSocketConnection socket = WebSocketConnection.open(
                 peer.address(),
+                null,
                 "127.0.0.1",
                 "/ws",
                 LogFrame.SUBPROTOCOL,

@@ -36,9 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StartupSafetyIT {
 
     private static final String LIBPTY = "linux/x86-64/libpty.so";
-    private static final Pattern URL = Pattern.compile("http://[^ ;)]+");
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Pattern URL = Pattern.compile("https?://[^ ;)]+");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(
             PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE,
@@ -134,7 +132,7 @@ class StartupSafetyIT {
     }
 
     @Test
-    void aNetworkAddressIsRefusedWithoutTheOperatorsWord(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+    void aNetworkAddressIsRefusedWithoutTls(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         var result = Vmo.run(
                 Vmo.command(
                         tmp.resolve("home"),
@@ -146,41 +144,72 @@ class StartupSafetyIT {
         assertThat(result.err())
                 .contains("--listen 0.0.0.0:0 can be reached from other machines")
                 .contains("plaintext")
-                .contains("--insecure-plaintext-on-network");
+                .contains("--tls self-signed")
+                .contains("--tls-cert FILE --tls-key FILE");
         assertThat(result.out()).doesNotContain("listening");
+
+        var old = Vmo.run(
+                Vmo.command(
+                        tmp.resolve("home"),
+                        Map.of(),
+                        List.of("daemon", "--listen", "0.0.0.0:0", "--insecure-plaintext-on-network")),
+                Duration.ofSeconds(60));
+        assertThat(old.exitCode()).as(old.toString()).isEqualTo(2);
+        assertThat(old.err())
+                .contains("--insecure-plaintext-on-network is gone")
+                .contains("--tls self-signed");
     }
 
+    /**
+     * On a wildcard address with its self-signed certificate, every URL it prints works over TLS with the name
+     * checked: the certificate covers each address it prints.
+     */
     @Test
-    void withTheOperatorsWordItWarnsAndPrintsUrlsThatWork(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+    void withTlsItPrintsHttpsUrlsThatWork(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
         try (TestDaemon daemon = TestDaemon.start(
-                tmp.resolve("home"),
-                postgres.newDatabase(),
-                "--listen",
-                "0.0.0.0:0",
-                "--insecure-plaintext-on-network")) {
+                tmp.resolve("home"), postgres.newDatabase(), "--listen", "0.0.0.0:0", "--tls", "self-signed")) {
             String line = daemon.listeningLine();
-            assertThat(daemon.log()).contains("WARNING: serving PLAINTEXT HTTP to the network on 0.0.0.0:");
             assertThat(line).doesNotContain("0:0:0:0").doesNotContain("0.0.0.0").contains("every interface");
             List<String> urls = URL.matcher(line)
                     .results()
                     .map(java.util.regex.MatchResult::group)
                     .toList();
             System.out.println("printed: " + line);
-            assertThat(urls.getFirst()).startsWith("http://127.0.0.1:");
+            assertThat(urls.getFirst()).startsWith("https://127.0.0.1:");
+            HttpClient https = HttpClient.newBuilder()
+                    .sslContext(trusting(daemon.home().resolve(".config/vmo/tls/self-signed.crt")))
+                    .build();
             for (String url : urls) {
-                var health = HTTP.send(
+                assertThat(url).startsWith("https://");
+                var health = https.send(
                         HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(health.statusCode()).as(url).isEqualTo(200);
-                var jobs = HTTP.send(
+                var jobs = https.send(
                         HttpRequest.newBuilder(URI.create(url + "/api/jobs"))
                                 .header("Authorization", "Bearer " + daemon.token())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(jobs.statusCode()).as(url + " " + jobs.body()).isEqualTo(200);
             }
-            assertThat(daemon.run("jobs").exitCode()).isZero();
         }
+    }
+
+    /** TLS that trusts this one certificate, names checked as for any. */
+    private static javax.net.ssl.SSLContext trusting(Path pem) throws Exception {
+        var store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(pem)) {
+            store.setCertificateEntry(
+                    "daemon",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        var factory =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        var context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
     }
 
     /** An interactive job, which needs JNA and pty4j's library loaded. */

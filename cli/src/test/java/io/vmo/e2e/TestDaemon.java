@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class TestDaemon implements AutoCloseable {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://([^ ]+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on (https?)://([^ ]+)");
     private static final Pattern POSTMASTER_PORT = Pattern.compile("\"-p\" \"(\\d+)\"");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -40,6 +40,7 @@ public final class TestDaemon implements AutoCloseable {
     private final String umask;
     private Process process;
     private String address;
+    private boolean tls;
     private String listeningLine;
 
     private TestDaemon(Path home, String databaseUrl, Map<String, String> env, String umask, List<String> extraArgs) {
@@ -107,7 +108,8 @@ public final class TestDaemon implements AutoCloseable {
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         listeningLine = line;
-                        return m.group(1);
+                        tls = m.group(1).equals("https");
+                        return m.group(2);
                     }
                 }
                 return null;
@@ -137,6 +139,11 @@ public final class TestDaemon implements AutoCloseable {
     /** host:port */
     public String address() {
         return address;
+    }
+
+    /** {@code --daemon}'s value for this daemon: host:port, or https://host:port when it serves TLS. */
+    public String url() {
+        return tls ? "https://" + address : address;
     }
 
     /** What the daemon printed when it started listening: the line with its URLs. */
@@ -181,7 +188,7 @@ public final class TestDaemon implements AutoCloseable {
 
     /** The CLI, pointed at this daemon. */
     public ProcessBuilder cli(String... args) {
-        return Vmo.command(home, Map.of("VMO_DAEMON", address), List.of(args));
+        return Vmo.command(home, Map.of("VMO_DAEMON", url()), List.of(args));
     }
 
     public Vmo.Result run(String... args) throws IOException, InterruptedException {

@@ -16,6 +16,7 @@ import io.vmo.daemon.store.SignInStore;
 import io.vmo.daemon.store.StoreHealth;
 import io.vmo.daemon.store.UserStore;
 import io.vmo.daemon.terminal.PtyLauncher;
+import io.vmo.daemon.tls.ServerTls;
 import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.BrowserSessions;
 import io.vmo.daemon.web.ConnectionLimits;
@@ -44,9 +45,11 @@ public final class Daemon implements AutoCloseable {
      * @param sshAgent the ssh-agent socket (SSH_AUTH_SOCK), or null
      * @param sshIdle how long an SSH connection no job uses stays open
      * @param connections what one client connection may take of the daemon
+     * @param tls the certificate and key to serve TLS with, loaded already; null for plain HTTP (loopback only)
      */
     public record Config(
             InetSocketAddress listen,
+            ServerTls tls,
             String databaseUrl,
             Locations locations,
             Duration cancelGrace,
@@ -124,6 +127,7 @@ public final class Daemon implements AutoCloseable {
             UserDirectory users = new UserDirectory(clock, new UserStore(database.jdbi()));
             HttpServer server = HttpServer.start(
                     config.listen(),
+                    config.tls(),
                     config.connections(),
                     token,
                     users,

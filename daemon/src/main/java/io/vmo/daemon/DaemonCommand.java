@@ -1,6 +1,8 @@
 package io.vmo.daemon;
 
 import io.vmo.daemon.service.ServiceNotifier;
+import io.vmo.daemon.tls.ServerTls;
+import io.vmo.daemon.tls.TlsSetup;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.Locations;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -53,12 +56,32 @@ public final class DaemonCommand implements Callable<Integer> {
                             + "Port 0 picks a free one.")
     String listen;
 
-    // Named so that nobody passes it by accident: it says what it costs.
     @Option(
-            names = "--insecure-plaintext-on-network",
-            description = "Allow a --listen address other machines can reach. There is no TLS yet: the token, login "
-                    + "links, session cookies and every job's output then cross the network unencrypted, for anyone "
-                    + "on the way to read or change. Without it only loopback addresses are accepted.")
+            names = "--tls",
+            paramLabel = "self-signed",
+            defaultValue = "${env:VMO_TLS}",
+            description = "Serve TLS (https://, wss://) with a certificate the daemon makes once and keeps in "
+                    + "$XDG_CONFIG_HOME/vmo/tls/ (env VMO_TLS). Clients pin it on first use.")
+    String tlsMode;
+
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            defaultValue = "${env:VMO_TLS_CERT}",
+            description = "Serve TLS with this certificate: PEM, the chain with the server's own first (env "
+                    + "VMO_TLS_CERT). Needs --tls-key.")
+    Path tlsCertificate;
+
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            defaultValue = "${env:VMO_TLS_KEY}",
+            description = "The certificate's private key: PEM, unencrypted, not readable by other users (env "
+                    + "VMO_TLS_KEY).")
+    Path tlsKey;
+
+    // Before TLS, the one way to listen on the network; kept only to say what replaced it.
+    @Option(names = "--insecure-plaintext-on-network", hidden = true)
     boolean plaintextOnNetwork;
 
     @Option(
@@ -134,9 +157,15 @@ public final class DaemonCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         InetSocketAddress address;
         ConnectionLimits connections;
+        TlsSetup tlsSetup;
         try {
             address = parseListen(listen);
-            refuseNetworkUnlessAccepted(address, plaintextOnNetwork);
+            if (plaintextOnNetwork) {
+                throw new IllegalArgumentException(
+                        "--insecure-plaintext-on-network is gone: the daemon speaks TLS now. " + HOW_TO_TLS);
+            }
+            tlsSetup = TlsSetup.of(tlsMode, tlsCertificate, tlsKey);
+            refuseNetworkWithoutTls(address, tlsSetup);
             connections = new ConnectionLimits(
                     maxConnectionsPerPeer,
                     seconds(requestTimeoutSeconds),
@@ -154,8 +183,30 @@ public final class DaemonCommand implements Callable<Integer> {
             System.err.println("vmo daemon: cannot write its log " + locations.daemonLog() + ": " + e);
             return 1;
         }
+        ServerTls tls = null;
+        if (tlsSetup.enabled()) {
+            // Here, before anything starts: the key is read (or made) once, never on a connection's thread.
+            try {
+                Set<String> wanted = ServerTls.wanted(address, interfaceAddresses());
+                tls = ServerTls.load(tlsSetup, locations, wanted);
+                Set<String> missing = tls.missing(wanted);
+                if (tls.selfSigned() && !missing.isEmpty()) {
+                    log.warn(
+                            "the self-signed certificate {} does not cover {}: browsers will warn about the name."
+                                    + " Delete it and {} to have a new one made at the next start (clients then"
+                                    + " have to accept its new fingerprint)",
+                            locations.selfSignedCertificate(),
+                            String.join(", ", missing),
+                            locations.selfSignedKey());
+                }
+            } catch (VmoException e) {
+                System.err.println("vmo daemon: " + e.getMessage());
+                return 1;
+            }
+        }
         var config = new Daemon.Config(
                 address,
+                tls,
                 databaseUrl,
                 locations,
                 seconds(cancelGraceSeconds),
@@ -186,12 +237,7 @@ public final class DaemonCommand implements Callable<Integer> {
                         },
                         "vmo-shutdown"));
         int port = daemon.address().getPort();
-        if (!address.getAddress().isLoopbackAddress()) {
-            System.err.println("vmo daemon: WARNING: serving PLAINTEXT HTTP to the network on "
-                    + hostLiteral(address.getAddress()) + ":" + port + " (--insecure-plaintext-on-network): the token,"
-                    + " login links, session cookies and every job's output cross it unencrypted");
-        }
-        List<String> urls = urls(address.getAddress(), port, interfaceAddresses());
+        List<String> urls = urls(tls != null ? "https" : "http", address.getAddress(), port, interfaceAddresses());
         // Tests and scripts read this line to find the port when --listen asked for port 0: the first URL is one
         // this machine can use.
         String everywhere = !address.getAddress().isAnyLocalAddress()
@@ -204,6 +250,13 @@ public final class DaemonCommand implements Callable<Integer> {
         // Like Jupyter: a link that signs a browser in once. The daemon's token itself never reaches a page.
         System.out.println("web UI: " + urls.getFirst() + "/login?token=" + daemon.newLoginToken()
                 + " (works once; `vmo ui` prints a new one)");
+        if (tls != null) {
+            // What a user compares with the fingerprint the CLI pins, or a browser shows, on first use.
+            System.out.println("TLS: certificate " + tls.description() + ", " + tls.fingerprint()
+                    + (tls.selfSigned()
+                            ? " (self-signed: `vmo --daemon https://…` pins it on first use; browsers ask once)"
+                            : ""));
+        }
         System.out.flush();
         // Daemon.start returned once the server's socket was bound and listening: connections are accepted now.
         log.info(
@@ -256,18 +309,22 @@ public final class DaemonCommand implements Callable<Integer> {
         return address;
     }
 
+    private static final String HOW_TO_TLS = "Give it a certificate: --tls self-signed (made once, kept in"
+            + " ~/.config/vmo/tls/; clients pin it on first use), or --tls-cert FILE --tls-key FILE (PEM, e.g. from"
+            + " your CA or Let's Encrypt)";
+
     /**
-     * Until the daemon speaks TLS, an address other machines can reach (any but loopback; the wildcard too) would
-     * hand them the token and every job's output in plaintext: refused unless the operator says they accept that.
+     * An address other machines can reach (any but loopback; the wildcard too) would hand them the token, login
+     * links, cookies and every job's output in plaintext: refused without TLS, saying how to give it.
      */
-    static void refuseNetworkUnlessAccepted(InetSocketAddress address, boolean accepted) {
-        if (!address.getAddress().isLoopbackAddress() && !accepted) {
+    static void refuseNetworkWithoutTls(InetSocketAddress address, TlsSetup tls) {
+        if (!address.getAddress().isLoopbackAddress() && !tls.enabled()) {
             String shown = hostLiteral(address.getAddress()) + ":" + address.getPort();
-            throw new IllegalArgumentException("--listen " + shown + " can be reached from other machines, and the"
-                    + " daemon has no TLS yet: its token, login links, session cookies and every job's output would"
-                    + " cross the network in plaintext. Listen on loopback (127.0.0.1:" + address.getPort() + ") and"
-                    + " reach it from elsewhere through an SSH tunnel (ssh -L " + address.getPort() + ":127.0.0.1:"
-                    + address.getPort() + " THIS-HOST), or pass --insecure-plaintext-on-network to accept that");
+            throw new IllegalArgumentException("--listen " + shown + " can be reached from other machines, and"
+                    + " without TLS its token, login links, session cookies and every job's output would cross the"
+                    + " network in plaintext. " + HOW_TO_TLS + ". Or listen on loopback (127.0.0.1:"
+                    + address.getPort() + ") and reach it through an SSH tunnel (ssh -L " + address.getPort()
+                    + ":127.0.0.1:" + address.getPort() + " THIS-HOST)");
         }
     }
 
@@ -275,15 +332,15 @@ public final class DaemonCommand implements Callable<Integer> {
      * URLs a client can use: the listen address's own, or for a wildcard one (0.0.0.0, ::), which no client can
      * connect to, 127.0.0.1 first and then each IPv4 address of this machine's interfaces.
      */
-    static List<String> urls(InetAddress listen, int port, List<InetAddress> interfaces) {
+    static List<String> urls(String scheme, InetAddress listen, int port, List<InetAddress> interfaces) {
         if (!listen.isAnyLocalAddress()) {
-            return List.of("http://" + hostLiteral(listen) + ":" + port);
+            return List.of(scheme + "://" + hostLiteral(listen) + ":" + port);
         }
         var urls = new java.util.ArrayList<String>();
-        urls.add("http://127.0.0.1:" + port);
+        urls.add(scheme + "://127.0.0.1:" + port);
         interfaces.stream()
                 .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
-                .map(a -> "http://" + hostLiteral(a) + ":" + port)
+                .map(a -> scheme + "://" + hostLiteral(a) + ":" + port)
                 .distinct()
                 .forEach(urls::add);
         return List.copyOf(urls);

@@ -42,6 +42,26 @@ public record Locations(Path home, Path configDir, Path stateDir, Path registry)
         return configDir.resolve("config.yml");
     }
 
+    /**
+     * The daemon's self-signed TLS certificate ({@code vmo daemon --tls self-signed}), made once; its key is
+     * {@link #selfSignedKey()}.
+     */
+    public Path selfSignedCertificate() {
+        return configDir.resolve("tls/self-signed.crt");
+    }
+
+    public Path selfSignedKey() {
+        return configDir.resolve("tls/self-signed.key");
+    }
+
+    /**
+     * The CLI's pins of self-signed daemon certificates, like OpenSSH's known_hosts: lines of
+     * {@code host:port SHA256:<base64>}.
+     */
+    public Path knownDaemons() {
+        return configDir.resolve("known_daemons");
+    }
+
     /** The spec says to ignore a relative value. */
     private static Path xdg(Map<String, String> env, String name, Path fallback) {
         String value = env.get(name);

@@ -6,10 +6,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,12 +43,39 @@ final class ConnectionErrors extends ChannelInboundHandlerAdapter {
         this.refusals = refusals;
     }
 
+    /** A failed TLS handshake: one refusal line (a client that rejected the certificate says so in its alert). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            refusals.record(ctx.channel(), "a connection", Refusal.Reason.TLS_HANDSHAKE, innermost(done.cause()));
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** The deepest cause's words ("Received fatal alert: unknown_ca"), not Netty's wrapping of them. */
+    private static String innermost(Throwable failure) {
+        String words = String.valueOf(failure.getMessage());
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                words = t.getMessage();
+            }
+        }
+        return words;
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof DecoderException && cause.getCause() instanceof CorruptedWebSocketFrameException inner) {
             cause = inner;
         }
-        if (cause instanceof CorruptedWebSocketFrameException frame) {
+        if (cause instanceof DecoderException && cause.getCause() instanceof SSLException inner) {
+            cause = inner;
+        }
+        if (cause instanceof SSLException) {
+            // The client gave up on the handshake (it refused the certificate) or spoke something else: its
+            // business, said once from the SslHandshakeCompletionEvent (userEventTriggered).
+            log.debug("TLS from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else if (cause instanceof CorruptedWebSocketFrameException frame) {
             WebSocketCloseStatus status = frame.closeStatus();
             refusals.record(
                     ctx.channel(),

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
@@ -48,13 +49,23 @@ final class EarlyRefusal {
                 + "Content-Length: " + body.length + "\r\n\r\n";
         ByteBuf response = Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), body);
         ChannelPipeline pipeline = channel.pipeline();
+        // Over TLS the answer must be encrypted like the rest: the SslHandler stays, first.
+        SslHandler tls = pipeline.get(SslHandler.class);
         List<ChannelHandler> handlers = new ArrayList<>(pipeline.toMap().values());
-        pipeline.addFirst(new Discard());
+        handlers.remove(tls);
+        if (tls == null) {
+            pipeline.addFirst(new Discard());
+        } else {
+            pipeline.addAfter(pipeline.context(tls).name(), null, new Discard());
+        }
         for (ChannelHandler handler : handlers.reversed()) {
             pipeline.remove(handler);
         }
         channel.writeAndFlush(response).addListener(written -> {
             if (written.isSuccess() && channel instanceof SocketChannel socket) {
+                if (tls != null) {
+                    tls.closeOutbound(); // close_notify: the answer is whole, not cut off
+                }
                 socket.shutdownOutput();
                 channel.eventLoop().schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
             } else {

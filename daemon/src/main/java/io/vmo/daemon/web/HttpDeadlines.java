@@ -187,7 +187,12 @@ final class HttpDeadlines {
             var pipeline = ctx.pipeline();
             pipeline.remove(bytes);
             pipeline.remove(messages);
-            pipeline.addFirst(new Liveness(limits.pingInterval(), limits.pingTimeout(), refusals));
+            var liveness = new Liveness(limits.pingInterval(), limits.pingTimeout(), refusals);
+            if (pipeline.get(TlsOnly.TLS) != null) {
+                pipeline.addAfter(TlsOnly.TLS, null, liveness); // it sees and writes frames, not TLS records
+            } else {
+                pipeline.addFirst(liveness);
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ import io.vmo.daemon.access.UserDirectory;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.store.StoreHealth;
+import io.vmo.daemon.tls.ServerTls;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.LogFrame;
 import java.net.InetAddress;
@@ -34,7 +35,8 @@ import java.util.concurrent.Executors;
 
 /**
  * The daemon's one port. A connection beyond its address's share is refused ({@link PeerConnections}); each other
- * connection's pipeline: HTTP codec (with {@link HttpDeadlines} around it) → aggregator → {@link RequestGuard} →
+ * connection's pipeline: over TLS the {@link io.netty.handler.ssl.SslHandler} first ({@link TlsOnly} until the
+ * first bytes show TLS), then the HTTP codec (with {@link HttpDeadlines} around it) → aggregator → {@link RequestGuard} →
  * WebSocket upgrade at /ws → {@link WebUi} (the UI's files, /login) → {@link RestHandler} (/api, /healthz)
  * → {@link MessageAssembler} → {@link WebSocketSession} → {@link ConnectionErrors}. After the upgrade
  * {@link Liveness} watches the WebSocket instead of the deadlines.
@@ -72,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
 
     public static HttpServer start(
             InetSocketAddress listen,
+            ServerTls tls,
             ConnectionLimits limits,
             AuthToken token,
             UserDirectory users,
@@ -93,7 +96,8 @@ public final class HttpServer implements AutoCloseable {
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);
         ConnectionErrors errors = new ConnectionErrors(refusals);
         GuessThrottle throttle = new GuessThrottle(Clock.systemUTC(), refusals);
-        RequestGuard guard = new RequestGuard(token, users, sessions, ownHosts(listen), responses, throttle, refusals);
+        RequestGuard guard =
+                new RequestGuard(token, users, sessions, ownHosts(listen, tls), responses, throttle, refusals);
         WebUi ui = new WebUi(sessions, throttle);
         RestHandler rest = new RestHandler(requests, health, sessions, codec, responses, executor);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
@@ -111,6 +115,9 @@ public final class HttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) { // first: everything else reads and writes what it decrypts
+                                ch.pipeline().addLast(new TlsOnly(tls, executor, limits, refusal, refusals));
+                            }
                             if (!peers.admit(ch)) {
                                 return;
                             }
@@ -146,9 +153,15 @@ public final class HttpServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The host names a request's Host header may carry: loopback names, and the listen address. */
-    private static Set<String> ownHosts(InetSocketAddress listen) {
+    /**
+     * The host names a request's Host header may carry: loopback names, the listen address, and over TLS the names
+     * the certificate covers (a name in our own certificate is ours: no rebinding page can hold that certificate).
+     */
+    private static Set<String> ownHosts(InetSocketAddress listen, ServerTls tls) {
         Set<String> hosts = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
+        if (tls != null) {
+            hosts.addAll(tls.names());
+        }
         hosts.add(hostLiteral(listen.getAddress()));
         if (listen.getAddress().isAnyLocalAddress()) {
             try {

@@ -4,9 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How many connections each peer address has open. One beyond {@link ConnectionLimits#maxPerPeer} is answered
@@ -15,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * address, every local program's: the default leaves room for a busy workstation (the benchmark's 200 viewers).
  */
 final class PeerConnections {
+
+    /** How long a refused connection to a TLS daemon may take to finish its handshake and hear why. */
+    static final long HANDSHAKE_WAIT_SECONDS = 10;
 
     private final int max;
     private final EarlyRefusal refusal;
@@ -59,6 +64,27 @@ final class PeerConnections {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            if (TlsOnly.isTls(ctx.channel())) {
+                // The refusal waits for the handshake; a client that never begins one is not waited for long.
+                ctx.executor().schedule(() -> ctx.close(), HANDSHAKE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } else {
+                refuse(ctx);
+            }
+        }
+
+        /** Over TLS the refusal can only be said once the handshake is done; a failed one just closes. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent done) {
+                if (done.isSuccess()) {
+                    refuse(ctx);
+                } else {
+                    ctx.close();
+                }
+            }
+        }
+
+        private void refuse(ChannelHandlerContext ctx) {
             var reason = Refusal.Reason.TOO_MANY_CONNECTIONS;
             refusals.record(ctx.channel(), "a connection", reason, max + " open already");
             refusal.send(

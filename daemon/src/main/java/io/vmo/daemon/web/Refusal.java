@@ -34,9 +34,11 @@ public record Refusal(
         COOKIE_WITHOUT_ORIGIN(ErrorCode.UNAUTHORIZED, "session cookie on /ws without an Origin", false),
         SESSION_NOT_ENOUGH(ErrorCode.FORBIDDEN, "a browser session asked for what needs the token", false),
         REVOKED_TOKEN(ErrorCode.UNAUTHORIZED, "a revoked user's token", false),
-        // A connection's: the first two are answered with their code, the others close the connection.
+        // A connection's: those with a code are answered with it, the others close the connection.
         TOO_MANY_CONNECTIONS(ErrorCode.TOO_MANY_CONNECTIONS, "too many connections open from this address", false),
         REQUEST_TIMEOUT(ErrorCode.REQUEST_TIMEOUT, "the request did not arrive whole in time", false),
+        PLAINTEXT_ON_TLS(ErrorCode.BAD_REQUEST, "plaintext HTTP to a daemon that speaks only TLS", false),
+        TLS_HANDSHAKE(null, "the TLS handshake failed", false),
         MALFORMED_FRAME(null, "malformed WebSocket frame", false),
         SILENT_PEER(null, "no sign of life after a ping: nothing sent, none of the daemon's data taken", false),
         UNEXPECTED_ERROR(null, "an unexpected error (a bug; the first of each kind is logged with its trace)", false);

@@ -107,14 +107,15 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        if (origin != null && !origin.equalsIgnoreCase("http://" + host.text())) {
+        String own = (TlsOnly.isTls(ctx.channel()) ? "https://" : "http://") + host.text();
+        if (origin != null && !origin.equalsIgnoreCase(own)) {
             refuse(
                     ctx,
                     request,
                     HttpResponseStatus.FORBIDDEN,
                     Refusal.Reason.FOREIGN_ORIGIN,
                     "requests from origin "
-                            + origin + " are not allowed; only pages served by this daemon (http://" + host.text()
+                            + origin + " are not allowed; only pages served by this daemon (" + own
                             + ") may use it");
             return;
         }

@@ -125,6 +125,7 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
         cookie.setHttpOnly(true); // page scripts cannot read it
         cookie.setSameSite(CookieHeaderNames.SameSite.Strict); // other sites' pages cannot send it
         cookie.setPath("/");
+        cookie.setSecure(TlsOnly.isTls(ctx.channel())); // over TLS, never sent over plain HTTP
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SEE_OTHER);
         response.headers()
                 .set(HttpHeaderNames.LOCATION, "/")

@@ -257,12 +257,15 @@ function _picocli_vmo_run() {
 
   local commands=""
   local flag_opts="'-d' '--detach' '-i' '--interactive' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -290,12 +293,15 @@ function _picocli_vmo_attach() {
 
   local commands=""
   local flag_opts="'--new-window' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -323,12 +329,15 @@ function _picocli_vmo_tail() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file' '--since'"
+  local arg_opts="'--daemon' '--ca' '--token-file' '--since'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -359,12 +368,15 @@ function _picocli_vmo_jobs() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file' '-n' '--limit' '--user'"
+  local arg_opts="'--daemon' '--ca' '--token-file' '-n' '--limit' '--user'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -398,12 +410,15 @@ function _picocli_vmo_cancel() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -431,12 +446,15 @@ function _picocli_vmo_projects() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -464,12 +482,15 @@ function _picocli_vmo_targets() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -497,12 +518,15 @@ function _picocli_vmo_vms() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -530,12 +554,15 @@ function _picocli_vmo_ssh() {
 
   local commands=""
   local flag_opts="'-d' '--detach' '-i' '--interactive' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -563,12 +590,15 @@ function _picocli_vmo_logs() {
 
   local commands=""
   local flag_opts="'-f' '--follow' '-d' '--detach' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -596,12 +626,15 @@ function _picocli_vmo_ui() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file' '--user'"
+  local arg_opts="'--daemon' '--ca' '--token-file' '--user'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -668,12 +701,15 @@ function _picocli_vmo_doctor() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -743,12 +779,15 @@ function _picocli_vmo_users_add() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file' '--role'"
+  local arg_opts="'--daemon' '--ca' '--token-file' '--role'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -779,12 +818,15 @@ function _picocli_vmo_users_list() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
@@ -812,12 +854,15 @@ function _picocli_vmo_users_revoke() {
 
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
-  local arg_opts="'--daemon' '--token-file'"
+  local arg_opts="'--daemon' '--ca' '--token-file'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+    '--ca')
       return
       ;;
     '--token-file')
