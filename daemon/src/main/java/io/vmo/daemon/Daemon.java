@@ -6,6 +6,7 @@ import io.vmo.daemon.catalog.TargetCatalog;
 import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.OrphanReaper;
+import io.vmo.daemon.retention.Retention;
 import io.vmo.daemon.ssh.SshExecutor;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
@@ -59,6 +60,7 @@ public final class Daemon implements AutoCloseable {
     private final JobManager jobs;
     private final HttpServer server;
     private final BrowserSessions browsers;
+    private final Retention retention;
 
     private Daemon(
             Database database,
@@ -66,8 +68,10 @@ public final class Daemon implements AutoCloseable {
             SshExecutor ssh,
             JobManager jobs,
             HttpServer server,
-            BrowserSessions browsers) {
+            BrowserSessions browsers,
+            Retention retention) {
         this.browsers = browsers;
+        this.retention = retention;
         this.database = database;
         this.writer = writer;
         this.ssh = ssh;
@@ -119,6 +123,7 @@ public final class Daemon implements AutoCloseable {
                     settings);
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock, new SignInStore(database.jdbi()));
+            var retention = new Retention(database.retentionStore(), settings, clock, Thread::sleep);
             HttpServer server = HttpServer.start(
                     config.listen(),
                     config.connections(),
@@ -126,10 +131,12 @@ public final class Daemon implements AutoCloseable {
                     browsers,
                     jobs,
                     catalog,
-                    new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles),
+                    new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles, retention::storage),
+                    retention,
                     health,
                     new Codec());
-            return new Daemon(database, writer, ssh, jobs, server, browsers);
+            retention.startDaily();
+            return new Daemon(database, writer, ssh, jobs, server, browsers, retention);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
@@ -157,6 +164,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        retention.close();
         browsers.close();
         jobs.close();
         ssh.close();

@@ -80,6 +80,28 @@ public sealed interface Response extends Message {
     /** The reply to {@code diagnose}: the daemon's version ({@code 0.1.0 (commit 1a2b3c4)}) and its checks. */
     record Diagnosis(String id, String version, List<Check> checks) implements Response {}
 
+    /**
+     * The reply to {@code prune}: what was removed (with {@code dryRun}: what would be) under the policy
+     * ({@code days}, {@code keepLastPerTarget}) — {@code jobs} jobs with {@code bytes} of output, listed in
+     * {@code removed} oldest first (at most {@link #MAX_LISTED}; {@code jobs} counts them all) — and how long it took.
+     */
+    record PruneReport(
+            String id,
+            boolean dryRun,
+            int days,
+            int keepLastPerTarget,
+            Instant cutoff,
+            long jobs,
+            long bytes,
+            List<PrunedJob> removed,
+            long millis)
+            implements Response {
+        public static final int MAX_LISTED = 1000;
+    }
+
+    /** The reply to {@code get-storage}. */
+    record Storage(String id, StorageInfo storage) implements Response {}
+
     /** Something the client asked for could not be done; the connection stays usable. */
     record ErrorReply(String id, ErrorCode code, String message) implements Response {}
 }

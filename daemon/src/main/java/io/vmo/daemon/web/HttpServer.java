@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.retention.Retention;
 import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.LogFrame;
@@ -77,6 +78,7 @@ public final class HttpServer implements AutoCloseable {
             JobManager jobs,
             Catalog catalog,
             HealthChecks checks,
+            Retention retention,
             StoreHealth health,
             Codec codec)
             throws InterruptedException {
@@ -84,7 +86,7 @@ public final class HttpServer implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
         SharedEncodings encodings = new SharedEncodings(codec);
-        RequestHandler requests = new RequestHandler(jobs, catalog, checks);
+        RequestHandler requests = new RequestHandler(jobs, catalog, checks, retention);
         RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
         EarlyRefusal refusal = new EarlyRefusal(codec);
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);

@@ -5,6 +5,7 @@ import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.daemon.job.TerminalSize;
+import io.vmo.daemon.retention.Retention;
 import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
@@ -28,11 +29,13 @@ final class RequestHandler {
     private final JobManager jobs;
     private final Catalog catalog;
     private final HealthChecks checks;
+    private final Retention retention;
 
-    RequestHandler(JobManager jobs, Catalog catalog, HealthChecks checks) {
+    RequestHandler(JobManager jobs, Catalog catalog, HealthChecks checks, Retention retention) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;
+        this.retention = retention;
     }
 
     /** A connection's request; its replies and events go to the connection. May block: called on a virtual thread. */
@@ -85,6 +88,9 @@ final class RequestHandler {
                 case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
                 case Request.Diagnose r ->
                     done(new Response.Diagnosis(r.id(), BuildInfo.read().describe(), checks.run()));
+                // TODO(issue 15 merge): audit `retention.run` (dry run or not, what was removed, by whom).
+                case Request.Prune r -> done(retention.prune(r.id(), r.dry(), "asked by a client"));
+                case Request.GetStorage r -> done(new Response.Storage(r.id(), retention.storage()));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);
