@@ -48,6 +48,7 @@ final class Report {
     Throughput.Result throughput;
     Concurrent.Result concurrent;
     Memory.Result memory;
+    RetentionBench.Result retention;
 
     Report(Bench.Plan plan, boolean quick, Set<String> only) {
         this.plan = plan;
@@ -364,6 +365,7 @@ final class Report {
         viewersSection(md);
         fanoutSection(md);
         startupSection(md);
+        retentionSection(md);
         methodSection(md);
         return md.toString();
     }
@@ -751,6 +753,30 @@ final class Report {
                 mb(startup.jobsPeakRssKb()), Startup.RSS_TARGET_KB / 1024));
     }
 
+    private void retentionSection(StringBuilder md) {
+        md.append("\n## 8. Retention: deleting old output while jobs write\n\n");
+        if (retention == null) {
+            md.append(only.contains("retention") ? "Not measured: " + missing("retention") + "\n" : "Not run.\n");
+        } else {
+            md.append(RetentionBench.markdown(retention));
+        }
+        md.append(RETENTION_DECISION);
+    }
+
+    /** Why the daemon prunes as it does: kept with the figures it was chosen from (first measured 2026-12-06). */
+    private static final String RETENTION_DECISION = """
+
+            **The decision** (`io.vmo.daemon.retention.Retention`): batched deletes, not partitions. Figures of the
+            first run (2026-12-06, 1 GB, 2 cores shared with other builds): RETENTION_FIGURES
+
+            Dropping a partition is the fastest and gives the disk back at once, but it cannot honour the policy:
+            "the last 5 runs of each target, whatever their age" puts kept runs in old days' partitions, which would
+            have to be copied out before each drop (as much writing as the deletes save), and the job's start day
+            would have to enter `job_events`' primary key and every row the event writer inserts. Batched deletes
+            honour the policy row by row; with a plain VACUUM after them the freed space is reused by the next
+            output, so the files stay at the size of what is kept plus about a day's output instead of growing.
+            """;
+
     private void methodSection(StringBuilder md) {
         md.append("""
 
@@ -765,7 +791,7 @@ final class Report {
                 tests but not a test: `make test` does not run it. `make bench` runs it from a private copy of the build,
                 so a rebuild in the checkout during the run does not disturb it. Options, through
                 `make bench BENCH_ARGS="…"`: `--quick` (a short smoke run of the same code), `--only
-                latency,throughput,concurrency,memory,viewers,fanout,cli` (some phases), `--out FILE`. A partial run says
+                latency,throughput,concurrency,memory,viewers,fanout,cli,retention` (some phases), `--out FILE`. A partial run says
                 so at the top. A phase that cannot complete is a FAIL with its reason, never the end of the run.
 
                 Everything shares one machine: the daemon, PostgreSQL, the benchmark's clients (one JVM) and the jobs'

@@ -72,13 +72,16 @@ class RetentionIT {
                     .contains("keeping 30 days after a job's end and the last 2 runs of each target")
                     .containsPattern("demo build +\\d{4}-")
                     .containsPattern("web-1: uptime +\\d{4}-");
-            assertThat(count(db, "select count(*) from jobs")).as("a dry run removes nothing").isEqualTo(jobsBefore);
+            assertThat(count(db, "select count(*) from jobs"))
+                    .as("a dry run removes nothing")
+                    .isEqualTo(jobsBefore);
 
             var doctor = daemon.run("doctor");
             assertThat(doctor.out())
                     .as("the oldest job kept: the 90-day-old one, the last run of `web-1: df -h`")
                     .containsPattern("ok +retention +output [\\d.]+ MiB of [\\d.]+ MiB; " + jobsBefore
-                            + " jobs, the oldest started \\S+ \\(" + df90.toString().substring(0, 8) + "\\); keeps 30"
+                            + " jobs, the oldest started \\S+ \\("
+                            + df90.toString().substring(0, 8) + "\\); keeps 30"
                             + " days, and the last 2 runs of each target; not pruned since the daemon started");
 
             var prune = daemon.run("prune");

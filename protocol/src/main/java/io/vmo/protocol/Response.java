@@ -83,7 +83,8 @@ public sealed interface Response extends Message {
     /**
      * The reply to {@code prune}: what was removed (with {@code dryRun}: what would be) under the policy
      * ({@code days}, {@code keepLastPerTarget}) — {@code jobs} jobs with {@code bytes} of output, listed in
-     * {@code removed} oldest first (at most {@link #MAX_LISTED}; {@code jobs} counts them all) — and how long it took.
+     * {@code removed} oldest first (at most {@link #MAX_LISTED}; {@code jobs} counts them all) — and how long it took
+     * in all ({@code millis}), of which the VACUUM after the deletes ({@code vacuumMillis}).
      */
     record PruneReport(
             String id,
@@ -94,7 +95,8 @@ public sealed interface Response extends Message {
             long jobs,
             long bytes,
             List<PrunedJob> removed,
-            long millis)
+            long millis,
+            long vacuumMillis)
             implements Response {
         public static final int MAX_LISTED = 1000;
     }

@@ -95,6 +95,12 @@ public final class Retention implements AutoCloseable {
         this.pause = pause;
     }
 
+    /** The way it deletes, in a few words (for the benchmark's report). */
+    public static String describeDesign() {
+        return "deletes of " + ROWS_PER_TRANSACTION + " output rows a transaction, each followed by a pause as long"
+                + " as it took, then VACUUM";
+    }
+
     /** Prunes daily from now on, the first time {@link #FIRST_RUN} from now: never on a Netty event loop. */
     public synchronized void startDaily() {
         daily = Executors.newSingleThreadScheduledExecutor(
@@ -129,21 +135,23 @@ public final class Retention implements AutoCloseable {
             Instant cutoff = clock.instant().minus(policy.maxAge());
             List<PrunedJob> doomed = store.candidates(policy, cutoff);
             long bytes = doomed.stream().mapToLong(PrunedJob::bytes).sum();
+            long vacuumMillis = 0;
             if (!dryRun && !doomed.isEmpty()) {
-                remove(doomed);
+                vacuumMillis = remove(doomed);
             }
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
             if (!dryRun) {
                 last = new Last(clock.instant(), doomed.size(), bytes);
             }
             log.info(
-                    "{}prune ({}): {} job(s), {} bytes of output {} in {} ms (keeping {})",
+                    "{}prune ({}): {} job(s), {} bytes of output {} in {} ms, VACUUM {} ms of them (keeping {})",
                     dryRun ? "dry-run " : "",
                     by,
                     doomed.size(),
                     bytes,
                     dryRun ? "would go" : "removed",
                     millis,
+                    vacuumMillis,
                     policy.describe());
             return new Response.PruneReport(
                     requestId,
@@ -156,7 +164,8 @@ public final class Retention implements AutoCloseable {
                     doomed.size() > Response.PruneReport.MAX_LISTED
                             ? List.copyOf(doomed.subList(0, Response.PruneReport.MAX_LISTED))
                             : doomed,
-                    millis);
+                    millis,
+                    vacuumMillis);
         } finally {
             running.unlock();
         }
@@ -164,9 +173,9 @@ public final class Retention implements AutoCloseable {
 
     /**
      * Output first, in small transactions with a pause after each, then the jobs' rows: a prune cut short (a
-     * restart) leaves jobs whose output is partly gone, which the next prune finishes.
+     * restart) leaves jobs whose output is partly gone, which the next prune finishes. Returns the VACUUM's ms.
      */
-    private void remove(List<PrunedJob> doomed) {
+    private long remove(List<PrunedJob> doomed) {
         List<UUID> ids = new ArrayList<>();
         for (PrunedJob job : doomed) {
             ids.add(UUID.fromString(job.id()));
@@ -188,7 +197,9 @@ public final class Retention implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new VmoException(ErrorCode.INTERNAL, "the prune was interrupted (the daemon is stopping)");
         }
+        long began = System.nanoTime();
         store.vacuum();
+        return Duration.ofNanos(System.nanoTime() - began).toMillis();
     }
 
     /** The store's size, its oldest job, the policy in force and the last prune. */

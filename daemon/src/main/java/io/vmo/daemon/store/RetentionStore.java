@@ -72,7 +72,7 @@ public final class RetentionStore implements Retention.Store {
                         strings(rs.getArray("command")),
                         JobStatus.fromWire(rs.getString("status")),
                         rs.getObject("started_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("finished_at", OffsetDateTime.class).toInstant(),
+                        instant(rs.getObject("finished_at", OffsetDateTime.class)),
                         rs.getLong("bytes")))
                 .list());
     }
@@ -139,6 +139,10 @@ public final class RetentionStore implements Retention.Store {
                             oldest == null ? null : oldest.toInstant());
                 })
                 .one());
+    }
+
+    private static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
     }
 
     private static List<String> strings(Array array) throws SQLException {
