@@ -333,7 +333,7 @@ public final class Bench {
                                         work.resolve("retention-flood.log"),
                                         quick ? 16_000_000L : 100_000_000L,
                                         quick ? 64_000_000L : 1_000_000_000L,
-                                        quick ? 70 : 150)
+                                        quick ? 90 : 300)
                                 .run(quick ? 3 : 5));
             }
         }

@@ -86,7 +86,7 @@ final class RetentionBench {
         long walOne = wal() - wal;
         Sizes after = logged("after", sizes());
         Bench.progress("retention: one delete statement took " + one.seconds + " s; waiting for autovacuum");
-        double waited = awaitAutovacuum();
+        Double waited = awaitAutovacuum();
         Sizes vacuumed = logged("vacuumed", sizes());
         load();
         Sizes rewritten = logged("rewritten", sizes());
@@ -257,15 +257,19 @@ final class RetentionBench {
                 + " where j.project = 'bench-old'");
     }
 
-    /** Waits until autovacuum has vacuumed both the table and its TOAST table since now; the seconds waited, or null. */
+    /**
+     * Waits until autovacuum has vacuumed the TOAST table (where the deleted output was) since now; the seconds
+     * waited, or null. The table itself may not be vacuumed at all: its dead rows (one per 64 KiB) may stay below
+     * autovacuum's 20 % of the table.
+     */
     private Double awaitAutovacuum() throws Exception {
-        String counts = "select coalesce(sum(autovacuum_count), 0) from pg_stat_all_tables where relid in"
-                + " ('job_events'::regclass, (select reltoastrelid from pg_class where relname = 'job_events'))";
+        String counts = "select coalesce(sum(autovacuum_count), 0) from pg_stat_all_tables where relid ="
+                + " (select reltoastrelid from pg_class where relname = 'job_events')";
         long start = System.nanoTime();
         long before = scalar(counts);
         while ((System.nanoTime() - start) / 1e9 < autovacuumWaitSeconds) {
             Thread.sleep(2000);
-            if (scalar(counts) >= before + 2) {
+            if (scalar(counts) > before) {
                 return (System.nanoTime() - start) / 1e9;
             }
         }
