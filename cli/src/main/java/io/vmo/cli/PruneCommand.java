@@ -24,9 +24,7 @@ final class PruneCommand implements Callable<Integer> {
     final CommandSpec spec = Specs.command(
             this,
             "prune",
-            "Remove finished jobs and their output that config.yml's retention no longer keeps (the daemon also"
-                    + " does it daily): older than retention.days, beyond each target's last"
-                    + " retention.keep_last_per_target runs. Running jobs are never removed.");
+            "Remove old finished jobs and their output now, as the daemon does daily (config.yml: retention).");
 
     private final DaemonOptions daemon = new DaemonOptions(spec);
 

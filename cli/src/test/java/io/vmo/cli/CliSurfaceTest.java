@@ -98,6 +98,7 @@ class CliSurfaceTest {
                         "ssh",
                         "logs",
                         "ui",
+                        "prune",
                         "service",
                         "doctor",
                         "completion",
