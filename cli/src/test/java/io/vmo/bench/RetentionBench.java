@@ -34,6 +34,7 @@ final class RetentionBench {
             long bytesRemoved,
             double seconds,
             long walBytes,
+            List<Double> control,
             Sizes before,
             Sizes after,
             List<Flood> floods,
@@ -94,7 +95,8 @@ final class RetentionBench {
                 "one `delete` statement (cascade), then autovacuum",
                 bytes,
                 one.seconds,
-                walOne,
+                walOne - (one.floods().size() + CONTROL_FLOODS) * floodBytes,
+                one.control(),
                 before,
                 after,
                 one.floods,
@@ -124,7 +126,8 @@ final class RetentionBench {
                         + f(" (VACUUM: %.1f s of it)", vacuumMillis[0] / 1e3),
                 report[0].bytes(),
                 pruned.seconds,
-                walPrune,
+                walPrune - (pruned.floods().size() + CONTROL_FLOODS) * floodBytes,
+                pruned.control(),
                 before,
                 after,
                 pruned.floods,
@@ -165,7 +168,8 @@ final class RetentionBench {
                 "scratch table partitioned by day: detach and drop the old day",
                 partBytes,
                 drop.seconds,
-                walDrop,
+                walDrop - (drop.floods().size() + CONTROL_FLOODS) * floodBytes,
+                drop.control(),
                 new Sizes(0, 0, 0, partBytes, dbBefore, partBytes),
                 new Sizes(0, 0, 0, 0, dbAfter, 0),
                 drop.floods,
@@ -179,7 +183,10 @@ final class RetentionBench {
         return new Result(loadBytes, floodBytes, baseline, variants, null);
     }
 
-    private record Timed(double seconds, List<Flood> floods) {}
+    /** {@code control}: floods just before, with nothing else running (the machine drifts: compare with these). */
+    private record Timed(double seconds, List<Flood> floods, List<Double> control) {}
+
+    private static final int CONTROL_FLOODS = 3;
 
     @FunctionalInterface
     private interface Work {
@@ -188,6 +195,10 @@ final class RetentionBench {
 
     /** Runs floods back to back from just before {@code work} until it is done (at least two). */
     private Timed whileFlooding(Work work) throws Exception {
+        List<Double> control = new ArrayList<>();
+        for (int i = 0; i < CONTROL_FLOODS; i++) {
+            control.add(flood());
+        }
         List<long[]> spans = new ArrayList<>(); // start, end (ns)
         List<Double> rates = new ArrayList<>();
         var finished = new CompletableFuture<long[]>();
@@ -223,7 +234,7 @@ final class RetentionBench {
                 floods.add(new Flood(rates.get(i), during));
             }
         }
-        return new Timed((end - start) / 1e9, floods);
+        return new Timed((end - start) / 1e9, floods, control);
     }
 
     /** One flood job through the daemon: MB/s from execute-command to job:done. */
@@ -335,12 +346,13 @@ final class RetentionBench {
         double base = mean(r.baseline());
         md.append(f(
                 "Old output written into the store (back-dated 60 days, 64 KiB rows): %.2f GB. Writer load: flood jobs"
-                        + " of %.0f MB each through the daemon, back to back; with nothing else running (half before, half after the rest), %s MB/s"
-                        + " (mean %.1f MB/s). The machine has 2 cores, and other programs were running on it"
-                        + " during this run: read the ratios to that baseline, measured in the same run, rather"
-                        + " than the absolute figures.%n%n",
+                        + " of %.0f MB each through the daemon, back to back; with nothing else running (half at the start, half at the end), %s MB/s"
+                        + " (mean %.1f MB/s). The machine has 2 cores, and other programs may be running on it"
+                        + " (in the first runs, three other builds): compare each way's floods with the floods run"
+                        + " just before it, not the absolute figures.%n%n",
                 r.loadBytes() / 1e9, r.floodBytes() / 1e6, list(r.baseline()), base));
-        md.append("| Way | removed | took | WAL written | floods during it: mean MB/s (vs baseline), min |"
+        md.append("| Way | removed | took | WAL written (beyond the floods' output) | floods during it: mean MB/s,"
+                + " min (vs the " + CONTROL_FLOODS + " floods just before it) |"
                 + " output table before → after | after autovacuum | after writing as much again |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         for (Variant v : r.variants()) {
@@ -355,11 +367,12 @@ final class RetentionBench {
                     during.isEmpty()
                             ? "—"
                             : f(
-                                    "%.1f (%.0f%%), %.1f (%d floods)",
+                                    "%.1f, %.1f (%d floods) vs %.1f: **%.0f%%**",
                                     mean(during),
-                                    100 * mean(during) / base,
                                     during.stream().mapToDouble(d -> d).min().orElse(0),
-                                    during.size()),
+                                    during.size(),
+                                    mean(v.control()),
+                                    100 * mean(during) / mean(v.control())),
                     size(v.before()),
                     size(v.after()),
                     v.afterVacuum() == null
