@@ -766,15 +766,29 @@ final class Report {
     /** Why the daemon prunes as it does: kept with the figures it was chosen from (first measured 2026-12-06). */
     private static final String RETENTION_DECISION = """
 
-            **The decision** (`io.vmo.daemon.retention.Retention`): batched deletes, not partitions. Figures of the
-            first run (2026-12-06, 1 GB, 2 cores shared with other builds): RETENTION_FIGURES
+            **The decision** (`io.vmo.daemon.retention.Retention`): batched deletes, then a plain VACUUM; not
+            partitions. From the first two runs (2026-12-06, 1 GB each, on 2 cores shared with three other builds,
+            so noisy):
 
-            Dropping a partition is the fastest and gives the disk back at once, but it cannot honour the policy:
-            "the last 5 runs of each target, whatever their age" puts kept runs in old days' partitions, which would
-            have to be copied out before each drop (as much writing as the deletes save), and the job's start day
-            would have to enter `job_events`' primary key and every row the event writer inserts. Batched deletes
-            honour the policy row by row; with a plain VACUUM after them the freed space is reused by the next
-            output, so the files stay at the size of what is kept plus about a day's output instead of growing.
+            - One `delete` of it all: 7–8.5 s, the floods meanwhile at 58–62 % of their rate. The freed space is
+              reusable only once autovacuum has passed after the delete: in one run 178 s later (writing 1 GB again
+              then grew the files by 12 MB), in the other not in time (the files grew by 1.07 GB for 1.03 GB written).
+            - `vmo prune`: 74–115 s, of which the VACUUM 47–92 s; the floods meanwhile at 64 % of the floods just
+              before. Writing 1 GB again right after grew the files by 11–88 MB: the space was reused. The pauses did
+              not measurably spare the floods (64 % against 62 %); what the small transactions buy is that none holds
+              more than 64 MiB of deletes (a long backlog is not one huge transaction and WAL burst) and the writer's
+              commits never wait behind one. The VACUUM is the cost: it reads every page not yet marked all-visible
+              (here the 5–10 GB the benchmark had just written); a daily prune's VACUUM reads about a day's output.
+            - Dropping a day's partition (scratch table): 1–2 s, 38–215 MB of WAL, the floods unaffected (98 %), and
+              the gigabyte back to the file system at once. The cheapest by far, but it cannot honour the policy:
+              "the last 5 runs of each target, whatever their age" puts kept runs in old days' partitions, which
+              would have to be copied out before each drop (as much writing as the deletes), and the job's start
+              day would have to enter `job_events`' primary key and every row the event writer inserts.
+
+            So: deletes that honour the policy row by row, in bounded transactions, and a VACUUM right after them so
+            that the next output reuses the space instead of growing the files (the database stays at what is kept
+            plus about a day's output). Not yet measured: the prune without pauses, and a VACUUM throttled by
+            `vacuum_cost_delay` (gentler on the writer, longer).
             """;
 
     private void methodSection(StringBuilder md) {
