@@ -24,7 +24,7 @@ class RetentionTest {
     private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
 
     /** Holds candidates and "output rows" per job; records what was asked of it. */
-    static final class FakeStore implements Retention.Store {
+    static class FakeStore implements Retention.Store {
         final List<PrunedJob> candidates = new ArrayList<>();
         final Map<UUID, int[]> rows = new java.util.HashMap<>();
         final List<String> calls = new ArrayList<>();
@@ -154,5 +154,32 @@ class RetentionTest {
         assertThat(store.calls).isEmpty();
         assertThat(store.cutoff).isNull();
         assertThat(retention.storage().problem()).isEqualTo("config.yml cannot be read: tabs");
+    }
+
+    @Test
+    void prunesOnItsOwnThreadWithoutBeingAskedAndKeepsGoingAfterAFailure() throws Exception {
+        store.add(1, 1);
+        var threads = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var runs = new java.util.concurrent.CountDownLatch(2);
+        Retention.Store counting = new FakeStore() {
+            @Override
+            public List<PrunedJob> candidates(RetentionPolicy policy, Instant cutoff) {
+                threads.add(Thread.currentThread().getName());
+                runs.countDown();
+                if (runs.getCount() == 1) {
+                    throw new IllegalStateException("the store is down"); // the first run fails, the next still comes
+                }
+                return store.candidates(policy, cutoff);
+            }
+        };
+        try (Retention retention = new Retention(
+                counting,
+                () -> settings(RetentionPolicy.DEFAULT, null),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                pauses::add)) {
+            retention.startDaily(Duration.ofMillis(10), Duration.ofMillis(10));
+            assertThat(runs.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(threads).first().isEqualTo("vmo-retention");
+        }
     }
 }
