@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * the store, back-dated 60 days, 64 KiB rows as a flood's; while each way of removing it runs, flood jobs run
  * back to back through the daemon, and their MB/s (execute-command to job:done) is compared with the same floods
  * run just before with nothing else going on. The ways: one {@code delete} statement (the cascade from {@code jobs}),
- * left to autovacuum; {@code vmo prune} (the daemon's design: batched deletes with pauses, then VACUUM); and, on a
+ * left to autovacuum; {@code vmo prune} (the daemon's design: batched deletes with pauses, then VACUUM); the same
+ * without the pauses; and, on a
  * scratch table partitioned by day, dropping the old day's partition. After each, the same amount is written again
  * to see whether the freed space is reused or the files grow.
  */
@@ -131,6 +132,47 @@ final class RetentionBench {
                 before,
                 after,
                 pruned.floods,
+                null,
+                null,
+                rewritten));
+
+        // 2b. The same deletes and VACUUM without the pauses (the daemon's SQL, run from here): do the pauses help?
+        before = logged("before", sizes());
+        bytes = oldBytes();
+        wal = wal();
+        long[] vacuumNanos = new long[1];
+        Timed unpaced = whileFlooding(() -> {
+            List<String> ids = new ArrayList<>();
+            try (var s = db.createStatement();
+                    var rs = s.executeQuery("select id from jobs where project = 'bench-old' order by started_at")) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            String array = "'{" + String.join(",", ids) + "}'::uuid[]";
+            while (update("delete from job_events where (job_id, seq) in (select job_id, seq from job_events where"
+                            + " job_id = any(" + array + ") limit 1000)")
+                    == 1000) {
+                // no pause
+            }
+            execute("delete from jobs where id = any(" + array + ")");
+            long began = System.nanoTime();
+            execute("vacuum (analyze) job_events");
+            vacuumNanos[0] = System.nanoTime() - began;
+        });
+        long walUnpaced = wal() - wal;
+        after = logged("after", sizes());
+        load();
+        rewritten = logged("rewritten", sizes());
+        variants.add(new Variant(
+                f("the same deletes without the pauses, then VACUUM (VACUUM: %.1f s of it)", vacuumNanos[0] / 1e9),
+                bytes,
+                unpaced.seconds,
+                walUnpaced - (unpaced.floods().size() + CONTROL_FLOODS) * floodBytes,
+                unpaced.control(),
+                before,
+                after,
+                unpaced.floods,
                 null,
                 null,
                 rewritten));
