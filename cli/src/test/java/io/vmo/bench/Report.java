@@ -766,29 +766,32 @@ final class Report {
     /** Why the daemon prunes as it does: kept with the figures it was chosen from (first measured 2026-12-06). */
     private static final String RETENTION_DECISION = """
 
-            **The decision** (`io.vmo.daemon.retention.Retention`): batched deletes, then a plain VACUUM; not
-            partitions. From the first two runs (2026-12-06, 1 GB each, on 2 cores shared with three other builds,
-            so noisy):
+            **The decision** (`io.vmo.daemon.retention.Retention`): batched deletes with pauses, then a plain VACUUM;
+            not partitions. From the first three runs (2026-12-06, 1 GB each, on 2 cores shared with three other
+            builds: the floods' own rate drifted from 21 to 171 MB/s within a run, so each way is compared with the
+            floods run just before it, and single figures are noisy):
 
-            - One `delete` of it all: 7–8.5 s, the floods meanwhile at 58–62 % of their rate. The freed space is
-              reusable only once autovacuum has passed after the delete: in one run 178 s later (writing 1 GB again
-              then grew the files by 12 MB), in the other not in time (the files grew by 1.07 GB for 1.03 GB written).
-            - `vmo prune`: 74–115 s, of which the VACUUM 47–92 s; the floods meanwhile at 64 % of the floods just
-              before. Writing 1 GB again right after grew the files by 11–88 MB: the space was reused. The pauses did
-              not measurably spare the floods (64 % against 62 %); what the small transactions buy is that none holds
-              more than 64 MiB of deletes (a long backlog is not one huge transaction and WAL burst) and the writer's
-              commits never wait behind one. The VACUUM is the cost: it reads every page not yet marked all-visible
-              (here the 5–10 GB the benchmark had just written); a daily prune's VACUUM reads about a day's output.
-            - Dropping a day's partition (scratch table): 1–2 s, 38–215 MB of WAL, the floods unaffected (98 %), and
-              the gigabyte back to the file system at once. The cheapest by far, but it cannot honour the policy:
-              "the last 5 runs of each target, whatever their age" puts kept runs in old days' partitions, which
-              would have to be copied out before each drop (as much writing as the deletes), and the job's start
-              day would have to enter `job_events`' primary key and every row the event writer inserts.
+            - One `delete` of it all: 7–8.5 s, the floods meanwhile at 58–62 % of their rate (three runs). The freed
+              space is reusable only once autovacuum has passed after the delete: in one run 178 s later (writing 1 GB
+              again then grew the files by 12 MB), in two others not in time (the files grew by 1.07 GB for 1.03 GB
+              written).
+            - `vmo prune` (1000 rows a transaction, a pause as long as each took, then VACUUM): 74–115 s, of which the
+              VACUUM 47–92 s; the floods meanwhile at 64 % and 120 % of the floods just before (two paired runs).
+              The same deletes without the pauses (one run): 26 s, floods at 57 %. Writing 1 GB again right after
+              either grew the files by 7–88 MB: the space was reused.
+            - Dropping a day's partition (scratch table): 1–2 s, 38–215 MB of WAL, the floods at 93–98 %, and the
+              gigabyte back to the file system at once. The cheapest by far, but it cannot honour the policy: "the
+              last 5 runs of each target, whatever their age" puts kept runs in old days' partitions, which would
+              have to be copied out before each drop (as much writing as the deletes), and the job's start day
+              would have to enter `job_events`' primary key and every row the event writer inserts.
 
-            So: deletes that honour the policy row by row, in bounded transactions, and a VACUUM right after them so
-            that the next output reuses the space instead of growing the files (the database stays at what is kept
-            plus about a day's output). Not yet measured: the prune without pauses, and a VACUUM throttled by
-            `vacuum_cost_delay` (gentler on the writer, longer).
+            So: deletes that honour the policy row by row, in transactions of at most 64 MiB of output (a long
+            backlog is no huge transaction or WAL burst, and the writer's commits never wait behind one), paced:
+            a prune three times as long, which a daily background job can afford, for what looked like less harm to
+            the writer (weak evidence: one run of two showed it clearly, the other no difference); and a VACUUM right
+            after, without which the freed space waits for autovacuum and the files grow by what is written
+            meanwhile. The database then stays at what is kept plus about a day's output. Not yet measured: a VACUUM
+            throttled by `vacuum_cost_delay` (gentler on the writer, longer), which is most of the prune's time.
             """;
 
     private void methodSection(StringBuilder md) {

@@ -27,15 +27,16 @@ import org.slf4j.LoggerFactory;
  * running job; never one of the last {@link RetentionPolicy#keepLastPerTarget()} runs of a target, whatever its age.
  * A config.yml that cannot be used prunes nothing: its defaults might keep less than the file says.
  *
- * <p>How it deletes was chosen from measurements (docs/benchmarks.md, section 8, 1 GB of old output deleted while
- * flood jobs wrote): batched deletes of output rows ({@link #ROWS_PER_TRANSACTION} a transaction, each followed by
- * a pause as long as it took), then the jobs' rows, then a plain VACUUM. Without that VACUUM the freed space waited
- * for autovacuum (178 s in one run, too late in another: writing 1 GB again grew the files by 1.07 GB); with it,
- * writing 1 GB again grew them by 11-88 MB. The small transactions bound each one's deletes (64 MiB) so that a
- * long backlog is no huge transaction; the pauses did not measurably spare the writer (floods at 64 % of their
- * rate against 62 % for one big delete), the VACUUM is most of the cost. Dropping day partitions was cheaper
- * (1-2 s, floods unaffected) but cannot keep a target's last runs that live in old partitions, and would put the
- * job's start day into {@code job_events}' primary key and every insert of the event writer.
+ * <p>How it deletes was chosen from measurements (docs/benchmarks.md, section 8: 1 GB of old output deleted while
+ * flood jobs wrote, three runs): batched deletes of output rows ({@link #ROWS_PER_TRANSACTION} a transaction, each
+ * followed by a pause as long as it took), then the jobs' rows, then a plain VACUUM. Without that VACUUM the freed
+ * space waited for autovacuum (178 s in one run, too late in two: writing 1 GB again grew the files by 1.07 GB);
+ * with it, writing 1 GB again grew them by 7-88 MB. The small transactions bound each one to 64 MiB of output, so
+ * a long backlog is no huge transaction; the pauses make a prune about three times as long and looked gentler on
+ * the writer (floods at 120 % of their rate against 57 % without pauses in one run; 64 % against 62 % for one big
+ * delete in another: weak evidence). Dropping day partitions was cheapest (1-2 s, floods at 93-98 %) but cannot
+ * keep a target's last runs that live in old partitions, and would put the job's start day into
+ * {@code job_events}' primary key and every insert of the event writer.
  */
 public final class Retention implements AutoCloseable {
 
