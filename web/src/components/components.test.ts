@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '@testing-library/svelte';
 import StatusBadge from './StatusBadge.svelte';
+import StorageLine from './StorageLine.svelte';
 import LogViewer from './LogViewer.svelte';
 import { LogBuffer } from '../lib/logbuffer';
 
@@ -51,5 +52,39 @@ describe('LogViewer', () => {
     const green = rows[0].querySelector('.line-text span') as HTMLElement;
     expect(green.textContent).toBe('green');
     expect(green.style.color).toBe('rgb(95, 211, 141)');
+  });
+});
+
+describe('StorageLine', () => {
+  it('asks the daemon for get-storage and shows its size, oldest job and policy', async () => {
+    const asked: unknown[] = [];
+    const client = {
+      request: (message: Record<string, unknown> & { type: string }) => {
+        asked.push(message);
+        return Promise.resolve({
+          type: 'storage',
+          storage: {
+            databaseBytes: 52_000_000,
+            outputBytes: 40_000_000,
+            jobs: 7,
+            oldestJobId: 'b831b4cf-0000-4000-8000-000000000000',
+            oldestStartedAt: '2026-09-07T09:43:58Z',
+            days: 30,
+            keepLastPerTarget: 5,
+          },
+        });
+      },
+    };
+    const { findByText } = render(StorageLine, { client: client as never });
+    expect(asked).toEqual([{ type: 'get-storage' }]);
+    expect(
+      await findByText(/Database 52\.0 MB \(output 40\.0 MB, 7 jobs\) · oldest job started 2026-09-07/),
+    ).toBeTruthy();
+  });
+
+  it('says why when the daemon cannot answer', async () => {
+    const client = { request: () => Promise.reject(new Error('not connected to the daemon')) };
+    const { findByText } = render(StorageLine, { client: client as never });
+    expect(await findByText('Storage: not connected to the daemon')).toBeTruthy();
   });
 });

@@ -53,6 +53,21 @@ export interface VmInfo {
   problem?: string | null;
 }
 
+/** What the store holds and keeps (`get-storage`, docs/protocol.md). */
+export interface StorageInfo {
+  databaseBytes: number;
+  outputBytes: number;
+  jobs: number;
+  oldestJobId?: string | null;
+  oldestStartedAt?: string | null;
+  days: number;
+  keepLastPerTarget: number;
+  problem?: string | null;
+  lastPrunedAt?: string | null;
+  lastPrunedJobs?: number | null;
+  lastPrunedBytes?: number | null;
+}
+
 export interface JobLog {
   type: 'job:log';
   jobId: string;
@@ -81,6 +96,7 @@ export type ServerMessage =
   | { type: 'target:list'; id?: string; project: string; targets: TargetInfo[]; problem?: string | null }
   | { type: 'vm:list'; id?: string; vms: VmInfo[] }
   | { type: 'ack'; id?: string }
+  | { type: 'storage'; id?: string; storage: StorageInfo }
   | { type: 'error'; id?: string | null; code: string; message: string };
 
 /** A reply of the given type, found by the request's id. */

@@ -26,6 +26,7 @@ public final class Vmo {
             new Subcommand("logs", () -> new LogsCommand().spec),
             new Subcommand("ui", () -> new UiCommand().spec),
             new Subcommand("users", () -> new UsersCommand().spec),
+            new Subcommand("prune", () -> new PruneCommand().spec),
             new Subcommand("service", () -> new ServiceCommand().spec),
             new Subcommand("doctor", () -> new DoctorCommand().spec),
             new Subcommand("completion", () -> new CompletionCommand().spec),

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *
  * <p>Options: {@code --out FILE} (default docs/benchmarks.md), {@code --quick} (a short smoke run, for checking
  * the benchmark itself; its figures are not comparable), {@code --only
- * latency,throughput,concurrency,memory,viewers,fanout,cli}. A phase that cannot complete is reported as a FAIL with the
+ * latency,throughput,concurrency,memory,viewers,fanout,cli,retention}. A phase that cannot complete is reported as a FAIL with the
  * reason (and makes the exit status 1); it never stops the others or the report.
  */
 public final class Bench {
@@ -72,7 +72,7 @@ public final class Bench {
     }
 
     static final List<String> PHASES =
-            List.of("latency", "throughput", "concurrency", "memory", "viewers", "fanout", "cli");
+            List.of("latency", "throughput", "concurrency", "memory", "viewers", "fanout", "cli", "retention");
 
     private Bench() {}
 
@@ -319,6 +319,22 @@ public final class Bench {
             if (only.contains("cli")) {
                 progress("cli: " + plan.startupRuns() + " runs of each client command, and of a JVM hello");
                 report.startup = phase("cli", "cli", () -> Startup.run(daemon, plan.startupRuns()));
+            }
+            // Last: it leaves gigabytes written and deleted behind it, which would weigh on every phase after it.
+            if (only.contains("retention")) {
+                boolean quick = plan == Plan.QUICK;
+                progress("retention: deleting " + (quick ? "64 MB" : "1 GB") + " of old output while floods run");
+                report.retention = phase(
+                        "retention",
+                        "retention",
+                        () -> new RetentionBench(
+                                        daemon,
+                                        db,
+                                        work.resolve("retention-flood.log"),
+                                        quick ? 16_000_000L : 100_000_000L,
+                                        quick ? 64_000_000L : 1_000_000_000L,
+                                        quick ? 90 : 300)
+                                .run(quick ? 3 : 5));
             }
         }
 

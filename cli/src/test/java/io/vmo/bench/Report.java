@@ -48,6 +48,7 @@ final class Report {
     Throughput.Result throughput;
     Concurrent.Result concurrent;
     Memory.Result memory;
+    RetentionBench.Result retention;
 
     Report(Bench.Plan plan, boolean quick, Set<String> only) {
         this.plan = plan;
@@ -364,6 +365,7 @@ final class Report {
         viewersSection(md);
         fanoutSection(md);
         startupSection(md);
+        retentionSection(md);
         methodSection(md);
         return md.toString();
     }
@@ -751,6 +753,47 @@ final class Report {
                 mb(startup.jobsPeakRssKb()), Startup.RSS_TARGET_KB / 1024));
     }
 
+    private void retentionSection(StringBuilder md) {
+        md.append("\n## 8. Retention: deleting old output while jobs write\n\n");
+        if (retention == null) {
+            md.append(only.contains("retention") ? "Not measured: " + missing("retention") + "\n" : "Not run.\n");
+        } else {
+            md.append(RetentionBench.markdown(retention));
+        }
+        md.append(RETENTION_DECISION);
+    }
+
+    /** Why the daemon prunes as it does: kept with the figures it was chosen from (first measured 2026-12-06). */
+    private static final String RETENTION_DECISION = """
+
+            **The decision** (`io.vmo.daemon.retention.Retention`): batched deletes with pauses, then a plain VACUUM;
+            not partitions. From the first three runs (2026-12-06, 1 GB each, on 2 cores shared with three other
+            builds: the floods' own rate drifted from 21 to 171 MB/s within a run, so each way is compared with the
+            floods run just before it, and single figures are noisy):
+
+            - One `delete` of it all: 7–8.5 s, the floods meanwhile at 58–62 % of their rate (three runs). The freed
+              space is reusable only once autovacuum has passed after the delete: in one run 178 s later (writing 1 GB
+              again then grew the files by 12 MB), in two others not in time (the files grew by 1.07 GB for 1.03 GB
+              written).
+            - `vmo prune` (1000 rows a transaction, a pause as long as each took, then VACUUM): 74–115 s, of which the
+              VACUUM 47–92 s; the floods meanwhile at 64 % and 120 % of the floods just before (two paired runs).
+              The same deletes without the pauses (one run): 26 s, floods at 57 %. Writing 1 GB again right after
+              either grew the files by 7–88 MB: the space was reused.
+            - Dropping a day's partition (scratch table): 1–2 s, 38–215 MB of WAL, the floods at 93–98 %, and the
+              gigabyte back to the file system at once. The cheapest by far, but it cannot honour the policy: "the
+              last 5 runs of each target, whatever their age" puts kept runs in old days' partitions, which would
+              have to be copied out before each drop (as much writing as the deletes), and the job's start day
+              would have to enter `job_events`' primary key and every row the event writer inserts.
+
+            So: deletes that honour the policy row by row, in transactions of at most 64 MiB of output (a long
+            backlog is no huge transaction or WAL burst, and the writer's commits never wait behind one), paced:
+            a prune three times as long, which a daily background job can afford, for what looked like less harm to
+            the writer (weak evidence: one run of two showed it clearly, the other no difference); and a VACUUM right
+            after, without which the freed space waits for autovacuum and the files grow by what is written
+            meanwhile. The database then stays at what is kept plus about a day's output. Not yet measured: a VACUUM
+            throttled by `vacuum_cost_delay` (gentler on the writer, longer), which is most of the prune's time.
+            """;
+
     private void methodSection(StringBuilder md) {
         md.append("""
 
@@ -765,7 +808,7 @@ final class Report {
                 tests but not a test: `make test` does not run it. `make bench` runs it from a private copy of the build,
                 so a rebuild in the checkout during the run does not disturb it. Options, through
                 `make bench BENCH_ARGS="…"`: `--quick` (a short smoke run of the same code), `--only
-                latency,throughput,concurrency,memory,viewers,fanout,cli` (some phases), `--out FILE`. A partial run says
+                latency,throughput,concurrency,memory,viewers,fanout,cli,retention` (some phases), `--out FILE`. A partial run says
                 so at the top. A phase that cannot complete is a FAIL with its reason, never the end of the run.
 
                 Everything shares one machine: the daemon, PostgreSQL, the benchmark's clients (one JVM) and the jobs'

@@ -103,6 +103,7 @@ class CliSurfaceTest {
                         "logs",
                         "ui",
                         "users",
+                        "prune",
                         "service",
                         "doctor",
                         "completion",

@@ -8,6 +8,7 @@ import io.vmo.daemon.web.HealthChecks;
 import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.Check;
 import io.vmo.protocol.ProjectInfo;
+import io.vmo.protocol.StorageInfo;
 import io.vmo.protocol.VmInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,17 +36,23 @@ final class Checkup implements HealthChecks {
     private final Catalog catalog;
     private final Path stateDir;
     private final Supplier<List<Path>> knownHostsFiles;
+    private final Supplier<StorageInfo> storage;
 
-    /** {@code knownHostsFiles}: resolves OpenSSH's configuration as for a VM, and names its known_hosts files. */
+    /**
+     * {@code knownHostsFiles}: resolves OpenSSH's configuration as for a VM, and names its known_hosts files;
+     * {@code storage}: what the store holds and keeps (the retention policy).
+     */
     Checkup(
             Supplier<Database.ServerFacts> database,
             Catalog catalog,
             Path stateDir,
-            Supplier<List<Path>> knownHostsFiles) {
+            Supplier<List<Path>> knownHostsFiles,
+            Supplier<StorageInfo> storage) {
         this.database = database;
         this.catalog = catalog;
         this.stateDir = stateDir;
         this.knownHostsFiles = knownHostsFiles;
+        this.storage = storage;
     }
 
     @Override
@@ -53,6 +60,7 @@ final class Checkup implements HealthChecks {
         List<Check> checks = new ArrayList<>();
         checks.add(daemon());
         checks.add(guard("database", this::database, "check the daemon's log (vmo service logs)"));
+        checks.add(guard("retention", this::retention, "check the daemon's log (vmo service logs)"));
         checks.add(guard("disk", this::disk, "check that " + stateDir + " exists"));
         checks.add(guard("projects", this::projects, "check ~/.config/mkcli/projects.json"));
         checks.add(guard("vms", this::vms, "check the VM configuration"));
@@ -71,6 +79,29 @@ final class Checkup implements HealthChecks {
         Database.ServerFacts facts = database.get();
         return Check.ok(
                 "database", "PostgreSQL " + facts.version() + ", vmo's database " + size(facts.databaseBytes()));
+    }
+
+    /** What the store keeps: its oldest job, the policy, the last prune; a config.yml that stops the prune warns. */
+    private Check retention() {
+        StorageInfo info = storage.get();
+        String oldest = info.oldestStartedAt() == null
+                ? "no jobs"
+                : info.jobs() + " jobs, the oldest started "
+                        + info.oldestStartedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " ("
+                        + info.oldestJobId().substring(0, 8) + ")";
+        String output = "output " + size(info.outputBytes()) + " of " + size(info.databaseBytes()) + "; ";
+        if (info.problem() != null) {
+            return Check.warn(
+                    "retention",
+                    output + oldest + "; nothing is pruned: " + info.problem(),
+                    "fix config.yml (retention: {days: 30, keep_last_per_target: 5})");
+        }
+        String kept = "keeps " + new RetentionPolicy(info.days(), info.keepLastPerTarget()).describe();
+        String last = info.lastPrunedAt() == null
+                ? "not pruned since the daemon started"
+                : "last pruned " + info.lastPrunedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": "
+                        + info.lastPrunedJobs() + " jobs, " + size(info.lastPrunedBytes());
+        return Check.ok("retention", output + oldest + "; " + kept + "; " + last);
     }
 
     private Check disk() throws IOException {

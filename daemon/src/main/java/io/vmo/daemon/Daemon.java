@@ -7,6 +7,7 @@ import io.vmo.daemon.catalog.TargetCatalog;
 import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.OrphanReaper;
+import io.vmo.daemon.retention.Retention;
 import io.vmo.daemon.ssh.SshExecutor;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
@@ -64,6 +65,7 @@ public final class Daemon implements AutoCloseable {
     private final JobManager jobs;
     private final HttpServer server;
     private final BrowserSessions browsers;
+    private final Retention retention;
 
     private Daemon(
             Database database,
@@ -71,8 +73,10 @@ public final class Daemon implements AutoCloseable {
             SshExecutor ssh,
             JobManager jobs,
             HttpServer server,
-            BrowserSessions browsers) {
+            BrowserSessions browsers,
+            Retention retention) {
         this.browsers = browsers;
+        this.retention = retention;
         this.database = database;
         this.writer = writer;
         this.ssh = ssh;
@@ -125,6 +129,7 @@ public final class Daemon implements AutoCloseable {
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock, new SignInStore(database.jdbi()));
             UserDirectory users = new UserDirectory(clock, new UserStore(database.jdbi()));
+            var retention = new Retention(database.retentionStore(), settings, clock, Thread::sleep);
             HttpServer server = HttpServer.start(
                     config.listen(),
                     config.tls(),
@@ -134,10 +139,12 @@ public final class Daemon implements AutoCloseable {
                     browsers,
                     jobs,
                     catalog,
-                    new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles),
+                    new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles, retention::storage),
+                    retention,
                     health,
                     new Codec());
-            return new Daemon(database, writer, ssh, jobs, server, browsers);
+            retention.startDaily();
+            return new Daemon(database, writer, ssh, jobs, server, browsers, retention);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
@@ -165,6 +172,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        retention.close();
         browsers.close();
         jobs.close();
         ssh.close();

@@ -22,13 +22,23 @@ import java.util.Map;
  *   web-1: { nginx: [tail, -f, /var/log/nginx/access.log] }
  * interactive:                                       # per project alias: targets that ask questions, run in a PTY
  *   vm: [create, ssh]
+ * retention:                                         # what the daily prune (and `vmo prune`) keeps
+ *   days: 30                                         # finished jobs, with their output, for this many days after their end
+ *   keep_last_per_target: 5                          # and, whatever their age, each target's last 5 runs
  * </pre>
+ *
+ * <p>{@code retention} defaults to {@link RetentionPolicy#DEFAULT} (30 days: what the product documents ask of event
+ * history; the last 5 runs of a target: a rarely run target, a quarterly deploy, still shows how it went last time).
+ * A "target" is a make job's project and target (its arguments aside), or a VM job's VM and command argv. A running
+ * job is never pruned. The audit trail's own retention is a separate key beside this one ({@code audit:
+ * {retention_days: 365}}), not part of {@code retention}: the audit trail is pruned only by its own setting.
  */
 public record Settings(
         List<Path> vmConfigRoots,
         Path sshConfig,
         Map<String, Map<String, List<String>>> logPresets,
         Map<String, List<String>> interactive,
+        RetentionPolicy retention,
         String problem) {
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -41,7 +51,10 @@ public record Settings(
             List<String> vmConfigRoots,
             String sshConfig,
             Map<String, Map<String, List<String>>> logPresets,
-            Map<String, List<String>> interactive) {}
+            Map<String, List<String>> interactive,
+            RetentionFile retention) {}
+
+    private record RetentionFile(Integer days, Integer keepLastPerTarget) {}
 
     public static Settings load(Path file, Path home) {
         File raw;
@@ -55,10 +68,27 @@ public record Settings(
                     null,
                     Map.of(),
                     Map.of(),
+                    RetentionPolicy.DEFAULT,
                     file + " cannot be read: " + firstLine(e.getMessage()) + "; see docs/configuration in the README");
         }
         if (raw == null) {
-            return new Settings(List.of(), null, Map.of(), Map.of(), null);
+            return new Settings(List.of(), null, Map.of(), Map.of(), RetentionPolicy.DEFAULT, null);
+        }
+        String problem = null;
+        RetentionPolicy retention = RetentionPolicy.DEFAULT;
+        if (raw.retention() != null) {
+            int days = raw.retention().days() == null
+                    ? retention.days()
+                    : raw.retention().days();
+            int keep = raw.retention().keepLastPerTarget() == null
+                    ? retention.keepLastPerTarget()
+                    : raw.retention().keepLastPerTarget();
+            if (days < 1 || keep < 0) {
+                problem = file + ": retention.days must be 1 or more and retention.keep_last_per_target 0 or more"
+                        + " (got " + days + " and " + keep + ")";
+            } else {
+                retention = new RetentionPolicy(days, keep);
+            }
         }
         return new Settings(
                 raw.vmConfigRoots() == null
@@ -67,7 +97,8 @@ public record Settings(
                 raw.sshConfig() == null ? null : expand(raw.sshConfig(), home),
                 raw.logPresets() == null ? Map.of() : Map.copyOf(raw.logPresets()),
                 raw.interactive() == null ? Map.of() : Map.copyOf(raw.interactive()),
-                null);
+                retention,
+                problem);
     }
 
     /** Whether config.yml marks this target of this project as interactive. */

@@ -21,6 +21,7 @@ public enum ErrorCode implements WireName {
     SPAWN_FAILED("spawn-failed"),
     SSH_FAILED("ssh-failed"),
     STORE_UNAVAILABLE("store-unavailable"),
+    INVALID_CONFIG("invalid-config"),
     TOO_MANY_CONNECTIONS("too-many-connections"),
     REQUEST_TIMEOUT("request-timeout"),
     INTERNAL("internal");

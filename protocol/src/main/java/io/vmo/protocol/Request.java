@@ -240,4 +240,19 @@ public sealed interface Request extends Message {
             }
         }
     }
+
+    /**
+     * Apply the retention policy (config.yml {@code retention:}) now: remove finished jobs, with their output, that
+     * ended longer ago than it keeps, except each target's last runs; a running job is never removed. With
+     * {@code dryRun}, only say what would go. Replied to with {@code prune:report}. Needs role admin.
+     */
+    record Prune(String id, Boolean dryRun) implements Request {
+        /** Whether nothing is to be removed ({@code dryRun} may be null: no). */
+        public boolean dry() {
+            return Boolean.TRUE.equals(dryRun);
+        }
+    }
+
+    /** How big the store is and what it keeps (the oldest job, the policy, the last prune); replied to with {@code storage}. */
+    record GetStorage(String id) implements Request {}
 }

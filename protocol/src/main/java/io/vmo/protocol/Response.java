@@ -102,6 +102,30 @@ public sealed interface Response extends Message {
         }
     }
 
+    /**
+     * The reply to {@code prune}: what was removed (with {@code dryRun}: what would be) under the policy
+     * ({@code days}, {@code keepLastPerTarget}) — {@code jobs} jobs with {@code bytes} of output, listed in
+     * {@code removed} oldest first (at most {@link #MAX_LISTED}; {@code jobs} counts them all) — and how long it took
+     * in all ({@code millis}), of which the VACUUM after the deletes ({@code vacuumMillis}).
+     */
+    record PruneReport(
+            String id,
+            boolean dryRun,
+            int days,
+            int keepLastPerTarget,
+            Instant cutoff,
+            long jobs,
+            long bytes,
+            List<PrunedJob> removed,
+            long millis,
+            long vacuumMillis)
+            implements Response {
+        public static final int MAX_LISTED = 1000;
+    }
+
+    /** The reply to {@code get-storage}. */
+    record Storage(String id, StorageInfo storage) implements Response {}
+
     /** Something the client asked for could not be done; the connection stays usable. */
     record ErrorReply(String id, ErrorCode code, String message) implements Response {}
 }

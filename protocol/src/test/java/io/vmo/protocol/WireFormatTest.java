@@ -175,6 +175,49 @@ class WireFormatTest {
                         "{\"type\":\"list-targets\",\"v\":1,\"id\":\"r12\",\"project\":\"vm\"}"),
                 new Golden(new Request.ListVms("r13"), "{\"type\":\"list-vms\",\"v\":1,\"id\":\"r13\"}"),
                 new Golden(new Request.WatchJobs("r14"), "{\"type\":\"watch-jobs\",\"v\":1,\"id\":\"r14\"}"),
+                new Golden(
+                        new Request.Prune("r50", true), "{\"type\":\"prune\",\"v\":1,\"id\":\"r50\",\"dryRun\":true}"),
+                new Golden(new Request.Prune(null, null), "{\"type\":\"prune\",\"v\":1}"),
+                new Golden(new Request.GetStorage("r51"), "{\"type\":\"get-storage\",\"v\":1,\"id\":\"r51\"}"),
+                new Golden(
+                        new Response.PruneReport(
+                                "r50",
+                                true,
+                                30,
+                                5,
+                                STARTED,
+                                1,
+                                4096,
+                                List.of(new PrunedJob(
+                                        JOB_ID,
+                                        "ssh",
+                                        null,
+                                        null,
+                                        "web-1",
+                                        List.of("uptime"),
+                                        JobStatus.SUCCESS,
+                                        STARTED,
+                                        FINISHED,
+                                        4096)),
+                                12,
+                                0),
+                        "{\"type\":\"prune:report\",\"v\":1,\"id\":\"r50\",\"dryRun\":true,\"days\":30,"
+                                + "\"keepLastPerTarget\":5,\"cutoff\":\"2026-11-23T10:00:00.123456Z\",\"jobs\":1,"
+                                + "\"bytes\":4096,\"removed\":[{\"id\":\"" + JOB_ID + "\",\"kind\":\"ssh\","
+                                + "\"project\":null,\"target\":null,\"vm\":\"web-1\",\"command\":[\"uptime\"],"
+                                + "\"status\":\"success\",\"startedAt\":\"2026-11-23T10:00:00.123456Z\","
+                                + "\"finishedAt\":\"2026-11-23T10:00:05Z\",\"bytes\":4096}],\"millis\":12,"
+                                + "\"vacuumMillis\":0}"),
+                new Golden(
+                        new Response.Storage(
+                                "r51",
+                                new StorageInfo(
+                                        8_000_000, 1_000_000, 3, JOB_ID, STARTED, 30, 5, null, null, null, null)),
+                        "{\"type\":\"storage\",\"v\":1,\"id\":\"r51\",\"storage\":{\"databaseBytes\":8000000,"
+                                + "\"outputBytes\":1000000,\"jobs\":3,\"oldestJobId\":\"" + JOB_ID + "\","
+                                + "\"oldestStartedAt\":\"2026-11-23T10:00:00.123456Z\",\"days\":30,"
+                                + "\"keepLastPerTarget\":5,\"problem\":null,\"lastPrunedAt\":null,"
+                                + "\"lastPrunedJobs\":null,\"lastPrunedBytes\":null}}"),
                 // Responses
                 new Golden(
                         new Response.JobStarted("r1", MAKE_JOB),

@@ -29,6 +29,7 @@ public final class Permissions {
             case Request.ListVms r -> Role.VIEWER;
             case Request.WatchJobs r -> Role.VIEWER;
             case Request.Diagnose r -> Role.VIEWER;
+            case Request.GetStorage r -> Role.VIEWER;
             // Acting on jobs: attaching means taking the terminal (it resizes it, and keys follow).
             case Request.ExecuteCommand r -> Role.OPERATOR;
             case Request.CancelJob r -> Role.OPERATOR;
@@ -41,6 +42,8 @@ public final class Permissions {
             case Request.AddUser r -> Role.ADMIN;
             case Request.ListUsers r -> Role.ADMIN;
             case Request.RevokeUser r -> Role.ADMIN;
+            // Removes history for everyone.
+            case Request.Prune r -> Role.ADMIN;
         };
     }
 

@@ -174,6 +174,25 @@ public final class Database implements AutoCloseable {
         return java.sql.DriverManager.getConnection(jdbcUrl, properties);
     }
 
+    /**
+     * A connection of its own for maintenance (the prune's VACUUM), which may take longer than a pooled query may
+     * and must not hold one of the pool's connections meanwhile.
+     */
+    Connection openMaintenanceSession() throws SQLException {
+        var properties = new java.util.Properties();
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", Integer.toString(MAINTENANCE_TIMEOUT_S));
+        return java.sql.DriverManager.getConnection(jdbcUrl, properties);
+    }
+
+    /** VACUUM of a table of many gigabytes takes minutes; a server that answers nothing for this long is stuck. */
+    private static final int MAINTENANCE_TIMEOUT_S = 3600;
+
+    /** The prune's reads and deletes. */
+    public RetentionStore retentionStore() {
+        return new RetentionStore(jdbi, this::openMaintenanceSession);
+    }
+
     private static void migrate(HikariDataSource pool, String jdbcUrl) {
         try {
             var result = Flyway.configure()

@@ -19,6 +19,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vmo.daemon.access.UserDirectory;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
+import io.vmo.daemon.retention.Retention;
 import io.vmo.daemon.store.StoreHealth;
 import io.vmo.daemon.tls.ServerTls;
 import io.vmo.protocol.Codec;
@@ -82,6 +83,7 @@ public final class HttpServer implements AutoCloseable {
             JobManager jobs,
             Catalog catalog,
             HealthChecks checks,
+            Retention retention,
             StoreHealth health,
             Codec codec)
             throws InterruptedException {
@@ -90,7 +92,7 @@ public final class HttpServer implements AutoCloseable {
         HttpResponses responses = new HttpResponses(codec);
         OpenSockets sockets = new OpenSockets();
         SharedEncodings encodings = new SharedEncodings(codec);
-        RequestHandler requests = new RequestHandler(jobs, catalog, checks, users, sessions, sockets);
+        RequestHandler requests = new RequestHandler(jobs, catalog, checks, users, sessions, sockets, retention);
         RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
         EarlyRefusal refusal = new EarlyRefusal(codec);
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);

@@ -8,6 +8,7 @@ import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.Subscriber;
 import io.vmo.daemon.job.TerminalSize;
+import io.vmo.daemon.retention.Retention;
 import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobInfo;
@@ -35,6 +36,7 @@ final class RequestHandler {
     private final UserDirectory users;
     private final BrowserSessions sessions;
     private final OpenSockets sockets;
+    private final Retention retention;
 
     RequestHandler(
             JobManager jobs,
@@ -42,13 +44,15 @@ final class RequestHandler {
             HealthChecks checks,
             UserDirectory users,
             BrowserSessions sessions,
-            OpenSockets sockets) {
+            OpenSockets sockets,
+            Retention retention) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;
         this.users = users;
         this.sessions = sessions;
         this.sockets = sockets;
+        this.retention = retention;
     }
 
     /**
@@ -141,6 +145,9 @@ final class RequestHandler {
                     yield done(new Response.UserRevoked(r.id(), user, ended));
                 }
                 case Request.CreateLoginLink r -> done(loginLink(r, caller));
+                // TODO(issue 15 merge): audit `retention.run` (dry run or not, what was removed, by whom).
+                case Request.Prune r -> done(retention.prune(r.id(), r.dry(), "user " + caller.user()));
+                case Request.GetStorage r -> done(new Response.Storage(r.id(), retention.storage()));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);

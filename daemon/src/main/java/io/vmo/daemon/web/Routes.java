@@ -144,7 +144,19 @@ final class Routes {
                     HttpMethod.GET,
                     "/api/vms",
                     Access.SIGNED_IN,
-                    new Call("list-vms", Map.of(), false, reply(Response.VmList.class, r -> new Vms(r.vms())))));
+                    new Call("list-vms", Map.of(), false, reply(Response.VmList.class, r -> new Vms(r.vms())))),
+            // An administrator's request once users have roles (issue 15): the authorization table maps "prune".
+            new Route(
+                    HttpMethod.POST,
+                    "/api/prune",
+                    Access.SIGNED_IN,
+                    new Call("prune", Map.of("dryRun", "dryRun"), true, reply(Response.PruneReport.class, r -> r))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/storage",
+                    Access.SIGNED_IN,
+                    new Call(
+                            "get-storage", Map.of(), false, reply(Response.Storage.class, Response.Storage::storage))));
 
     private Routes() {}
 

@@ -35,6 +35,7 @@ class PermissionsTest {
         table.put(new Request.ListVms("1"), Role.VIEWER);
         table.put(new Request.WatchJobs("1"), Role.VIEWER);
         table.put(new Request.Diagnose("1"), Role.VIEWER);
+        table.put(new Request.GetStorage("1"), Role.VIEWER);
         table.put(new Request.CreateLoginLink("1", null), Role.VIEWER);
         table.put(new Request.CreateLoginLink("1", "alice"), Role.VIEWER);
         table.put(new Request.ExecuteCommand("1", "vm", "status", List.of()), Role.OPERATOR);
@@ -47,6 +48,7 @@ class PermissionsTest {
         table.put(new Request.AddUser("1", "bob", Role.VIEWER), Role.ADMIN);
         table.put(new Request.ListUsers("1"), Role.ADMIN);
         table.put(new Request.RevokeUser("1", "bob"), Role.ADMIN);
+        table.put(new Request.Prune("1", true), Role.ADMIN);
         return table;
     }
 
