@@ -292,9 +292,9 @@ final class RetentionBench {
     private void load() throws SQLException {
         long jobs = (loadBytes + (long) ROW_BYTES * ROWS_PER_JOB - 1) / ((long) ROW_BYTES * ROWS_PER_JOB) + 5;
         execute("insert into jobs (id, kind, project, target, args, command, status, exit_code, started_at,"
-                + " finished_at) select gen_random_uuid(), 'make', 'bench-old', 'old', '{}', '{make,old}', 'success',"
-                + " 0, now() - interval '60 days' + i * interval '1 minute', now() - interval '60 days' + i * interval"
-                + " '1 minute' + interval '10 seconds' from generate_series(1, " + jobs + ") i");
+                + " finished_at, requested_by) select gen_random_uuid(), 'make', 'bench-old', 'old', '{}', '{make,old}',"
+                + " 'success', 0, now() - interval '60 days' + i * interval '1 minute', now() - interval '60 days' + i"
+                + " * interval '1 minute' + interval '10 seconds', 'owner' from generate_series(1, " + jobs + ") i");
         while (update("insert into job_events (job_id, seq, ts, stream, data) select j.id, s, j.started_at, 'stdout',"
                         + " decode(repeat('61', " + ROW_BYTES + "), 'hex') from (select id, started_at from jobs"
                         + " where project = 'bench-old' and not exists (select 1 from job_events e where e.job_id ="

@@ -149,8 +149,8 @@ class RetentionIT {
         }
         try (var insert = db.prepareStatement("""
                 insert into jobs (id, kind, project, target, args, vm, command, status, exit_code, started_at,
-                                  finished_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  finished_at, requested_by)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'owner')
                 """)) {
             boolean isRunning = status.equals("running");
             insert.setObject(1, id);
