@@ -1,5 +1,11 @@
 package io.vmo.daemon;
 
+import io.vmo.daemon.audit.AuditChain;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditHeadFile;
+import io.vmo.daemon.audit.AuditKey;
+import io.vmo.daemon.audit.AuditReader;
+import io.vmo.daemon.audit.AuditWriter;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.TargetCatalog;
@@ -7,6 +13,7 @@ import io.vmo.daemon.catalog.VmCatalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.OrphanReaper;
 import io.vmo.daemon.ssh.SshExecutor;
+import io.vmo.daemon.store.AuditEventStore;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
@@ -18,6 +25,7 @@ import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.BrowserSessions;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.daemon.web.HttpServer;
+import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.Locations;
 import java.io.IOException;
@@ -59,6 +67,7 @@ public final class Daemon implements AutoCloseable {
     private final JobManager jobs;
     private final HttpServer server;
     private final BrowserSessions browsers;
+    private final AuditWriter audit;
 
     private Daemon(
             Database database,
@@ -66,8 +75,10 @@ public final class Daemon implements AutoCloseable {
             SshExecutor ssh,
             JobManager jobs,
             HttpServer server,
-            BrowserSessions browsers) {
+            BrowserSessions browsers,
+            AuditWriter audit) {
         this.browsers = browsers;
+        this.audit = audit;
         this.database = database;
         this.writer = writer;
         this.ssh = ssh;
@@ -78,6 +89,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Config config) throws IOException, InterruptedException {
         Locations locations = config.locations();
         AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
+        AuditChain auditChain = new AuditChain(AuditKey.loadOrCreate(locations.configDir().resolve("audit.key")));
         // Everything the daemon keeps there is its user's only, whatever the umask (PrivateFiles).
         Path stateDir = PrivateFiles.directory(locations.stateDir());
         // Native code is loaded only from folders no other user can write to. JNA unpacks its own library on first
@@ -92,7 +104,12 @@ public final class Daemon implements AutoCloseable {
         EventWriter writer = null;
         SshExecutor ssh = null;
         JobManager jobs = null;
+        AuditWriter audit = null;
         try {
+            var auditStore = new AuditEventStore(database.jdbi());
+            audit = new AuditWriter(auditStore, auditChain, new AuditHeadFile(stateDir.resolve("audit.head")), clock);
+            audit.record(new AuditEntry(
+                    "daemon.start", null, null, null, null, AuditEntry.OK, "vmo " + BuildInfo.read().describe()));
             JobStore store = new JobStore(database.jdbi());
             health.probeWith(() -> {
                 database.keepClaim();
@@ -128,8 +145,10 @@ public final class Daemon implements AutoCloseable {
                     catalog,
                     new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles),
                     health,
-                    new Codec());
-            return new Daemon(database, writer, ssh, jobs, server, browsers);
+                    new Codec(),
+                    audit,
+                    new AuditReader(auditStore, auditChain, audit::kept));
+            return new Daemon(database, writer, ssh, jobs, server, browsers, audit);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
@@ -139,6 +158,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (writer != null) {
                 writer.close();
+            }
+            if (audit != null) {
+                audit.close();
             }
             database.close();
             throw e;
@@ -161,6 +183,8 @@ public final class Daemon implements AutoCloseable {
         jobs.close();
         ssh.close();
         writer.close();
+        audit.record(new AuditEntry("daemon.stop", null, null, null, null, AuditEntry.OK, null));
+        audit.close();
         database.close();
     }
 

@@ -34,6 +34,8 @@ public sealed interface Message permits Request, Response {
             Map.entry("list-vms", Request.ListVms.class),
             Map.entry("watch-jobs", Request.WatchJobs.class),
             Map.entry("diagnose", Request.Diagnose.class),
+            Map.entry("list-audit", Request.ListAudit.class),
+            Map.entry("verify-audit", Request.VerifyAudit.class),
             Map.entry("job:started", Response.JobStarted.class),
             Map.entry("job:joined", Response.JobJoined.class),
             Map.entry("job:log", Response.JobLog.class),
@@ -47,6 +49,8 @@ public sealed interface Message permits Request, Response {
             Map.entry("job:update", Response.JobUpdate.class),
             Map.entry("ack", Response.Ack.class),
             Map.entry("diagnosis", Response.Diagnosis.class),
+            Map.entry("audit:list", Response.AuditList.class),
+            Map.entry("audit:verified", Response.AuditVerified.class),
             Map.entry("error", Response.ErrorReply.class));
 
     default int v() {

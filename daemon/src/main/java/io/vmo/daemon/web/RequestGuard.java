@@ -102,8 +102,13 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 : Routes.Access
                                         .SIGNED_IN); // unknown /api paths: sign in before learning there are none
         String bearer = bearer(request);
+        boolean webSocket =
+                route.filter(r -> r.action() == Routes.Http.WEBSOCKET).isPresent();
         // A correct token passes before any count of failures is looked at: it is never slowed down.
         if (access == Routes.Access.PUBLIC || token.matches(bearer)) {
+            if (access != Routes.Access.PUBLIC) {
+                Caller.admit(ctx.channel(), false, webSocket);
+            }
             ctx.fireChannelRead(request);
             return;
         }
@@ -118,9 +123,8 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                     "login links are made for the token's owner only: run `vmo ui` on the daemon's machine");
             return;
         }
-        boolean webSocket =
-                route.filter(r -> r.action() == Routes.Http.WEBSOCKET).isPresent();
         if (browser && (origin != null || !webSocket)) {
+            Caller.admit(ctx.channel(), true, webSocket);
             ctx.fireChannelRead(request);
             return;
         }

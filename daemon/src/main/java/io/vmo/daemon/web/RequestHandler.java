@@ -1,5 +1,6 @@
 package io.vmo.daemon.web;
 
+import io.vmo.daemon.audit.AuditReader;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
@@ -28,15 +29,20 @@ final class RequestHandler {
     private final JobManager jobs;
     private final Catalog catalog;
     private final HealthChecks checks;
+    private final RequestAudit audit;
+    private final AuditReader auditTrail;
 
-    RequestHandler(JobManager jobs, Catalog catalog, HealthChecks checks) {
+    RequestHandler(
+            JobManager jobs, Catalog catalog, HealthChecks checks, RequestAudit audit, AuditReader auditTrail) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;
+        this.audit = audit;
+        this.auditTrail = auditTrail;
     }
 
     /** A connection's request; its replies and events go to the connection. May block: called on a virtual thread. */
-    void handle(Request request, Subscriber client) {
+    void handle(Request request, Subscriber client, Caller caller) {
         try {
             switch (request) {
                 case Request.JoinJob r ->
@@ -46,9 +52,12 @@ final class RequestHandler {
                             r.jobId(),
                             r.cols() == null ? null : new TerminalSize(r.cols(), r.rows()),
                             client,
-                            job -> client.send(new Response.JobJoined(r.id(), job)));
+                            job -> client.send(audited(r, caller, new Response.JobJoined(r.id(), job))));
                 // No reply on success: a reply per keystroke would double the traffic of typing.
-                case Request.Stdin r -> jobs.input(r.jobId(), r.data());
+                case Request.Stdin r -> {
+                    jobs.input(r.jobId(), r.data());
+                    audit.typed(caller, client, r.jobId());
+                }
                 case Request.Resize r -> jobs.resize(r.jobId(), new TerminalSize(r.cols(), r.rows()));
                 case Request.LeaveJob r -> {
                     jobs.leave(r.jobId(), client);
@@ -58,10 +67,10 @@ final class RequestHandler {
                     jobs.watch(client);
                     client.send(new Response.Ack(r.id()));
                 }
-                default -> reply(request).thenAccept(client::send);
+                default -> reply(request, caller).thenAccept(client::send);
             }
         } catch (RuntimeException e) {
-            client.send(failure(request, e));
+            client.send(audited(request, caller, failure(request, e)));
         }
     }
 
@@ -69,7 +78,17 @@ final class RequestHandler {
      * The one reply of a request that has one — every request a REST route can make. Never completes
      * exceptionally: a failure is the {@code error} reply. May block: called on a virtual thread.
      */
-    CompletableFuture<Response> reply(Request request) {
+    CompletableFuture<Response> reply(Request request, Caller caller) {
+        return answer(request).thenApply(reply -> audited(request, caller, reply));
+    }
+
+    /** The reply, once recorded in the audit trail if the request is one it records. */
+    private Response audited(Request request, Caller caller, Response reply) {
+        audit.outcome(request, caller, reply);
+        return reply;
+    }
+
+    private CompletableFuture<Response> answer(Request request) {
         try {
             CompletableFuture<Response> reply = switch (request) {
                 case Request.ExecuteCommand r -> done(new Response.JobStarted(r.id(), jobs.execute(r)));
@@ -85,6 +104,9 @@ final class RequestHandler {
                 case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
                 case Request.Diagnose r ->
                     done(new Response.Diagnosis(r.id(), BuildInfo.read().describe(), checks.run()));
+                case Request.ListAudit r ->
+                    done(new Response.AuditList(r.id(), auditTrail.list(r.since(), r.user(), r.limit())));
+                case Request.VerifyAudit r -> done(verified(r.id(), auditTrail.verify()));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);
@@ -96,6 +118,11 @@ final class RequestHandler {
         } catch (RuntimeException e) {
             return done(failure(request, e));
         }
+    }
+
+    private static Response.AuditVerified verified(String id, AuditReader.Verdict v) {
+        return new Response.AuditVerified(
+                id, v.ok(), v.rows(), v.firstSeq(), v.lastSeq(), v.headSeq(), v.badSeq(), v.problem(), v.advice());
     }
 
     /** A page of stored events after {@code sinceSeq}; page on with {@code sinceSeq} = the last seq received. */

@@ -5,6 +5,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vmo.daemon.audit.AuditEntry;
 import io.vmo.daemon.store.StoreHealth;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.ErrorCode;
@@ -43,6 +44,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Codec codec;
     private final HttpResponses responses;
     private final ExecutorService executor;
+    private final RequestAudit audit;
 
     RestHandler(
             RequestHandler requests,
@@ -50,7 +52,9 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             BrowserSessions sessions,
             Codec codec,
             HttpResponses responses,
-            ExecutorService executor) {
+            ExecutorService executor,
+            RequestAudit audit) {
+        this.audit = audit;
         this.requests = requests;
         this.health = health;
         this.sessions = sessions;
@@ -81,7 +85,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 + " is not part of the API; see docs/protocol.md (" + Routes.list() + ")"));
         switch (match.route().action()) {
             case Routes.Call call -> {
-                Response reply = requests.reply(request(call, match, request)).join();
+                Caller caller = Caller.of(ctx.channel());
+                Request made;
+                try {
+                    made = request(call, match, request);
+                } catch (VmoException e) {
+                    audit.undecodable(caller, request.method() + " " + match.route().path(), e.code());
+                    throw e;
+                }
+                Response reply = requests.reply(made, caller).join();
                 if (reply instanceof Response.ErrorReply e) {
                     error(ctx, request, e);
                 } else {
@@ -101,9 +113,20 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             // The guard let it through: the caller is signed in.
             case Routes.Http.SESSION -> responses.json(ctx, request, HttpResponseStatus.OK, new Session(true));
-            case Routes.Http.LOGIN_LINK ->
-                responses.json(
-                        ctx, request, HttpResponseStatus.OK, new LoginLink("/login?token=" + sessions.newLoginToken()));
+            case Routes.Http.LOGIN_LINK -> {
+                LoginLink link = new LoginLink("/login?token=" + sessions.newLoginToken());
+                Caller caller = Caller.of(ctx.channel());
+                audit.trail()
+                        .record(new AuditEntry(
+                                "login-link.create",
+                                caller.user(),
+                                caller.client(),
+                                caller.peer(),
+                                caller.user(), // whose link: TODO(issue 15 merge) `vmo ui --user NAME`
+                                AuditEntry.OK,
+                                null));
+                responses.json(ctx, request, HttpResponseStatus.OK, link);
+            }
             case Routes.Http.WEBSOCKET ->
                 throw new VmoException(ErrorCode.BAD_REQUEST, "/ws is the WebSocket: open it with an upgrade request");
         }

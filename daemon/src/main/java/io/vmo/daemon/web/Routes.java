@@ -84,6 +84,8 @@ final class Routes {
 
     record Vms(List<VmInfo> vms) {}
 
+    record AuditEvents(List<io.vmo.protocol.AuditEvent> events) {}
+
     static final String WEBSOCKET_PATH = "/ws";
 
     static final List<Route> ALL = List.of(
@@ -133,6 +135,22 @@ final class Routes {
                     "/api/projects/{project}/targets",
                     Access.SIGNED_IN,
                     new Call("list-targets", Map.of(), false, reply(Response.TargetList.class, r -> r))),
+            // TODO(issue 15 merge): admin only. Until there are users, the token's holder (a browser session
+            // may not: the trail names addresses and what everyone did).
+            new Route(
+                    HttpMethod.GET,
+                    "/api/audit",
+                    Access.TOKEN_ONLY,
+                    new Call(
+                            "list-audit",
+                            Map.of("since", "since", "user", "user", "limit", "limit"),
+                            false,
+                            reply(Response.AuditList.class, r -> new AuditEvents(r.events())))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/audit/verify",
+                    Access.TOKEN_ONLY,
+                    new Call("verify-audit", Map.of(), false, reply(Response.AuditVerified.class, r -> r))),
             new Route(
                     HttpMethod.GET,
                     "/api/vms",

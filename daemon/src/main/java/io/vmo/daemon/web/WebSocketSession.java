@@ -40,6 +40,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     private final RequestHandler handler;
     private final JobManager jobs;
     private final ExecutorService executor;
+    private final RequestAudit audit;
     /**
      * Typing and resizing of this connection, handled one at a time in arrival order (other requests each get a
      * thread of their own, which could reorder keystrokes). Writing to a terminal may block while its program
@@ -53,7 +54,13 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     private volatile boolean binaryOutput;
 
     WebSocketSession(
-            Codec codec, SharedEncodings encodings, RequestHandler handler, JobManager jobs, ExecutorService executor) {
+            Codec codec,
+            SharedEncodings encodings,
+            RequestHandler handler,
+            JobManager jobs,
+            ExecutorService executor,
+            RequestAudit audit) {
+        this.audit = audit;
         this.codec = codec;
         this.encodings = encodings;
         this.handler = handler;
@@ -88,13 +95,15 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
                     }
                     request = r;
                 } catch (VmoException e) {
+                    audit.undecodable(Caller.of(ctx.channel()), "a WebSocket message", e.code());
                     send(new Response.ErrorReply(null, e.code(), e.getMessage()));
                     return;
                 }
+                Caller caller = Caller.of(ctx.channel());
                 if (request instanceof Request.Stdin || request instanceof Request.Resize) {
-                    inputLane.execute(() -> handler.handle(request, this));
+                    inputLane.execute(() -> handler.handle(request, this, caller));
                 } else {
-                    executor.execute(() -> handler.handle(request, this));
+                    executor.execute(() -> handler.handle(request, this, caller));
                 }
             }
         }
