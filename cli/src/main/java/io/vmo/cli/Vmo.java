@@ -27,6 +27,7 @@ public final class Vmo {
             new Subcommand("ui", () -> new UiCommand().spec),
             new Subcommand("service", () -> new ServiceCommand().spec),
             new Subcommand("doctor", () -> new DoctorCommand().spec),
+            new Subcommand("audit", () -> new AuditCommand().spec),
             new Subcommand("completion", () -> new CompletionCommand().spec),
             new Subcommand("__complete", () -> new CompleteCommand().spec),
             new Subcommand("daemon", () -> new DaemonEntry().spec));
