@@ -94,7 +94,14 @@ final class AuditCommand implements Callable<Integer> {
         for (AuditEvent e : events) {
             table.row(
                     Arrays.asList(
-                            null, null, null, null, null, null, null, text -> console.styleOut(style(e.outcome()), text)),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            text -> console.styleOut(style(e.outcome()), text)),
                     Long.toString(e.seq()),
                     TIME.format(e.at()),
                     e.user() == null ? "-" : e.user(),

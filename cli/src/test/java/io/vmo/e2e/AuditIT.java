@@ -41,7 +41,8 @@ class AuditIT {
             assertThat(send(daemon, "/api/jobs", daemon.token(), "http://evil.example")
                             .statusCode())
                     .isEqualTo(403);
-            assertThat(send(daemon, "/api/jobs?limit=5000", daemon.token(), null).statusCode())
+            assertThat(send(daemon, "/api/jobs?limit=5000", daemon.token(), null)
+                            .statusCode())
                     .isEqualTo(400);
             String link = daemon.run("ui").out().strip();
             assertThat(send(daemon, link.substring(link.indexOf("/login")), null, null)
@@ -89,14 +90,13 @@ class AuditIT {
 
                 // A superuser can switch triggers off: what it changes, the chain names.
                 sql.createStatement().execute("set session_replication_role = replica");
-                sql.createStatement()
-                        .execute("update audit_events set outcome = 'failed' where seq = " + executed);
+                sql.createStatement().execute("update audit_events set outcome = 'failed' where seq = " + executed);
                 assertBad(daemon, executed, "row " + executed + " (", "was altered after it was written");
                 sql.createStatement().execute("update audit_events set outcome = 'ok' where seq = " + executed);
                 assertIntact(daemon);
 
-                sql.createStatement().execute("create temporary table kept as select * from audit_events where seq = "
-                        + executed);
+                sql.createStatement()
+                        .execute("create temporary table kept as select * from audit_events where seq = " + executed);
                 sql.createStatement().execute("delete from audit_events where seq = " + executed);
                 assertBad(daemon, executed, "row " + executed + " is missing: deleted from the middle");
                 sql.createStatement().execute("insert into audit_events select * from kept");
@@ -127,7 +127,9 @@ class AuditIT {
     private static void assertBad(TestDaemon daemon, long seq, String... says) throws Exception {
         var verified = daemon.run("audit", "--verify");
         assertThat(verified.exitCode()).as(verified.toString()).isEqualTo(1);
-        assertThat(verified.out()).contains("tampered with at row " + seq + ": ").contains(says);
+        assertThat(verified.out())
+                .contains("tampered with at row " + seq + ": ")
+                .contains(says);
         var json = daemon.run("audit", "--verify", "--json");
         assertThat(json.exitCode()).isEqualTo(1);
         assertThat(json.out()).contains("\"ok\":false").contains("\"badSeq\":" + seq);
@@ -162,8 +164,8 @@ class AuditIT {
     }
 
     private static long seqOf(Connection sql, String action) throws SQLException {
-        var rs = sql.createStatement()
-                .executeQuery("select min(seq) from audit_events where action = '" + action + "'");
+        var rs =
+                sql.createStatement().executeQuery("select min(seq) from audit_events where action = '" + action + "'");
         rs.next();
         return rs.getLong(1);
     }

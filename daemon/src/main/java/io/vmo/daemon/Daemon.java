@@ -89,7 +89,8 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Config config) throws IOException, InterruptedException {
         Locations locations = config.locations();
         AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
-        AuditChain auditChain = new AuditChain(AuditKey.loadOrCreate(locations.configDir().resolve("audit.key")));
+        AuditChain auditChain =
+                new AuditChain(AuditKey.loadOrCreate(locations.configDir().resolve("audit.key")));
         // Everything the daemon keeps there is its user's only, whatever the umask (PrivateFiles).
         Path stateDir = PrivateFiles.directory(locations.stateDir());
         // Native code is loaded only from folders no other user can write to. JNA unpacks its own library on first
@@ -109,7 +110,13 @@ public final class Daemon implements AutoCloseable {
             var auditStore = new AuditEventStore(database.jdbi());
             audit = new AuditWriter(auditStore, auditChain, new AuditHeadFile(stateDir.resolve("audit.head")), clock);
             audit.record(new AuditEntry(
-                    "daemon.start", null, null, null, null, AuditEntry.OK, "vmo " + BuildInfo.read().describe()));
+                    "daemon.start",
+                    null,
+                    null,
+                    null,
+                    null,
+                    AuditEntry.OK,
+                    "vmo " + BuildInfo.read().describe()));
             JobStore store = new JobStore(database.jdbi());
             health.probeWith(() -> {
                 database.keepClaim();

@@ -306,7 +306,7 @@ class CodecTest {
         assertThatThrownBy(() -> codec.decode("{\"v\":1}"))
                 .hasMessage("message has no \"type\"; expected one of execute-command, join-job, attach-job, stdin,"
                         + " resize, leave-job, cancel-job, list-jobs, get-job, list-events, list-projects,"
-                        + " list-targets, list-vms, watch-jobs, diagnose");
+                        + " list-targets, list-vms, watch-jobs, diagnose, list-audit, verify-audit");
         assertThatThrownBy(() -> codec.decode("{\"type\":\"rm\"}"))
                 .hasMessageStartingWith("unknown message type \"rm\"; expected one of execute-command, ");
         assertThatThrownBy(() -> codec.decode("{\"type\":\"resize\",\"jobId\":\"j\",\"cols\":1}"))

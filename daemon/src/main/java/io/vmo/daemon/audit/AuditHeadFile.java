@@ -55,7 +55,10 @@ public final class AuditHeadFile {
             if (parts.length != 4 || !parts[0].equals("v1")) {
                 throw new IllegalArgumentException("not v1 <chain> <seq> <mac>");
             }
-            return new KeptHead(UUID.fromString(parts[1]), Long.parseLong(parts[2]), HexFormat.of().parseHex(parts[3]));
+            return new KeptHead(
+                    UUID.fromString(parts[1]),
+                    Long.parseLong(parts[2]),
+                    HexFormat.of().parseHex(parts[3]));
         } catch (IllegalArgumentException e) {
             log.warn("the audit head {} is not what vmo writes ({}): ignored", file, e.getMessage());
             return null;
@@ -66,7 +69,8 @@ public final class AuditHeadFile {
     public void write(KeptHead head) throws IOException {
         Path next = file.resolveSibling(file.getFileName() + ".new");
         PrivateFiles.write(
-                next, "v1 " + head.chain() + " " + head.seq() + " " + HexFormat.of().formatHex(head.mac()) + "\n");
+                next,
+                "v1 " + head.chain() + " " + head.seq() + " " + HexFormat.of().formatHex(head.mac()) + "\n");
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -91,7 +91,8 @@ public final class AuditReader {
                             previousSeq,
                             headSeq,
                             row.seq(),
-                            "row " + row.seq() + " (" + row.at() + ", " + row.entry().action()
+                            "row " + row.seq() + " (" + row.at() + ", "
+                                    + row.entry().action()
                                     + ") was altered after it was written: its MAC does not match its contents");
                 }
                 if (outside != null
@@ -122,7 +123,10 @@ public final class AuditReader {
                     previousSeq,
                     headSeq,
                     previousSeq + 1,
-                    tail(previousSeq, head.seq(), "the database's own head row says the trail reaches seq " + head.seq()));
+                    tail(
+                            previousSeq,
+                            head.seq(),
+                            "the database's own head row says the trail reaches seq " + head.seq()));
         }
         if (outside != null && outside.chain().equals(head.chain()) && outside.seq() > previousSeq) {
             return bad(

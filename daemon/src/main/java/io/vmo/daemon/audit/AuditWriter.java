@@ -142,8 +142,8 @@ public final class AuditWriter implements AuditTrail, AutoCloseable {
                                 null,
                                 null,
                                 AuditEntry.FAILED,
-                                lost + " audit entries were not recorded: the store was unavailable and "
-                                        + MAX_QUEUED + " were already waiting"),
+                                lost + " audit entries were not recorded: the store was unavailable and " + MAX_QUEUED
+                                        + " were already waiting"),
                         new CompletableFuture<>()));
             }
             write(batch);

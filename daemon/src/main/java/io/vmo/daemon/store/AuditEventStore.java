@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
-
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -99,8 +98,7 @@ public final class AuditEventStore implements AuditStore {
     }
 
     private static Head head(ResultSet rs) throws SQLException {
-        return new Head(
-                rs.getObject(1, UUID.class), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5));
+        return new Head(rs.getObject(1, UUID.class), rs.getLong(2), rs.getBytes(3), rs.getLong(4), rs.getBytes(5));
     }
 
     private static AuditRow row(ResultSet rs) throws SQLException {
@@ -117,5 +115,4 @@ public final class AuditEventStore implements AuditStore {
                         rs.getString(9)),
                 rs.getBytes(10));
     }
-
 }

@@ -21,8 +21,7 @@ record Caller(String user, String client, String peer) {
 
     /** Marks the connection's requests as the token holder's, through a browser or else by kind of route. */
     static void admit(Channel channel, boolean browser, boolean webSocket) {
-        channel.attr(KEY)
-                .set(new Caller(OWNER, browser ? WEB : webSocket ? CLI : REST, peer(channel)));
+        channel.attr(KEY).set(new Caller(OWNER, browser ? WEB : webSocket ? CLI : REST, peer(channel)));
     }
 
     /** Who the guard let in on this connection; an unknown caller from its address if nobody was. */

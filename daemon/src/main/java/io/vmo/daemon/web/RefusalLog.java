@@ -131,8 +131,8 @@ final class RefusalLog {
      */
     private void audit(InetAddress peer, String request, Refusal.Reason reason, String detail) {
         if (reason.code() != null) {
-            audit.record(new AuditEntry(
-                    "access", null, null, peer.getHostAddress(), request, AuditEntry.REFUSED, detail));
+            audit.record(
+                    new AuditEntry("access", null, null, peer.getHostAddress(), request, AuditEntry.REFUSED, detail));
         }
     }
 

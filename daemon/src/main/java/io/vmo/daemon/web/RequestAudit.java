@@ -68,7 +68,8 @@ final class RequestAudit {
         switch (reply) {
             case Response.JobStarted r -> record(action, caller, r.job().id(), AuditEntry.OK, what(r.job()));
             case Response.JobJoined r -> record(action, caller, r.job().id(), AuditEntry.OK, what(r.job()));
-            case Response.JobDone r -> record(action, caller, r.jobId(), AuditEntry.OK, r.status().wireName());
+            case Response.JobDone r ->
+                record(action, caller, r.jobId(), AuditEntry.OK, r.status().wireName());
             case Response.AuditVerified r ->
                 record(
                         action,
@@ -113,11 +114,12 @@ final class RequestAudit {
             case Request.ExecuteCommand r -> r.vm() != null ? "vm " + r.vm() : r.project() + " " + r.target();
             case Request.CancelJob r -> r.jobId();
             case Request.AttachJob r -> r.jobId();
-            default -> io.vmo.protocol.Message.TYPES.stream()
-                    .filter(e -> e.getValue() == request.getClass())
-                    .map(Map.Entry::getKey)
-                    .findFirst()
-                    .orElse(request.getClass().getSimpleName());
+            default ->
+                io.vmo.protocol.Message.TYPES.stream()
+                        .filter(e -> e.getValue() == request.getClass())
+                        .map(Map.Entry::getKey)
+                        .findFirst()
+                        .orElse(request.getClass().getSimpleName());
         };
     }
 

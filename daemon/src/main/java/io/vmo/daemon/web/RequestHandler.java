@@ -32,8 +32,7 @@ final class RequestHandler {
     private final RequestAudit audit;
     private final AuditReader auditTrail;
 
-    RequestHandler(
-            JobManager jobs, Catalog catalog, HealthChecks checks, RequestAudit audit, AuditReader auditTrail) {
+    RequestHandler(JobManager jobs, Catalog catalog, HealthChecks checks, RequestAudit audit, AuditReader auditTrail) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;

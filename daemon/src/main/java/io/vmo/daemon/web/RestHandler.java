@@ -90,7 +90,8 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 try {
                     made = request(call, match, request);
                 } catch (VmoException e) {
-                    audit.undecodable(caller, request.method() + " " + match.route().path(), e.code());
+                    audit.undecodable(
+                            caller, request.method() + " " + match.route().path(), e.code());
                     throw e;
                 }
                 Response reply = requests.reply(made, caller).join();

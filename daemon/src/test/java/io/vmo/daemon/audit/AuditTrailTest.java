@@ -60,8 +60,7 @@ class AuditTrailTest {
         assertThat(store.rows.keySet()).containsExactly(1L, 2L, 3L, 4L, 5L);
         byte[] previous = AuditChain.GENESIS;
         for (AuditRow row : store.rows.values()) {
-            assertThat(row.mac())
-                    .isEqualTo(chain.mac(store.head.chain(), previous, row.seq(), row.at(), row.entry()));
+            assertThat(row.mac()).isEqualTo(chain.mac(store.head.chain(), previous, row.seq(), row.at(), row.entry()));
             previous = row.mac();
         }
         assertThat(Files.readString(dir.resolve("audit.head")))
@@ -167,8 +166,7 @@ class AuditTrailTest {
     @Test
     void aHeadFileOfAnotherDatabaseIsMovedAsideNotTrusted() throws Exception {
         UUID other = UUID.randomUUID();
-        new AuditHeadFile(dir.resolve("audit.head"))
-                .write(new AuditHeadFile.KeptHead(other, 99, AuditChain.GENESIS));
+        new AuditHeadFile(dir.resolve("audit.head")).write(new AuditHeadFile.KeptHead(other, 99, AuditChain.GENESIS));
         AuditWriter writer = writer();
         assertThat(writer.kept()).isNull();
         assertThat(dir.resolve("audit.head." + other)).exists();

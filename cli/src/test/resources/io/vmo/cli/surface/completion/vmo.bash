@@ -167,6 +167,7 @@ function _complete_vmo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ui" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_vmo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service install" ];    then _picocli_vmo_service; return $?; fi
@@ -188,19 +189,21 @@ function _complete_vmo() {
   local cmds10=(ui)
   local cmds11=(service)
   local cmds12=(doctor)
-  local cmds13=(completion)
-  local cmds14=(daemon)
-  local cmds15=(service install)
-  local cmds16=(service uninstall)
-  local cmds17=(service status)
-  local cmds18=(service logs)
+  local cmds13=(audit)
+  local cmds14=(completion)
+  local cmds15=(daemon)
+  local cmds16=(service install)
+  local cmds17=(service uninstall)
+  local cmds18=(service status)
+  local cmds19=(service logs)
 
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_vmo_service_logs; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_service_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_service_install; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_vmo_daemon; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_vmo_service_logs; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_vmo_service_status; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_service_install; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_daemon; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_vmo_audit; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_vmo_doctor; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_vmo_service; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_vmo_ui; return $?; fi
@@ -224,7 +227,7 @@ function _picocli_vmo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run attach tail jobs cancel projects targets vms ssh logs ui service doctor completion daemon"
+  local commands="run attach tail jobs cancel projects targets vms ssh logs ui service doctor audit completion daemon"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -572,6 +575,42 @@ function _picocli_vmo_doctor() {
 
   case ${prev_word} in
     '--daemon')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `audit` subcommand.
+function _picocli_vmo_audit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--verify' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--daemon' '--since' '--user' '-n' '--limit'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--daemon')
+      return
+      ;;
+    '--since')
+      return
+      ;;
+    '--user')
+      return
+      ;;
+    '-n'|'--limit')
       return
       ;;
   esac
