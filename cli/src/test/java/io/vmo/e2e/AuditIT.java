@@ -3,6 +3,15 @@ package io.vmo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vmo.daemon.audit.AuditChain;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditHeadFile;
+import io.vmo.daemon.audit.AuditKey;
+import io.vmo.daemon.audit.AuditPruner;
+import io.vmo.daemon.audit.AuditWriter;
+import io.vmo.daemon.store.AuditEventStore;
+import io.vmo.daemon.store.Database;
+import io.vmo.daemon.store.StoreHealth;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +20,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +127,54 @@ class AuditIT {
                         "rows " + (executed + 1) + " to " + last + " were deleted from the end of the trail",
                         "audit.head");
             }
+        }
+    }
+
+    /**
+     * The trail's own retention on the real store: rows written 400 days ago (by the daemon's writer, on a clock set
+     * back) cannot be deleted through SQL, but pruning removes them — one transaction that moves the anchor, deletes
+     * and writes its own row — and the daemon then verifies the rest from the anchor.
+     */
+    @Test
+    void prunesOldRowsOnlyByRetentionAndStillVerifies(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        String url = postgres.newDatabase();
+        Path home = tmp.resolve("home");
+        Path state = home.resolve(".local/state/vmo");
+        java.nio.file.Files.createDirectories(state);
+        var key = AuditKey.loadOrCreate(home.resolve(".config/vmo/audit.key")); // where the daemon finds it
+        var head = new AuditHeadFile(state.resolve("audit.head"));
+        Instant now = Instant.now();
+        try (Database database = Database.open(url, state, new StoreHealth(Clock.systemUTC()))) {
+            var store = new AuditEventStore(database.jdbi());
+            var chain = new AuditChain(key);
+            try (var old =
+                    new AuditWriter(store, chain, head, Clock.fixed(now.minus(Duration.ofDays(400)), ZoneOffset.UTC))) {
+                for (int i = 0; i < 3; i++) {
+                    old.record(new AuditEntry("job.execute", "owner", "cli", "127.0.0.1", "job-" + i, "ok", null));
+                }
+            }
+            try (Connection sql = DriverManager.getConnection(url)) {
+                assertThat(max(sql)).isEqualTo(3);
+                assertThatThrownBy(() -> sql.createStatement().execute("delete from audit_events where seq = 1"))
+                        .as("old, but not pruned: still refused")
+                        .hasMessageContaining("append-only");
+            }
+            try (var writer = new AuditWriter(store, chain, head, Clock.systemUTC())) {
+                writer.record(new AuditEntry("job.execute", "owner", "cli", "127.0.0.1", "job-3", "ok", null));
+                new AuditPruner(writer, () -> 365, Clock.systemUTC()).pruneNow().get(10, TimeUnit.SECONDS);
+            }
+        }
+        try (TestDaemon daemon = TestDaemon.start(home, url)) {
+            String trail = awaitTrail(daemon, "daemon.start");
+            assertThat(trail)
+                    .doesNotContain("\"subject\":\"job-0\"")
+                    .contains("\"seq\":4,")
+                    .contains("\"action\":\"audit.prune\",\"user\":null,\"client\":null,\"peer\":null,"
+                            + "\"subject\":\"through seq 3\",\"outcome\":\"ok\",\"detail\":\"removed the rows"
+                            + " recorded before ");
+            var verified = daemon.run("audit", "--verify");
+            assertThat(verified.exitCode()).as(verified.toString()).isZero();
+            assertThat(verified.out()).contains("(seq 4 to ");
         }
     }
 

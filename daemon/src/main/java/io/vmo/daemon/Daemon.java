@@ -4,6 +4,7 @@ import io.vmo.daemon.audit.AuditChain;
 import io.vmo.daemon.audit.AuditEntry;
 import io.vmo.daemon.audit.AuditHeadFile;
 import io.vmo.daemon.audit.AuditKey;
+import io.vmo.daemon.audit.AuditPruner;
 import io.vmo.daemon.audit.AuditReader;
 import io.vmo.daemon.audit.AuditWriter;
 import io.vmo.daemon.catalog.Catalog;
@@ -68,6 +69,7 @@ public final class Daemon implements AutoCloseable {
     private final HttpServer server;
     private final BrowserSessions browsers;
     private final AuditWriter audit;
+    private final AuditPruner pruner;
 
     private Daemon(
             Database database,
@@ -76,9 +78,11 @@ public final class Daemon implements AutoCloseable {
             JobManager jobs,
             HttpServer server,
             BrowserSessions browsers,
-            AuditWriter audit) {
+            AuditWriter audit,
+            AuditPruner pruner) {
         this.browsers = browsers;
         this.audit = audit;
+        this.pruner = pruner;
         this.database = database;
         this.writer = writer;
         this.ssh = ssh;
@@ -106,6 +110,7 @@ public final class Daemon implements AutoCloseable {
         SshExecutor ssh = null;
         JobManager jobs = null;
         AuditWriter audit = null;
+        AuditPruner pruner = null;
         try {
             var auditStore = new AuditEventStore(database.jdbi());
             audit = new AuditWriter(auditStore, auditChain, new AuditHeadFile(stateDir.resolve("audit.head")), clock);
@@ -130,6 +135,7 @@ public final class Daemon implements AutoCloseable {
             writer = database.newEventWriter(health);
             Registry registry = new Registry(locations.registry(), locations.home());
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
+            pruner = new AuditPruner(audit, () -> settings.get().auditRetentionDays(), clock).start();
             var vms = new VmCatalog(settings, locations.home());
             ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
             jobs = new JobManager(
@@ -155,7 +161,7 @@ public final class Daemon implements AutoCloseable {
                     new Codec(),
                     audit,
                     new AuditReader(auditStore, auditChain, audit::kept));
-            return new Daemon(database, writer, ssh, jobs, server, browsers, audit);
+            return new Daemon(database, writer, ssh, jobs, server, browsers, audit, pruner);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
@@ -165,6 +171,9 @@ public final class Daemon implements AutoCloseable {
             }
             if (writer != null) {
                 writer.close();
+            }
+            if (pruner != null) {
+                pruner.close();
             }
             if (audit != null) {
                 audit.close();
@@ -190,6 +199,7 @@ public final class Daemon implements AutoCloseable {
         jobs.close();
         ssh.close();
         writer.close();
+        pruner.close();
         audit.record(new AuditEntry("daemon.stop", null, null, null, null, AuditEntry.OK, null));
         audit.close();
         database.close();

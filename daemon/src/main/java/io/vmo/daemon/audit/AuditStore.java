@@ -25,6 +25,14 @@ public interface AuditStore {
      */
     Head append(Function<Head, List<AuditRow>> chain) throws Exception;
 
+    /**
+     * As {@link #append}, after pruning: in the same transaction, under the same lock, the rows up to the last
+     * recorded before {@code before} are deleted and the head's anchor moved to that row (its seq and MAC), then
+     * {@code chain} is asked for the rows that follow — given the head with its new anchor — and they are
+     * appended. When no row is old enough nothing is deleted and {@code chain} is not asked.
+     */
+    Head prune(Instant before, Function<Head, List<AuditRow>> chain) throws Exception;
+
     /** The head as it is now, without a lock. */
     Head head();
 

@@ -39,7 +39,18 @@ public final class AuditWriter implements AuditTrail, AutoCloseable {
     /** When stopping, what is queued gets this long to be stored. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
-    private record Pending(Instant at, AuditEntry entry, CompletableFuture<Void> written) {}
+    /**
+     * An entry waiting for the store; or, with {@code prune}, a pruning whose own entry is made once the store
+     * says what it removed.
+     */
+    private record Pending(Instant at, AuditEntry entry, CompletableFuture<Void> written, Prune prune) {
+        Pending(Instant at, AuditEntry entry, CompletableFuture<Void> written) {
+            this(at, entry, written, null);
+        }
+    }
+
+    /** Prune the rows recorded before {@code before}; {@code why} says which setting asked for it. */
+    private record Prune(Instant before, String why) {}
 
     private final AuditStore store;
     private final AuditChain chain;
@@ -110,6 +121,19 @@ public final class AuditWriter implements AuditTrail, AutoCloseable {
         return written;
     }
 
+    /**
+     * Queues a pruning of the rows recorded before {@code before}, done in one transaction with its own row
+     * ({@link AuditPruner#ACTION}); {@code why} (the setting) goes into that row. Completes once done.
+     */
+    CompletableFuture<Void> prune(Instant before, String why) {
+        var done = new CompletableFuture<Void>();
+        if (stopping
+                || !queue.offer(new Pending(AuditChain.stored(clock.instant()), null, done, new Prune(before, why)))) {
+            done.completeExceptionally(new IllegalStateException("the audit queue is full: pruning waits a day"));
+        }
+        return done;
+    }
+
     /** The head this daemon last committed (or found kept at start); null before it has any. */
     public KeptHead kept() {
         return kept;
@@ -146,18 +170,39 @@ public final class AuditWriter implements AuditTrail, AutoCloseable {
                                         + " were already waiting"),
                         new CompletableFuture<>()));
             }
-            write(batch);
+            // A pruning is a transaction of its own: what is queued before it is written first.
+            List<Pending> entries = new ArrayList<>();
+            for (Pending p : batch) {
+                if (p.prune() == null) {
+                    entries.add(p);
+                    continue;
+                }
+                if (!entries.isEmpty()) {
+                    write(entries, h -> store.append(h));
+                    entries.clear();
+                }
+                write(List.of(p), h -> store.prune(p.prune().before(), h));
+            }
+            if (!entries.isEmpty()) {
+                write(entries, h -> store.append(h));
+            }
             batch.clear();
         }
     }
 
+    /** One transaction of the store's, given what to chain on the head it locks. */
+    @FunctionalInterface
+    private interface Transaction {
+        AuditStore.Head run(java.util.function.Function<AuditStore.Head, List<AuditRow>> chain) throws Exception;
+    }
+
     /** Stores the batch, retrying until it is stored (or, when stopping, until {@link #STOP_WAIT} has passed). */
-    private void write(List<Pending> batch) {
+    private void write(List<Pending> batch, Transaction transaction) {
         Duration delay = FIRST_RETRY;
         long giveUpAt = Long.MAX_VALUE;
         for (int attempt = 1; ; attempt++) {
             try {
-                AuditStore.Head head = store.append(h -> chain(h, batch));
+                AuditStore.Head head = transaction.run(h -> chain(h, batch));
                 KeptHead now = new KeptHead(head.chain(), head.seq(), head.mac());
                 kept = now;
                 try {
@@ -220,12 +265,27 @@ public final class AuditWriter implements AuditTrail, AutoCloseable {
         }
         List<AuditRow> rows = new ArrayList<>(batch.size());
         for (Pending p : batch) {
+            AuditEntry entry = p.prune() == null ? p.entry() : pruned(head, p);
             seq++;
-            byte[] mac = chain.mac(head.chain(), previous, seq, p.at(), p.entry());
-            rows.add(new AuditRow(seq, p.at(), p.entry(), mac));
+            byte[] mac = chain.mac(head.chain(), previous, seq, p.at(), entry);
+            rows.add(new AuditRow(seq, p.at(), entry, mac));
             previous = mac;
         }
         return rows;
+    }
+
+    /** The row a pruning leaves: through which seq, how many rows, why, and the anchor's MAC (what verifies it). */
+    private static AuditEntry pruned(AuditStore.Head head, Pending p) {
+        return new AuditEntry(
+                AuditPruner.ACTION,
+                null,
+                null,
+                null,
+                AuditPruner.subject(head.prunedSeq()),
+                AuditEntry.OK,
+                "removed the rows recorded before " + p.prune().before() + " ("
+                        + p.prune().why() + "); the trail now chains from MAC "
+                        + java.util.HexFormat.of().formatHex(head.prunedMac()));
     }
 
     /** Stores what is queued (for a few seconds at most if the store is down), then stops. */

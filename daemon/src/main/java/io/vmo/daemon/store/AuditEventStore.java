@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -28,11 +29,45 @@ public final class AuditEventStore implements AuditStore {
 
     @Override
     public Head append(Function<Head, List<AuditRow>> chain) {
+        return jdbi.inTransaction(h -> insert(h, lockHead(h), chain));
+    }
+
+    @Override
+    public Head prune(Instant before, Function<Head, List<AuditRow>> chain) {
         return jdbi.inTransaction(h -> {
-            Head head = h.createQuery("select chain, seq, mac, pruned_seq, pruned_mac from audit_head where id = 1"
-                            + " for update")
-                    .map((rs, ctx) -> head(rs))
-                    .one();
+            Head head = lockHead(h);
+            var last = h.createQuery("select seq, mac from audit_events where seq = (select max(seq) from audit_events"
+                            + " where at < :before and seq > :pruned)")
+                    .bind("before", before.atOffset(ZoneOffset.UTC))
+                    .bind("pruned", head.prunedSeq())
+                    .map((rs, ctx) -> new AuditRow(rs.getLong(1), null, null, rs.getBytes(2)))
+                    .findOne();
+            if (last.isEmpty()) {
+                return head;
+            }
+            AuditRow anchor = last.get();
+            h.createUpdate("update audit_head set pruned_seq = :seq, pruned_mac = :mac where id = 1")
+                    .bind("seq", anchor.seq())
+                    .bind("mac", anchor.mac())
+                    .execute();
+            // The trigger lets this one DELETE through: rows up to the anchor, in a transaction that says it prunes.
+            h.execute("set local vmo.audit_prune = 'on'");
+            h.createUpdate("delete from audit_events where seq <= :seq")
+                    .bind("seq", anchor.seq())
+                    .execute();
+            h.execute("set local vmo.audit_prune = 'off'");
+            return insert(h, new Head(head.chain(), head.seq(), head.mac(), anchor.seq(), anchor.mac()), chain);
+        });
+    }
+
+    private static Head lockHead(Handle h) {
+        return h.createQuery("select chain, seq, mac, pruned_seq, pruned_mac from audit_head where id = 1 for update")
+                .map((rs, ctx) -> head(rs))
+                .one();
+    }
+
+    private static Head insert(Handle h, Head head, Function<Head, List<AuditRow>> chain) {
+        {
             List<AuditRow> rows = chain.apply(head);
             if (rows.isEmpty()) {
                 return head;
@@ -60,7 +95,7 @@ public final class AuditEventStore implements AuditStore {
                     .bind("mac", last.mac())
                     .execute();
             return new Head(head.chain(), last.seq(), last.mac(), head.prunedSeq(), head.prunedMac());
-        });
+        }
     }
 
     @Override

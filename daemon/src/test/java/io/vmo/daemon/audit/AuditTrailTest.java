@@ -272,6 +272,51 @@ class AuditTrailTest {
         assertThat(events).extracting(e -> e.seq()).containsExactly(3L, 4L);
     }
 
+    @Test
+    void pruningLeavesAnAnchorAndARowThatAccountsForIt() throws Exception {
+        var clock = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2025-01-01T00:00:00Z"));
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return clock.get();
+            }
+        };
+        var writer = new AuditWriter(store, chain, new AuditHeadFile(dir.resolve("audit.head")), moving);
+        writers.add(writer);
+        write(writer, 3); // a year and more ago
+        clock.set(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+        write(writer, 2);
+        new AuditPruner(writer, () -> 365, moving).pruneNow().get(10, TimeUnit.SECONDS);
+        assertThat(store.rows.keySet()).containsExactly(4L, 5L, 6L);
+        assertThat(store.head.prunedSeq()).isEqualTo(3);
+        AuditRow prune = store.rows.get(6L);
+        assertThat(prune.entry().action()).isEqualTo(AuditPruner.ACTION);
+        assertThat(prune.entry().subject()).isEqualTo("through seq 3");
+        assertThat(prune.entry().detail())
+                .startsWith("removed the rows recorded before 2025-12-01T00:00:00Z (audit.retention_days: 365 in"
+                        + " config.yml); the trail now chains from MAC ");
+        AuditReader.Verdict verdict = reader(writer).verify();
+        assertThat(verdict.ok()).as(verdict.toString()).isTrue();
+        assertThat(verdict.firstSeq()).isEqualTo(4);
+
+        new AuditPruner(writer, () -> 365, moving).pruneNow().get(10, TimeUnit.SECONDS);
+        assertThat(store.rows).as("nothing old enough: no row either").hasSize(3);
+
+        AuditRow fourth = store.rows.remove(4L); // and the anchor moved over it, as SQL could: no prune row says so
+        store.head = new AuditStore.Head(store.head.chain(), store.head.seq(), store.head.mac(), 4, fourth.mac());
+        assertThat(reader(writer).verify().problem()).contains("no audit.prune row in it says it was pruned there");
+    }
+
     /** Deletes the rows after {@code seq} and moves the head row back to it, as SQL with triggers off could. */
     private void rewindTo(long seq) {
         store.rows.tailMap(seq, false).clear();

@@ -37,6 +37,21 @@ final class FakeAuditStore implements AuditStore {
     }
 
     @Override
+    public synchronized Head prune(Instant before, Function<Head, List<AuditRow>> chain) throws Exception {
+        check();
+        AuditRow last = rows.values().stream()
+                .filter(r -> r.at().isBefore(before))
+                .reduce((a, b) -> b)
+                .orElse(null);
+        if (last == null) {
+            return head;
+        }
+        rows.headMap(last.seq(), true).clear();
+        head = new Head(head.chain(), head.seq(), head.mac(), last.seq(), last.mac());
+        return append(chain);
+    }
+
+    @Override
     public synchronized Head head() {
         check();
         return head;
