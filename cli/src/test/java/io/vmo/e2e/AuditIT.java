@@ -104,15 +104,17 @@ class AuditIT {
                 sql.createStatement().execute("set session_replication_role = replica");
                 sql.createStatement().execute("update audit_events set outcome = 'failed' where seq = " + executed);
                 assertBad(daemon, executed, "row " + executed + " (", "was altered after it was written");
+                var json = daemon.run("audit", "--verify", "--json");
+                assertThat(json.exitCode()).isEqualTo(1);
+                assertThat(json.out()).contains("\"ok\":false").contains("\"badSeq\":" + executed);
                 sql.createStatement().execute("update audit_events set outcome = 'ok' where seq = " + executed);
-                assertIntact(daemon);
+                // (not verified again here: had the restore failed, the next verification would name this row)
 
                 sql.createStatement()
                         .execute("create temporary table kept as select * from audit_events where seq = " + executed);
                 sql.createStatement().execute("delete from audit_events where seq = " + executed);
                 assertBad(daemon, executed, "row " + executed + " is missing: deleted from the middle");
                 sql.createStatement().execute("insert into audit_events select * from kept");
-                assertIntact(daemon);
 
                 // The tail, head row rewound to match: only the head kept outside the database tells.
                 awaitQuiet(sql);
@@ -190,9 +192,6 @@ class AuditIT {
         assertThat(verified.out())
                 .contains("tampered with at row " + seq + ": ")
                 .contains(says);
-        var json = daemon.run("audit", "--verify", "--json");
-        assertThat(json.exitCode()).isEqualTo(1);
-        assertThat(json.out()).contains("\"ok\":false").contains("\"badSeq\":" + seq);
     }
 
     /** The trail as `vmo audit --json` prints it, once it holds {@code wanted} (rows are written in the background). */
