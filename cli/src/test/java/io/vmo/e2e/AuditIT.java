@@ -128,6 +128,18 @@ class AuditIT {
                         executed + 1,
                         "rows " + (executed + 1) + " to " + last + " were deleted from the end of the trail",
                         "audit.head");
+
+                // The same while the daemon is down: only audit.head remembers how far it wrote. Started again, it
+                // says so and goes on after its own head, so the rows cut off are a gap verification names.
+                daemon.kill();
+                long written = max(sql);
+                sql.createStatement().execute("delete from audit_events where seq > " + executed);
+                sql.createStatement()
+                        .execute("update audit_head set seq = " + executed
+                                + ", mac = (select mac from audit_events where seq = " + executed + ")");
+                daemon.restart();
+                assertBad(daemon, executed + 1, "rows " + (executed + 1) + " to " + written + " are missing");
+                assertThat(daemon.log()).contains("but this daemon had written it up to seq " + written);
             }
         }
     }
