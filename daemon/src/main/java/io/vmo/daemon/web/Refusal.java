@@ -68,7 +68,9 @@ public record Refusal(
 
     /** What an audit row says of it: the code answered, the reason, and for a guess how many in a row. */
     String auditDetail() {
-        return reason.code().code() + ": " + reason + (failures == 0 ? "" : ", " + failures + " in a row");
+        return (reason.code() == null ? "" : reason.code().code() + ": ")
+                + reason
+                + (failures == 0 ? "" : ", " + failures + " in a row");
     }
 
     /** One log line: peer, request, reason and code, and for a guess how many in a row and how long it waited. */
