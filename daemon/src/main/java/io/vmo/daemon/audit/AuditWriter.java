@@ -109,7 +109,12 @@ public final class AuditWriter implements AuditTrail, AutoCloseable {
     /** As {@link #record}; the future completes once the entry is stored (tests, and stopping). */
     CompletableFuture<Void> enqueue(AuditEntry entry) {
         var written = new CompletableFuture<Void>();
-        if (stopping || !queue.offer(new Pending(AuditChain.stored(clock.instant()), entry, written))) {
+        if (stopping) {
+            log.warn("not recorded, the daemon is stopping: {}", entry);
+            written.completeExceptionally(new IllegalStateException("the audit trail is closed"));
+            return written;
+        }
+        if (!queue.offer(new Pending(AuditChain.stored(clock.instant()), entry, written))) {
             if (overflow.getAndIncrement() == 0) {
                 log.error(
                         "the audit queue is full ({} entries waiting for the store): further entries are counted,"
