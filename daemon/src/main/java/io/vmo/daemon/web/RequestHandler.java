@@ -103,6 +103,8 @@ final class RequestHandler {
                 case Request.ListVms r -> done(new Response.VmList(r.id(), catalog.vms()));
                 case Request.Diagnose r ->
                     done(new Response.Diagnosis(r.id(), BuildInfo.read().describe(), checks.run()));
+                // TODO(issue 15 merge): admin only, on the socket too (REST: Routes says token only; a browser
+                // session can still ask on the socket until roles are checked in one place).
                 case Request.ListAudit r ->
                     done(new Response.AuditList(r.id(), auditTrail.list(r.since(), r.user(), r.limit())));
                 case Request.VerifyAudit r -> done(verified(r.id(), auditTrail.verify()));
