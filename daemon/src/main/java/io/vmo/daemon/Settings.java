@@ -22,6 +22,8 @@ import java.util.Map;
  *   web-1: { nginx: [tail, -f, /var/log/nginx/access.log] }
  * interactive:                                       # per project alias: targets that ask questions, run in a PTY
  *   vm: [create, ssh]
+ * audit:
+ *   retention_days: 365                              # audit rows older than this are pruned, daily (at least 1)
  * </pre>
  */
 public record Settings(
@@ -29,7 +31,36 @@ public record Settings(
         Path sshConfig,
         Map<String, Map<String, List<String>>> logPresets,
         Map<String, List<String>> interactive,
+        Audit audit,
         String problem) {
+
+    /** {@code audit:} — the audit trail's own retention; only this file changes it. */
+    public record Audit(Integer retentionDays) {
+        public Audit {
+            if (retentionDays != null && retentionDays < 1) {
+                throw new IllegalArgumentException(
+                        "audit.retention_days must be 1 or more (days), not " + retentionDays);
+            }
+        }
+    }
+
+    /** The audit trail's retention when config.yml does not say. */
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
+    /** Settings without an {@code audit:} section. */
+    public Settings(
+            List<Path> vmConfigRoots,
+            Path sshConfig,
+            Map<String, Map<String, List<String>>> logPresets,
+            Map<String, List<String>> interactive,
+            String problem) {
+        this(vmConfigRoots, sshConfig, logPresets, interactive, null, problem);
+    }
+
+    /** Days an audit row is kept: config.yml's {@code audit.retention_days}, else {@value #DEFAULT_AUDIT_RETENTION_DAYS}. */
+    public int auditRetentionDays() {
+        return audit == null || audit.retentionDays() == null ? DEFAULT_AUDIT_RETENTION_DAYS : audit.retentionDays();
+    }
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -41,7 +72,8 @@ public record Settings(
             List<String> vmConfigRoots,
             String sshConfig,
             Map<String, Map<String, List<String>>> logPresets,
-            Map<String, List<String>> interactive) {}
+            Map<String, List<String>> interactive,
+            Audit audit) {}
 
     public static Settings load(Path file, Path home) {
         File raw;
@@ -67,6 +99,7 @@ public record Settings(
                 raw.sshConfig() == null ? null : expand(raw.sshConfig(), home),
                 raw.logPresets() == null ? Map.of() : Map.copyOf(raw.logPresets()),
                 raw.interactive() == null ? Map.of() : Map.copyOf(raw.interactive()),
+                raw.audit(),
                 null);
     }
 

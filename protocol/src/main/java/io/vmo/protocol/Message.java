@@ -38,6 +38,8 @@ public sealed interface Message permits Request, Response {
             Map.entry("list-users", Request.ListUsers.class),
             Map.entry("revoke-user", Request.RevokeUser.class),
             Map.entry("create-login-link", Request.CreateLoginLink.class),
+            Map.entry("list-audit", Request.ListAudit.class),
+            Map.entry("verify-audit", Request.VerifyAudit.class),
             Map.entry("job:started", Response.JobStarted.class),
             Map.entry("job:joined", Response.JobJoined.class),
             Map.entry("job:log", Response.JobLog.class),
@@ -55,6 +57,8 @@ public sealed interface Message permits Request, Response {
             Map.entry("user:list", Response.UserList.class),
             Map.entry("user:revoked", Response.UserRevoked.class),
             Map.entry("login-link", Response.LoginLink.class),
+            Map.entry("audit:list", Response.AuditList.class),
+            Map.entry("audit:verified", Response.AuditVerified.class),
             Map.entry("error", Response.ErrorReply.class));
 
     default int v() {

@@ -41,6 +41,9 @@ public final class Permissions {
             case Request.AddUser r -> Role.ADMIN;
             case Request.ListUsers r -> Role.ADMIN;
             case Request.RevokeUser r -> Role.ADMIN;
+            // The audit trail names every user's actions and addresses: an admin's, like the audit settings.
+            case Request.ListAudit r -> Role.ADMIN;
+            case Request.VerifyAudit r -> Role.ADMIN;
         };
     }
 

@@ -47,6 +47,8 @@ class PermissionsTest {
         table.put(new Request.AddUser("1", "bob", Role.VIEWER), Role.ADMIN);
         table.put(new Request.ListUsers("1"), Role.ADMIN);
         table.put(new Request.RevokeUser("1", "bob"), Role.ADMIN);
+        table.put(new Request.ListAudit("1", null, null, null), Role.ADMIN);
+        table.put(new Request.VerifyAudit("1"), Role.ADMIN);
         return table;
     }
 
