@@ -145,6 +145,52 @@ class AuditIT {
     }
 
     /**
+     * Users in the trail: who added whom, a viewer's forbidden attempts (a job, and reading the trail itself, which is
+     * admin's) under the viewer's name with the roles, and the viewer's token refused at the door once revoked.
+     */
+    @Test
+    void recordsUsersAndWhatTheirRolesRefused(SharedPostgres postgres, @TempDir Path tmp) throws Exception {
+        try (TestDaemon daemon = TestDaemon.start(tmp.resolve("home"), postgres.newDatabase())) {
+            daemon.addProject("p", "hello:\n\t@echo hi\n");
+            var added = daemon.run("users", "add", "vera", "--role", "viewer");
+            assertThat(added.exitCode()).as(added.toString()).isZero();
+            String vera = added.out().strip();
+
+            var run = as(daemon, vera, "run", "p", "hello");
+            assertThat(run.exitCode()).as(run.toString()).isNotZero();
+            var audit = as(daemon, vera, "audit");
+            assertThat(audit.exitCode()).as(audit.toString()).isNotZero();
+            assertThat(audit.err()).contains("list-audit needs role admin; you are viewer (user vera)");
+            assertThat(daemon.run("users", "revoke", "vera").exitCode()).isZero();
+            assertThat(as(daemon, vera, "jobs").exitCode()).isNotZero();
+
+            String trail = awaitTrail(daemon, "\"action\":\"access\",\"user\":\"vera\"");
+            assertThat(trail)
+                    .contains("\"action\":\"user.add\",\"user\":\"owner\",\"client\":\"cli\",\"peer\":\"127.0.0.1\","
+                            + "\"subject\":\"vera\",\"outcome\":\"ok\",\"detail\":\"viewer\"")
+                    .contains("\"action\":\"job.execute\",\"user\":\"vera\",\"client\":\"cli\",\"peer\":\"127.0.0.1\","
+                            + "\"subject\":\"p hello\",\"outcome\":\"refused\","
+                            + "\"detail\":\"forbidden: needs role operator; caller role viewer\"")
+                    .contains("\"action\":\"request\",\"user\":\"vera\",\"client\":\"cli\",\"peer\":\"127.0.0.1\","
+                            + "\"subject\":\"list-audit\",\"outcome\":\"refused\","
+                            + "\"detail\":\"forbidden: needs role admin; caller role viewer\"")
+                    .contains("\"action\":\"user.revoke\",\"user\":\"owner\",\"client\":\"cli\",\"peer\":\"127.0.0.1\","
+                            + "\"subject\":\"vera\",\"outcome\":\"ok\"")
+                    .contains("\"action\":\"access\",\"user\":\"vera\",\"client\":null,\"peer\":\"127.0.0.1\","
+                            + "\"subject\":\"GET /ws\",\"outcome\":\"refused\","
+                            + "\"detail\":\"unauthorized: a revoked user's token\"");
+            assertIntact(daemon);
+        }
+    }
+
+    /** The CLI run with a user's personal token in VMO_TOKEN. */
+    private static Vmo.Result as(TestDaemon daemon, String token, String... args) throws Exception {
+        ProcessBuilder cli = daemon.cli(args);
+        cli.environment().put("VMO_TOKEN", token);
+        return Vmo.run(cli);
+    }
+
+    /**
      * The trail's own retention on the real store: rows written 400 days ago (by the daemon's writer, on a clock set
      * back) cannot be deleted through SQL, but pruning removes them — one transaction that moves the anchor, deletes
      * and writes its own row — and the daemon then verifies the rest from the anchor.
