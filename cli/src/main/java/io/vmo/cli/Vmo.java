@@ -29,6 +29,7 @@ public final class Vmo {
             new Subcommand("prune", () -> new PruneCommand().spec),
             new Subcommand("service", () -> new ServiceCommand().spec),
             new Subcommand("doctor", () -> new DoctorCommand().spec),
+            new Subcommand("audit", () -> new AuditCommand().spec),
             new Subcommand("completion", () -> new CompletionCommand().spec),
             new Subcommand("__complete", () -> new CompleteCommand().spec),
             new Subcommand("daemon", () -> new DaemonEntry().spec));

@@ -73,6 +73,8 @@ class CliSurfaceTest {
             List.of("service", "install", "--later"),
             List.of("service", "logs", "x"),
             List.of("doctor", "extra"),
+            List.of("audit", "--since"),
+            List.of("audit", "--verify", "x"),
             List.of("completion"),
             List.of("completion", "nosh"),
             List.of("completion", "bash", "zsh"),
@@ -106,6 +108,7 @@ class CliSurfaceTest {
                         "prune",
                         "service",
                         "doctor",
+                        "audit",
                         "completion",
                         "__complete",
                         "daemon");

@@ -122,6 +122,14 @@ class RetentionIT {
             assertThat(refused.exitCode()).isEqualTo(2);
             assertThat(refused.err()).contains("nothing pruned: ").contains("retention.days must be 1 or more");
             assertThat(count(db, "select count(*) from jobs")).isEqualTo(jobsBefore - 3);
+
+            // Each prune is in the audit trail: who asked, what went, and the one config.yml stopped.
+            String trail = daemon.awaitAudit("\"detail\":\"invalid-config\"");
+            assertThat(trail)
+                    .contains("\"action\":\"retention.run\",\"user\":\"owner\",\"client\":\"cli\"")
+                    .contains("\"detail\":\"dry run: would remove 4 job(s), 40000 bytes of output")
+                    .contains("\"detail\":\"removed 4 job(s), 40000 bytes of output; kept 30 days")
+                    .contains("\"detail\":\"invalid-config\"");
         }
     }
 

@@ -195,6 +195,24 @@ public final class TestDaemon implements AutoCloseable {
         return Vmo.run(cli(args));
     }
 
+    /**
+     * The audit trail as `vmo audit --json` prints it, once it holds {@code wanted} (rows are written in the
+     * background), or after 10 s as it then is.
+     */
+    public String awaitAudit(String wanted) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Vmo.Result listed = run("audit", "--json");
+            if (listed.exitCode() != 0) {
+                throw new AssertionError("vmo audit failed: " + listed);
+            }
+            if (listed.out().contains(wanted) || System.nanoTime() > deadline) {
+                return listed.out();
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** A protocol client of the same kind the CLI uses. */
     public DaemonClient connect() {
         return DaemonClient.connect(address, tokenFile());

@@ -1,6 +1,13 @@
 package io.vmo.daemon;
 
 import io.vmo.daemon.access.UserDirectory;
+import io.vmo.daemon.audit.AuditChain;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditHeadFile;
+import io.vmo.daemon.audit.AuditKey;
+import io.vmo.daemon.audit.AuditPruner;
+import io.vmo.daemon.audit.AuditReader;
+import io.vmo.daemon.audit.AuditWriter;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.catalog.Registry;
 import io.vmo.daemon.catalog.TargetCatalog;
@@ -9,6 +16,7 @@ import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.job.OrphanReaper;
 import io.vmo.daemon.retention.Retention;
 import io.vmo.daemon.ssh.SshExecutor;
+import io.vmo.daemon.store.AuditEventStore;
 import io.vmo.daemon.store.CatalogStore;
 import io.vmo.daemon.store.Database;
 import io.vmo.daemon.store.EventWriter;
@@ -22,6 +30,7 @@ import io.vmo.daemon.web.AuthToken;
 import io.vmo.daemon.web.BrowserSessions;
 import io.vmo.daemon.web.ConnectionLimits;
 import io.vmo.daemon.web.HttpServer;
+import io.vmo.protocol.BuildInfo;
 import io.vmo.protocol.Codec;
 import io.vmo.protocol.Locations;
 import java.io.IOException;
@@ -66,6 +75,8 @@ public final class Daemon implements AutoCloseable {
     private final HttpServer server;
     private final BrowserSessions browsers;
     private final Retention retention;
+    private final AuditWriter audit;
+    private final AuditPruner pruner;
 
     private Daemon(
             Database database,
@@ -74,9 +85,13 @@ public final class Daemon implements AutoCloseable {
             JobManager jobs,
             HttpServer server,
             BrowserSessions browsers,
-            Retention retention) {
+            Retention retention,
+            AuditWriter audit,
+            AuditPruner pruner) {
         this.browsers = browsers;
         this.retention = retention;
+        this.audit = audit;
+        this.pruner = pruner;
         this.database = database;
         this.writer = writer;
         this.ssh = ssh;
@@ -87,6 +102,8 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Config config) throws IOException, InterruptedException {
         Locations locations = config.locations();
         AuthToken token = AuthToken.loadOrCreate(locations.tokenFile());
+        AuditChain auditChain =
+                new AuditChain(AuditKey.loadOrCreate(locations.configDir().resolve("audit.key")));
         // Everything the daemon keeps there is its user's only, whatever the umask (PrivateFiles).
         Path stateDir = PrivateFiles.directory(locations.stateDir());
         // Native code is loaded only from folders no other user can write to. JNA unpacks its own library on first
@@ -101,7 +118,19 @@ public final class Daemon implements AutoCloseable {
         EventWriter writer = null;
         SshExecutor ssh = null;
         JobManager jobs = null;
+        AuditWriter audit = null;
+        AuditPruner pruner = null;
         try {
+            var auditStore = new AuditEventStore(database.jdbi());
+            audit = new AuditWriter(auditStore, auditChain, new AuditHeadFile(stateDir.resolve("audit.head")), clock);
+            audit.record(new AuditEntry(
+                    "daemon.start",
+                    null,
+                    null,
+                    null,
+                    null,
+                    AuditEntry.OK,
+                    "vmo " + BuildInfo.read().describe()));
             JobStore store = new JobStore(database.jdbi());
             health.probeWith(() -> {
                 database.keepClaim();
@@ -115,6 +144,7 @@ public final class Daemon implements AutoCloseable {
             writer = database.newEventWriter(health);
             Registry registry = new Registry(locations.registry(), locations.home());
             Supplier<Settings> settings = () -> Settings.load(locations.settingsFile(), locations.home());
+            pruner = new AuditPruner(audit, () -> settings.get().auditRetentionDays(), clock).start();
             var vms = new VmCatalog(settings, locations.home());
             ssh = new SshExecutor(settings, locations.home(), config.sshAgent(), config.sshIdle());
             jobs = new JobManager(
@@ -129,7 +159,7 @@ public final class Daemon implements AutoCloseable {
             catalog.sync();
             BrowserSessions browsers = new BrowserSessions(clock, new SignInStore(database.jdbi()));
             UserDirectory users = new UserDirectory(clock, new UserStore(database.jdbi()));
-            var retention = new Retention(database.retentionStore(), settings, clock, Thread::sleep);
+            var retention = new Retention(database.retentionStore(), settings, clock, Thread::sleep, audit);
             HttpServer server = HttpServer.start(
                     config.listen(),
                     config.tls(),
@@ -142,9 +172,11 @@ public final class Daemon implements AutoCloseable {
                     new Checkup(database::facts, catalog, stateDir, ssh::knownHostsFiles, retention::storage),
                     retention,
                     health,
-                    new Codec());
+                    new Codec(),
+                    audit,
+                    new AuditReader(auditStore, auditChain, audit::kept));
             retention.startDaily();
-            return new Daemon(database, writer, ssh, jobs, server, browsers, retention);
+            return new Daemon(database, writer, ssh, jobs, server, browsers, retention, audit, pruner);
         } catch (Exception e) { // Netty rethrows a BindException unchecked: close whatever started
             if (jobs != null) {
                 jobs.close();
@@ -154,6 +186,12 @@ public final class Daemon implements AutoCloseable {
             }
             if (writer != null) {
                 writer.close();
+            }
+            if (pruner != null) {
+                pruner.close();
+            }
+            if (audit != null) {
+                audit.close();
             }
             database.close();
             throw e;
@@ -177,6 +215,9 @@ public final class Daemon implements AutoCloseable {
         jobs.close();
         ssh.close();
         writer.close();
+        pruner.close();
+        audit.record(new AuditEntry("daemon.stop", null, null, null, null, AuditEntry.OK, null));
+        audit.close();
         database.close();
     }
 

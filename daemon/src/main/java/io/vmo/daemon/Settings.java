@@ -25,6 +25,8 @@ import java.util.Map;
  * retention:                                         # what the daily prune (and `vmo prune`) keeps
  *   days: 30                                         # finished jobs, with their output, for this many days after their end
  *   keep_last_per_target: 5                          # and, whatever their age, each target's last 5 runs
+ * audit:
+ *   retention_days: 365                              # audit rows older than this are pruned, daily (at least 1)
  * </pre>
  *
  * <p>{@code retention} defaults to {@link RetentionPolicy#DEFAULT} (30 days: what the product documents ask of event
@@ -39,7 +41,36 @@ public record Settings(
         Map<String, Map<String, List<String>>> logPresets,
         Map<String, List<String>> interactive,
         RetentionPolicy retention,
+        Audit audit,
         String problem) {
+
+    /** {@code audit:} — the audit trail's own retention; only this file changes it. */
+    public record Audit(Integer retentionDays) {
+        public Audit {
+            if (retentionDays != null && retentionDays < 1) {
+                throw new IllegalArgumentException(
+                        "audit.retention_days must be 1 or more (days), not " + retentionDays);
+            }
+        }
+    }
+
+    /** The audit trail's retention when config.yml does not say. */
+    public static final int DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
+    /** Settings without {@code retention:} and {@code audit:} sections. */
+    public Settings(
+            List<Path> vmConfigRoots,
+            Path sshConfig,
+            Map<String, Map<String, List<String>>> logPresets,
+            Map<String, List<String>> interactive,
+            String problem) {
+        this(vmConfigRoots, sshConfig, logPresets, interactive, RetentionPolicy.DEFAULT, null, problem);
+    }
+
+    /** Days an audit row is kept: config.yml's {@code audit.retention_days}, else {@value #DEFAULT_AUDIT_RETENTION_DAYS}. */
+    public int auditRetentionDays() {
+        return audit == null || audit.retentionDays() == null ? DEFAULT_AUDIT_RETENTION_DAYS : audit.retentionDays();
+    }
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -52,7 +83,8 @@ public record Settings(
             String sshConfig,
             Map<String, Map<String, List<String>>> logPresets,
             Map<String, List<String>> interactive,
-            RetentionFile retention) {}
+            RetentionFile retention,
+            Audit audit) {}
 
     private record RetentionFile(Integer days, Integer keepLastPerTarget) {}
 
@@ -69,10 +101,11 @@ public record Settings(
                     Map.of(),
                     Map.of(),
                     RetentionPolicy.DEFAULT,
+                    null,
                     file + " cannot be read: " + firstLine(e.getMessage()) + "; see docs/configuration in the README");
         }
         if (raw == null) {
-            return new Settings(List.of(), null, Map.of(), Map.of(), RetentionPolicy.DEFAULT, null);
+            return new Settings(List.of(), null, Map.of(), Map.of(), RetentionPolicy.DEFAULT, null, null);
         }
         String problem = null;
         RetentionPolicy retention = RetentionPolicy.DEFAULT;
@@ -98,6 +131,7 @@ public record Settings(
                 raw.logPresets() == null ? Map.of() : Map.copyOf(raw.logPresets()),
                 raw.interactive() == null ? Map.of() : Map.copyOf(raw.interactive()),
                 retention,
+                raw.audit(),
                 problem);
     }
 

@@ -40,6 +40,8 @@ public sealed interface Message permits Request, Response {
             Map.entry("create-login-link", Request.CreateLoginLink.class),
             Map.entry("prune", Request.Prune.class),
             Map.entry("get-storage", Request.GetStorage.class),
+            Map.entry("list-audit", Request.ListAudit.class),
+            Map.entry("verify-audit", Request.VerifyAudit.class),
             Map.entry("job:started", Response.JobStarted.class),
             Map.entry("job:joined", Response.JobJoined.class),
             Map.entry("job:log", Response.JobLog.class),
@@ -59,6 +61,8 @@ public sealed interface Message permits Request, Response {
             Map.entry("login-link", Response.LoginLink.class),
             Map.entry("prune:report", Response.PruneReport.class),
             Map.entry("storage", Response.Storage.class),
+            Map.entry("audit:list", Response.AuditList.class),
+            Map.entry("audit:verified", Response.AuditVerified.class),
             Map.entry("error", Response.ErrorReply.class));
 
     default int v() {

@@ -255,4 +255,29 @@ public sealed interface Request extends Message {
 
     /** How big the store is and what it keeps (the oldest job, the policy, the last prune); replied to with {@code storage}. */
     record GetStorage(String id) implements Request {}
+
+    /**
+     * The audit trail, oldest first: events at or after {@code since} (null: from the start), of {@code user} (null:
+     * anyone's), at most {@code limit} (1–10000, default 1000) — the newest that many. Replied to with
+     * {@code audit:list}.
+     */
+    record ListAudit(String id, java.time.Instant since, String user, Integer limit) implements Request {
+        public static final int DEFAULT_LIMIT = 1000;
+        public static final int MAX_LIMIT = 10_000;
+
+        public ListAudit {
+            if (limit == null) {
+                limit = DEFAULT_LIMIT;
+            }
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("list-audit: limit must be between 1 and " + MAX_LIMIT);
+            }
+        }
+    }
+
+    /**
+     * Check the audit trail's HMAC chain, row by row, and its end against the head the daemon keeps outside the
+     * database; replied to with {@code audit:verified}.
+     */
+    record VerifyAudit(String id) implements Request {}
 }

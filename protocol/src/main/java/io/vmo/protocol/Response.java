@@ -128,4 +128,25 @@ public sealed interface Response extends Message {
 
     /** Something the client asked for could not be done; the connection stays usable. */
     record ErrorReply(String id, ErrorCode code, String message) implements Response {}
+
+    /** The reply to {@code list-audit}: audit events, oldest first. */
+    record AuditList(String id, List<AuditEvent> events) implements Response {}
+
+    /**
+     * The reply to {@code verify-audit}. {@code ok} when every row from {@code firstSeq} to {@code lastSeq} is
+     * present and unaltered and the chain ends where the daemon's own record of its head says ({@code headSeq}).
+     * Otherwise {@code badSeq} is the first row that is wrong (altered, missing, or the first of a deleted tail),
+     * {@code problem} says what is wrong and {@code advice} what to do.
+     */
+    record AuditVerified(
+            String id,
+            boolean ok,
+            long rows,
+            long firstSeq,
+            long lastSeq,
+            long headSeq,
+            Long badSeq,
+            String problem,
+            String advice)
+            implements Response {}
 }

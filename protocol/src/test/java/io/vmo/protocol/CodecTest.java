@@ -307,7 +307,7 @@ class CodecTest {
                 .hasMessage("message has no \"type\"; expected one of execute-command, join-job, attach-job, stdin,"
                         + " resize, leave-job, cancel-job, list-jobs, get-job, list-events, list-projects,"
                         + " list-targets, list-vms, watch-jobs, diagnose, add-user, list-users, revoke-user,"
-                        + " create-login-link, prune, get-storage");
+                        + " create-login-link, prune, get-storage, list-audit, verify-audit");
         assertThatThrownBy(() -> codec.decode("{\"type\":\"rm\"}"))
                 .hasMessageStartingWith("unknown message type \"rm\"; expected one of execute-command, ");
         assertThatThrownBy(() -> codec.decode("{\"type\":\"add-user\",\"name\":\"Bob Smith\",\"role\":\"viewer\"}"))

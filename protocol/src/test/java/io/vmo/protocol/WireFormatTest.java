@@ -218,6 +218,27 @@ class WireFormatTest {
                                 + "\"oldestStartedAt\":\"2026-11-23T10:00:00.123456Z\",\"days\":30,"
                                 + "\"keepLastPerTarget\":5,\"problem\":null,\"lastPrunedAt\":null,"
                                 + "\"lastPrunedJobs\":null,\"lastPrunedBytes\":null}}"),
+                new Golden(
+                        new Request.ListAudit("r50", Instant.parse("2026-12-01T00:00:00Z"), "owner", 10),
+                        "{\"type\":\"list-audit\",\"v\":1,\"id\":\"r50\",\"since\":\"2026-12-01T00:00:00Z\","
+                                + "\"user\":\"owner\",\"limit\":10}"),
+                new Golden(
+                        new Request.ListAudit(null, null, null, null),
+                        "{\"type\":\"list-audit\",\"v\":1,\"limit\":1000}"),
+                new Golden(new Request.VerifyAudit("r51"), "{\"type\":\"verify-audit\",\"v\":1,\"id\":\"r51\"}"),
+                new Golden(
+                        new Response.AuditList("r50", List.of(AUDIT_EVENT)),
+                        "{\"type\":\"audit:list\",\"v\":1,\"id\":\"r50\",\"events\":[" + AUDIT_EVENT_JSON + "]}"),
+                new Golden(
+                        new Response.AuditVerified("r51", true, 12, 1, 12, 12, null, null, null),
+                        "{\"type\":\"audit:verified\",\"v\":1,\"id\":\"r51\",\"ok\":true,\"rows\":12,"
+                                + "\"firstSeq\":1,\"lastSeq\":12,\"headSeq\":12}"),
+                new Golden(
+                        new Response.AuditVerified(
+                                "r51", false, 4, 1, 4, 12, 5L, "row 5 (…) was altered", "keep a copy"),
+                        "{\"type\":\"audit:verified\",\"v\":1,\"id\":\"r51\",\"ok\":false,\"rows\":4,"
+                                + "\"firstSeq\":1,\"lastSeq\":4,\"headSeq\":12,\"badSeq\":5,\"problem\":"
+                                + "\"row 5 (…) was altered\",\"advice\":\"keep a copy\"}"),
                 // Responses
                 new Golden(
                         new Response.JobStarted("r1", MAKE_JOB),
@@ -321,6 +342,12 @@ class WireFormatTest {
                         new TargetInfo("create", "Create the VM"),
                         "{\"name\":\"create\",\"description\":\"Create the VM\",\"interactive\":false}"));
     }
+
+    private static final AuditEvent AUDIT_EVENT =
+            new AuditEvent(7, STARTED, "job.execute", "owner", "cli", "127.0.0.1", JOB_ID, "ok", "vm create");
+    private static final String AUDIT_EVENT_JSON = "{\"seq\":7,\"at\":\"2026-11-23T10:00:00.123456Z\",\"action\":"
+            + "\"job.execute\",\"user\":\"owner\",\"client\":\"cli\",\"peer\":\"127.0.0.1\",\"subject\":\""
+            + JOB_ID + "\",\"outcome\":\"ok\",\"detail\":\"vm create\"}";
 
     private static final String MAKE_JOB_JSON = "{\"id\":\"" + JOB_ID + "\",\"kind\":\"make\",\"project\":\"vm\","
             + "\"target\":\"create\",\"args\":[\"ENV=dev\"],\"vm\":null,\"command\":[\"make\",\"-C\",\"/home/u/vm\","

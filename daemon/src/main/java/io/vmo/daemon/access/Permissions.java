@@ -44,6 +44,9 @@ public final class Permissions {
             case Request.RevokeUser r -> Role.ADMIN;
             // Removes history for everyone.
             case Request.Prune r -> Role.ADMIN;
+            // The audit trail names every user's actions and addresses: an admin's, like the audit settings.
+            case Request.ListAudit r -> Role.ADMIN;
+            case Request.VerifyAudit r -> Role.ADMIN;
         };
     }
 

@@ -2,6 +2,8 @@ package io.vmo.daemon.retention;
 
 import io.vmo.daemon.RetentionPolicy;
 import io.vmo.daemon.Settings;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditTrail;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.PrunedJob;
 import io.vmo.protocol.Response;
@@ -81,6 +83,7 @@ public final class Retention implements AutoCloseable {
     private final Supplier<Settings> settings;
     private final Clock clock;
     private final Pause pause;
+    private final AuditTrail audit;
     private final ReentrantLock running = new ReentrantLock();
     private volatile Last last;
     private ScheduledExecutorService daily;
@@ -91,11 +94,25 @@ public final class Retention implements AutoCloseable {
         void pause(Duration d) throws InterruptedException;
     }
 
-    public Retention(Store store, Supplier<Settings> settings, Clock clock, Pause pause) {
+    public Retention(Store store, Supplier<Settings> settings, Clock clock, Pause pause, AuditTrail audit) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.pause = pause;
+        this.audit = audit;
+    }
+
+    /**
+     * A prune's row in the audit trail, for one asked by a client (recorded with the request's outcome, where its
+     * caller is known) and for the daily one (here: no user, client {@code daily}).
+     */
+    public static final String ACTION = "retention.run";
+
+    /** What a prune did, for its audit row: dry run or not, what went, under which policy. */
+    public static String summary(Response.PruneReport r) {
+        return (r.dryRun() ? "dry run: would remove " : "removed ") + r.jobs() + " job(s), " + r.bytes()
+                + " bytes of output; kept " + r.days() + " days and each target's last " + r.keepLastPerTarget()
+                + " runs";
     }
 
     /** The way it deletes, in a few words (for the benchmark's report). */
@@ -116,11 +133,12 @@ public final class Retention implements AutoCloseable {
     }
 
     private void daily() {
-        // TODO(issue 15 merge): audit `retention.run` here too (client "daily", no user), as for a client's prune.
         try {
-            prune(null, false, "daily");
+            audit.record(new AuditEntry(
+                    ACTION, null, "daily", null, null, AuditEntry.OK, summary(prune(null, false, "daily"))));
         } catch (RuntimeException e) {
             log.warn("the daily prune did not run: {}", e.getMessage());
+            audit.record(new AuditEntry(ACTION, null, "daily", null, null, AuditEntry.FAILED, e.getMessage()));
         }
     }
 

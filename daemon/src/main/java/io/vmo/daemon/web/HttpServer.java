@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vmo.daemon.access.UserDirectory;
+import io.vmo.daemon.audit.AuditReader;
+import io.vmo.daemon.audit.AuditTrail;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.JobManager;
 import io.vmo.daemon.retention.Retention;
@@ -85,23 +87,27 @@ public final class HttpServer implements AutoCloseable {
             HealthChecks checks,
             Retention retention,
             StoreHealth health,
-            Codec codec)
+            Codec codec,
+            AuditTrail audit,
+            AuditReader auditTrail)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(EVENT_LOOPS, NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
         OpenSockets sockets = new OpenSockets();
         SharedEncodings encodings = new SharedEncodings(codec);
-        RequestHandler requests = new RequestHandler(jobs, catalog, checks, users, sessions, sockets, retention);
-        RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group);
+        RequestAudit audited = new RequestAudit(audit);
+        RequestHandler requests =
+                new RequestHandler(jobs, catalog, checks, users, sessions, sockets, retention, audited, auditTrail);
+        RefusalLog refusals = new RefusalLog(Clock.systemUTC(), group, audit);
         EarlyRefusal refusal = new EarlyRefusal(codec);
         PeerConnections peers = new PeerConnections(limits.maxPerPeer(), refusal, refusals);
         ConnectionErrors errors = new ConnectionErrors(refusals);
         GuessThrottle throttle = new GuessThrottle(Clock.systemUTC(), refusals);
         RequestGuard guard =
                 new RequestGuard(token, users, sessions, ownHosts(listen, tls), responses, throttle, refusals);
-        WebUi ui = new WebUi(sessions, throttle);
-        RestHandler rest = new RestHandler(requests, health, sessions, codec, responses, executor);
+        WebUi ui = new WebUi(sessions, throttle, audit);
+        RestHandler rest = new RestHandler(requests, health, sessions, codec, responses, executor, audited);
         var webSocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(Routes.WEBSOCKET_PATH)
                 .checkStartsWith(false)
@@ -136,7 +142,8 @@ public final class HttpServer implements AutoCloseable {
                                             ui,
                                             rest,
                                             new MessageAssembler(),
-                                            new WebSocketSession(codec, encodings, requests, jobs, executor, sockets),
+                                            new WebSocketSession(
+                                                    codec, encodings, requests, jobs, executor, sockets, audited),
                                             errors);
                         }
                     })

@@ -20,9 +20,17 @@ import java.time.Instant;
  *     made, this one included; else 0
  * @param delayed how long the answer was held back; zero when answered at once
  * @param detail what the reason alone does not say (a frame's close code and Netty's words), or empty
+ * @param user whose credential it was, when it names a user though it is refused (a revoked user's token); else null
  */
 public record Refusal(
-        Instant at, InetAddress peer, String request, Reason reason, int failures, Duration delayed, String detail) {
+        Instant at,
+        InetAddress peer,
+        String request,
+        Reason reason,
+        int failures,
+        Duration delayed,
+        String detail,
+        String user) {
 
     public enum Reason {
         MALFORMED_HOST(ErrorCode.BAD_REQUEST, "not exactly one Host header of host[:port]", false),
@@ -69,6 +77,13 @@ public record Refusal(
         }
     }
 
+    /** What an audit row says of it: the code answered, the reason, and for a guess how many in a row. */
+    String auditDetail() {
+        return (reason.code() == null ? "" : reason.code().code() + ": ")
+                + reason
+                + (failures == 0 ? "" : ", " + failures + " in a row");
+    }
+
     /** One log line: peer, request, reason and code, and for a guess how many in a row and how long it waited. */
     String line() {
         return (reason.code() == null
@@ -77,6 +92,7 @@ public record Refusal(
                                 + reason.code().code() + ")")
                 + ": " + reason
                 + (failures == 0 ? "" : ", " + failures + " in a row from this address")
+                + (user == null ? "" : " (user " + user + ")")
                 + (delayed.isZero() ? "" : ", answered after " + delayed.toMillis() + " ms")
                 + (detail.isEmpty() ? "" : "; " + detail);
     }

@@ -3,6 +3,8 @@ package io.vmo.daemon.web;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditTrail;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,17 +46,35 @@ final class RefusalLog {
 
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final AuditTrail audit;
     private final ArrayDeque<Refusal> recent = new ArrayDeque<>(); // guarded by this
     private final Map<InetAddress, Tally> periods = new HashMap<>(); // by source; guarded by this
 
     /** {@code scheduler} runs the end of each period (the daemon's event loops: the task is short). */
+    /** Refusals that go to the log only (unit tests). */
     RefusalLog(Clock clock, ScheduledExecutorService scheduler) {
+        this(clock, scheduler, AuditTrail.NONE);
+    }
+
+    RefusalLog(Clock clock, ScheduledExecutorService scheduler, AuditTrail audit) {
         this.clock = clock;
         this.scheduler = scheduler;
+        this.audit = audit;
     }
 
     /** Records the refusal of a request on this connection; returns the record. */
     Refusal record(Channel channel, FullHttpRequest request, Refusal.Reason reason, int failures, Duration delayed) {
+        return record(channel, request, reason, failures, delayed, null);
+    }
+
+    /** Records the refusal of a request made with a known user's credential (a revoked user's token). */
+    Refusal record(
+            Channel channel,
+            FullHttpRequest request,
+            Refusal.Reason reason,
+            int failures,
+            Duration delayed,
+            String user) {
         Refusal refusal = new Refusal(
                 clock.instant(),
                 peer(channel),
@@ -62,7 +82,8 @@ final class RefusalLog {
                 reason,
                 failures,
                 delayed,
-                "");
+                "",
+                user);
         record(refusal);
         return refusal;
     }
@@ -72,7 +93,7 @@ final class RefusalLog {
      * {@code what} of it ("a connection", "a WebSocket frame"…), and {@code detail} beyond the reason, or "".
      */
     void record(Channel channel, String what, Refusal.Reason reason, String detail) {
-        record(new Refusal(clock.instant(), peer(channel), what, reason, 0, Duration.ZERO, detail));
+        record(new Refusal(clock.instant(), peer(channel), what, reason, 0, Duration.ZERO, detail, null));
     }
 
     /** The address a connection comes from. */
@@ -110,6 +131,20 @@ final class RefusalLog {
         }
         if (logIt) {
             log.warn(refusal.line());
+            audit(refusal.peer(), refusal.user(), refusal.request(), refusal.reason(), refusal.auditDetail());
+        }
+    }
+
+    /**
+     * A refusal the client was answered with goes to the audit trail too, as an {@code access} row; a connection
+     * closed for what it did (a silent peer, a malformed frame) does not: that is no attempt to do anything. The
+     * audit trail gets what the log gets — each refusal while an address makes at most {@link #LINES_PER_PERIOD}
+     * in a {@link #PERIOD}, then one row for the rest — so no client can flood it either.
+     */
+    private void audit(InetAddress peer, String user, String request, Refusal.Reason reason, String detail) {
+        if (reason.code() != null) {
+            audit.record(
+                    new AuditEntry("access", user, null, peer.getHostAddress(), request, AuditEntry.REFUSED, detail));
         }
     }
 
@@ -131,6 +166,12 @@ final class RefusalLog {
         String reasons = tally.unlogged.entrySet().stream()
                 .map(e -> e.getValue() + " x " + e.getKey())
                 .collect(Collectors.joining(", "));
+        audit(
+                tally.last.peer(),
+                tally.last.user(),
+                tally.last.request(),
+                tally.last.reason(),
+                count + " more refused from " + from + " in " + PERIOD.toSeconds() + " s: " + reasons);
         log.warn(
                 "refused {} more request(s) from {} in the last {} s: {}; the last: {}",
                 count,

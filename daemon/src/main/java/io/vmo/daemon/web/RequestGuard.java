@@ -148,7 +148,8 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
                         HttpResponseStatus.UNAUTHORIZED,
                         Refusal.Reason.REVOKED_TOKEN,
                         "this token was user " + user.info().name() + "'s, revoked at "
-                                + user.info().revokedAt() + "; ask an admin for a new user (`vmo users add`)");
+                                + user.info().revokedAt() + "; ask an admin for a new user (`vmo users add`)",
+                        user.info().name());
             } else {
                 pass(ctx, request, user.info().name(), user.info().role(), false);
             }
@@ -279,8 +280,19 @@ final class RequestGuard extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpResponseStatus status,
             Refusal.Reason reason,
             String message) {
+        refuse(ctx, request, status, reason, message, null);
+    }
+
+    /** {@link #refuse}, recorded as {@code user}'s: the credential was real, and names whose it was. */
+    private void refuse(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            HttpResponseStatus status,
+            Refusal.Reason reason,
+            String message,
+            String user) {
         try {
-            refusals.record(ctx.channel(), request, reason, 0, Duration.ZERO);
+            refusals.record(ctx.channel(), request, reason, 0, Duration.ZERO, user);
             responses.error(ctx, request, status, reason.code(), message);
         } finally {
             request.release();

@@ -3,6 +3,7 @@ package io.vmo.daemon.web;
 import io.vmo.daemon.access.Caller;
 import io.vmo.daemon.access.Permissions;
 import io.vmo.daemon.access.UserDirectory;
+import io.vmo.daemon.audit.AuditReader;
 import io.vmo.daemon.catalog.Catalog;
 import io.vmo.daemon.job.Chunk;
 import io.vmo.daemon.job.JobManager;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the daemon does for each request type, whoever asks: a WebSocket connection ({@link #handle}) or a REST
- * route ({@link #reply}, the requests that have exactly one reply). Both first {@link #authorize} the request for
- * its {@link Caller}: the one place where a role is checked. Every failure becomes an {@code error} reply with the
- * request's id.
+ * route ({@link #reply}, the requests that have exactly one reply). Both first check the request against its
+ * {@link Caller} ({@link #refusal}): the one place where a role is checked, and where a refusal is recorded. Every
+ * failure becomes an {@code error} reply with the request's id.
  */
 final class RequestHandler {
 
@@ -37,6 +38,8 @@ final class RequestHandler {
     private final BrowserSessions sessions;
     private final OpenSockets sockets;
     private final Retention retention;
+    private final RequestAudit audit;
+    private final AuditReader auditTrail;
 
     RequestHandler(
             JobManager jobs,
@@ -45,7 +48,9 @@ final class RequestHandler {
             UserDirectory users,
             BrowserSessions sessions,
             OpenSockets sockets,
-            Retention retention) {
+            Retention retention,
+            RequestAudit audit,
+            AuditReader auditTrail) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.checks = checks;
@@ -53,27 +58,53 @@ final class RequestHandler {
         this.sessions = sessions;
         this.sockets = sockets;
         this.retention = retention;
+        this.audit = audit;
+        this.auditTrail = auditTrail;
     }
 
     /**
      * Whether the caller may make this request now: a revoked user may not (its WebSockets are closed when it is
      * revoked; this refuses a request that was already on its way), and its role must allow the request
-     * ({@link Permissions}).
+     * ({@link Permissions}). Null when it may; else the error reply, the refusal recorded in the audit trail.
      */
-    private void authorize(Request request, Caller caller) {
-        if (!users.isActive(caller.user())) {
-            throw new VmoException(
-                    ErrorCode.UNAUTHORIZED,
-                    "user " + caller.user() + " was revoked; this connection may do nothing more. Ask an admin for"
-                            + " a new user (`vmo users add`)");
+    private Response.ErrorReply refusal(Request request, Caller caller) {
+        try {
+            if (!users.isActive(caller.user())) {
+                throw new VmoException(
+                        ErrorCode.UNAUTHORIZED,
+                        "user " + caller.user() + " was revoked; this connection may do nothing more. Ask an admin"
+                                + " for a new user (`vmo users add`)");
+            }
+            Permissions.check(request, caller);
+            return null;
+        } catch (VmoException e) {
+            audit.refused(request, caller, e.code(), refusedBecause(request, caller, e));
+            return failure(request, e);
+        } catch (RuntimeException e) {
+            return failure(request, e); // a bug, not a refusal: answered and logged as any other
         }
-        Permissions.check(request, caller);
+    }
+
+    /** The audit row's detail of a refusal: the roles, when the role was short (the message says more). */
+    private static String refusedBecause(Request request, Caller caller, VmoException e) {
+        if (e.code() == ErrorCode.UNAUTHORIZED) {
+            return "user revoked while the request was on its way";
+        }
+        var needed = Permissions.needed(request, caller);
+        return caller.role().includes(needed)
+                ? e.getMessage() // refused for another reason than the role (a browser session's login link)
+                : "needs role " + needed.wireName() + "; caller role "
+                        + caller.role().wireName();
     }
 
     /** A connection's request; its replies and events go to the connection. May block: called on a virtual thread. */
     void handle(Request request, Caller caller, Subscriber client) {
+        Response.ErrorReply refused = refusal(request, caller);
+        if (refused != null) {
+            client.send(refused);
+            return;
+        }
         try {
-            authorize(request, caller);
             switch (request) {
                 case Request.JoinJob r ->
                     jobs.join(r.jobId(), r.sinceSeq(), client, job -> client.send(new Response.JobJoined(r.id(), job)));
@@ -82,9 +113,12 @@ final class RequestHandler {
                             r.jobId(),
                             r.cols() == null ? null : new TerminalSize(r.cols(), r.rows()),
                             client,
-                            job -> client.send(new Response.JobJoined(r.id(), job)));
+                            job -> client.send(audited(r, caller, new Response.JobJoined(r.id(), job))));
                 // No reply on success: a reply per keystroke would double the traffic of typing.
-                case Request.Stdin r -> jobs.input(r.jobId(), r.data());
+                case Request.Stdin r -> {
+                    jobs.input(r.jobId(), r.data());
+                    audit.typed(caller, client, r.jobId());
+                }
                 case Request.Resize r -> jobs.resize(r.jobId(), new TerminalSize(r.cols(), r.rows()));
                 case Request.LeaveJob r -> {
                     jobs.leave(r.jobId(), client);
@@ -97,7 +131,7 @@ final class RequestHandler {
                 default -> answer(request, caller).thenAccept(client::send);
             }
         } catch (RuntimeException e) {
-            client.send(failure(request, e));
+            client.send(audited(request, caller, failure(request, e)));
         }
     }
 
@@ -106,16 +140,22 @@ final class RequestHandler {
      * exceptionally: a failure is the {@code error} reply. May block: called on a virtual thread.
      */
     CompletableFuture<Response> reply(Request request, Caller caller) {
-        try {
-            authorize(request, caller);
-        } catch (RuntimeException e) {
-            return done(failure(request, e));
-        }
-        return answer(request, caller);
+        Response.ErrorReply refused = refusal(request, caller);
+        return refused != null ? done(refused) : answer(request, caller);
     }
 
-    /** {@link #reply}, once authorized. */
+    /** {@link #reply}, once authorized; the reply recorded in the audit trail if the request is one it records. */
     private CompletableFuture<Response> answer(Request request, Caller caller) {
+        return answered(request, caller).thenApply(reply -> audited(request, caller, reply));
+    }
+
+    /** The reply, once recorded in the audit trail if the request is one it records. */
+    private Response audited(Request request, Caller caller, Response reply) {
+        audit.outcome(request, caller, reply);
+        return reply;
+    }
+
+    private CompletableFuture<Response> answered(Request request, Caller caller) {
         try {
             CompletableFuture<Response> reply = switch (request) {
                 case Request.ExecuteCommand r ->
@@ -145,9 +185,11 @@ final class RequestHandler {
                     yield done(new Response.UserRevoked(r.id(), user, ended));
                 }
                 case Request.CreateLoginLink r -> done(loginLink(r, caller));
-                // TODO(issue 15 merge): audit `retention.run` (dry run or not, what was removed, by whom).
                 case Request.Prune r -> done(retention.prune(r.id(), r.dry(), "user " + caller.user()));
                 case Request.GetStorage r -> done(new Response.Storage(r.id(), retention.storage()));
+                case Request.ListAudit r ->
+                    done(new Response.AuditList(r.id(), auditTrail.list(r.since(), r.user(), r.limit())));
+                case Request.VerifyAudit r -> done(verified(r.id(), auditTrail.verify()));
                 case Request.JoinJob r -> connectionOnly(r);
                 case Request.AttachJob r -> connectionOnly(r);
                 case Request.Stdin r -> connectionOnly(r);
@@ -170,6 +212,11 @@ final class RequestHandler {
                     "no user " + user + " who may sign in (unknown or revoked); `vmo users list` shows them");
         }
         return new Response.LoginLink(r.id(), "/login?token=" + sessions.newLoginToken(user), user);
+    }
+
+    private static Response.AuditVerified verified(String id, AuditReader.Verdict v) {
+        return new Response.AuditVerified(
+                id, v.ok(), v.rows(), v.firstSeq(), v.lastSeq(), v.headSeq(), v.badSeq(), v.problem(), v.advice());
     }
 
     /** A page of stored events after {@code sinceSeq}; page on with {@code sinceSeq} = the last seq received. */

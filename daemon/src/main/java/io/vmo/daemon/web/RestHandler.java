@@ -46,6 +46,7 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Codec codec;
     private final HttpResponses responses;
     private final ExecutorService executor;
+    private final RequestAudit audit;
 
     RestHandler(
             RequestHandler requests,
@@ -53,13 +54,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             BrowserSessions sessions,
             Codec codec,
             HttpResponses responses,
-            ExecutorService executor) {
+            ExecutorService executor,
+            RequestAudit audit) {
         this.requests = requests;
         this.health = health;
         this.sessions = sessions;
         this.codec = codec;
         this.responses = responses;
         this.executor = executor;
+        this.audit = audit;
     }
 
     @Override
@@ -86,8 +89,15 @@ final class RestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                                 + " is not part of the API; see docs/protocol.md (" + Routes.list() + ")"));
         switch (match.route().action()) {
             case Routes.Call call -> {
-                Response reply =
-                        requests.reply(request(call, match, request), caller).join();
+                Request made;
+                try {
+                    made = request(call, match, request);
+                } catch (VmoException e) {
+                    audit.undecodable(
+                            caller, request.method() + " " + match.route().path(), e.code());
+                    throw e;
+                }
+                Response reply = requests.reply(made, caller).join();
                 if (reply instanceof Response.ErrorReply e) {
                     error(ctx, request, e);
                 } else {

@@ -83,6 +83,8 @@ final class Routes {
 
     record Vms(List<VmInfo> vms) {}
 
+    record AuditEvents(List<io.vmo.protocol.AuditEvent> events) {}
+
     static final String WEBSOCKET_PATH = "/ws";
 
     static final List<Route> ALL = List.of(
@@ -140,6 +142,21 @@ final class Routes {
                     "/api/projects/{project}/targets",
                     Access.SIGNED_IN,
                     new Call("list-targets", Map.of(), false, reply(Response.TargetList.class, r -> r))),
+            // Admin only, as on the socket (Permissions): an admin's browser session may read it too.
+            new Route(
+                    HttpMethod.GET,
+                    "/api/audit",
+                    Access.SIGNED_IN,
+                    new Call(
+                            "list-audit",
+                            Map.of("since", "since", "user", "user", "limit", "limit"),
+                            false,
+                            reply(Response.AuditList.class, r -> new AuditEvents(r.events())))),
+            new Route(
+                    HttpMethod.GET,
+                    "/api/audit/verify",
+                    Access.SIGNED_IN,
+                    new Call("verify-audit", Map.of(), false, reply(Response.AuditVerified.class, r -> r))),
             new Route(
                     HttpMethod.GET,
                     "/api/vms",

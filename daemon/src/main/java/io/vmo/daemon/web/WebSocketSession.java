@@ -42,6 +42,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
     private final JobManager jobs;
     private final ExecutorService executor;
     private final OpenSockets sockets;
+    private final RequestAudit audit;
     /**
      * Typing and resizing of this connection, handled one at a time in arrival order (other requests each get a
      * thread of their own, which could reorder keystrokes). Writing to a terminal may block while its program
@@ -62,7 +63,9 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
             RequestHandler handler,
             JobManager jobs,
             ExecutorService executor,
-            OpenSockets sockets) {
+            OpenSockets sockets,
+            RequestAudit audit) {
+        this.audit = audit;
         this.codec = codec;
         this.encodings = encodings;
         this.handler = handler;
@@ -100,6 +103,7 @@ final class WebSocketSession extends SimpleChannelInboundHandler<MessageAssemble
                     }
                     request = r;
                 } catch (VmoException e) {
+                    audit.undecodable(caller, "a WebSocket message", e.code());
                     send(new Response.ErrorReply(null, e.code(), e.getMessage()));
                     return;
                 }

@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.CookieHeaderNames;
 import io.netty.handler.codec.http.cookie.DefaultCookie;
 import io.netty.handler.codec.http.cookie.ServerCookieEncoder;
+import io.vmo.daemon.access.ClientKind;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditTrail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,13 +60,15 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final BrowserSessions sessions;
     private final GuessThrottle throttle;
+    private final AuditTrail audit;
     private final ClassLoader loader = WebUi.class.getClassLoader();
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
-    WebUi(BrowserSessions sessions, GuessThrottle throttle) {
+    WebUi(BrowserSessions sessions, GuessThrottle throttle, AuditTrail audit) {
         super(false); // /ws and /api requests go on to the next handler untouched
         this.sessions = sessions;
         this.throttle = throttle;
+        this.audit = audit;
     }
 
     /** Whether a path belongs to the UI rather than to the socket, the API or the health check. */
@@ -121,6 +126,15 @@ final class WebUi extends SimpleChannelInboundHandler<FullHttpRequest> {
                                     refusal.delayed())));
             return;
         }
+        // The browser is signed in as the link's user (a wrong link is recorded as a refusal: RefusalLog).
+        audit.record(new AuditEntry(
+                "login",
+                signIn.user(),
+                ClientKind.WEB.wireName(),
+                RefusalLog.peer(ctx.channel()).getHostAddress(),
+                null,
+                AuditEntry.OK,
+                "login link used"));
         DefaultCookie cookie = new DefaultCookie(RequestGuard.sessionCookieName(request), signIn.sessionId());
         cookie.setHttpOnly(true); // page scripts cannot read it
         cookie.setSameSite(CookieHeaderNames.SameSite.Strict); // other sites' pages cannot send it

@@ -49,6 +49,8 @@ class PermissionsTest {
         table.put(new Request.ListUsers("1"), Role.ADMIN);
         table.put(new Request.RevokeUser("1", "bob"), Role.ADMIN);
         table.put(new Request.Prune("1", true), Role.ADMIN);
+        table.put(new Request.ListAudit("1", null, null, null), Role.ADMIN);
+        table.put(new Request.VerifyAudit("1"), Role.ADMIN);
         return table;
     }
 

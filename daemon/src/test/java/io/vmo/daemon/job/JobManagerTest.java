@@ -70,7 +70,13 @@ class JobManagerTest {
     private final FakeStore store = new FakeStore();
     private final FakeWriter writer = new FakeWriter(store);
     private final Settings settings = new Settings(
-            List.of(), null, Map.of(), Map.of("demo", List.of("ask")), io.vmo.daemon.RetentionPolicy.DEFAULT, null);
+            List.of(),
+            null,
+            Map.of(),
+            Map.of("demo", List.of("ask")),
+            io.vmo.daemon.RetentionPolicy.DEFAULT,
+            null,
+            null);
     /** What the fake VMs and terminals start, in order; a test puts them there first. */
     private final BlockingQueue<CompletableFuture<FakeProcess>> remotes = new LinkedBlockingQueue<>();
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vmo.daemon.RetentionPolicy;
 import io.vmo.daemon.Settings;
+import io.vmo.daemon.audit.AuditEntry;
+import io.vmo.daemon.audit.AuditTrail;
 import io.vmo.protocol.ErrorCode;
 import io.vmo.protocol.JobStatus;
 import io.vmo.protocol.PrunedJob;
@@ -85,11 +87,11 @@ class RetentionTest {
     private final List<Duration> pauses = new ArrayList<>();
 
     private Retention retention(Settings settings) {
-        return new Retention(store, () -> settings, Clock.fixed(NOW, ZoneOffset.UTC), pauses::add);
+        return new Retention(store, () -> settings, Clock.fixed(NOW, ZoneOffset.UTC), pauses::add, AuditTrail.NONE);
     }
 
     private static Settings settings(RetentionPolicy policy, String problem) {
-        return new Settings(List.of(), null, Map.of(), Map.of(), policy, problem);
+        return new Settings(List.of(), null, Map.of(), Map.of(), policy, null, problem);
     }
 
     @Test
@@ -158,10 +160,11 @@ class RetentionTest {
 
     @Test
     void prunesOnItsOwnThreadWithoutBeingAskedAndKeepsGoingAfterAFailure() throws Exception {
-        store.add(1, 1);
         var threads = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var recorded = new java.util.concurrent.CopyOnWriteArrayList<AuditEntry>();
+        var twoRecorded = new java.util.concurrent.CountDownLatch(2);
         var runs = new java.util.concurrent.CountDownLatch(2);
-        Retention.Store counting = new FakeStore() {
+        FakeStore counting = new FakeStore() {
             @Override
             public List<PrunedJob> candidates(RetentionPolicy policy, Instant cutoff) {
                 threads.add(Thread.currentThread().getName());
@@ -169,17 +172,30 @@ class RetentionTest {
                 if (runs.getCount() == 1) {
                     throw new IllegalStateException("the store is down"); // the first run fails, the next still comes
                 }
-                return store.candidates(policy, cutoff);
+                return super.candidates(policy, cutoff);
             }
         };
+        counting.add(1, 1);
         try (Retention retention = new Retention(
                 counting,
                 () -> settings(RetentionPolicy.DEFAULT, null),
                 Clock.fixed(NOW, ZoneOffset.UTC),
-                pauses::add)) {
+                pauses::add,
+                entry -> {
+                    recorded.add(entry);
+                    twoRecorded.countDown();
+                })) {
             retention.startDaily(Duration.ofMillis(10), Duration.ofMillis(10));
             assertThat(runs.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(twoRecorded.await(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(threads).first().isEqualTo("vmo-retention");
         }
+        // Each daily run is in the audit trail, the failed one too (no user: nobody asked).
+        assertThat(recorded)
+                .extracting(AuditEntry::action, AuditEntry::user, AuditEntry::client, AuditEntry::outcome)
+                .startsWith(
+                        org.assertj.core.groups.Tuple.tuple(Retention.ACTION, null, "daily", AuditEntry.FAILED),
+                        org.assertj.core.groups.Tuple.tuple(Retention.ACTION, null, "daily", AuditEntry.OK));
     }
 }

@@ -40,6 +40,7 @@ class RoutesTest {
                 .isEqualTo(Routes.Access.TOKEN_ONLY);
         assertThat(Routes.ALL)
                 .filteredOn(r -> r.path().startsWith("/api/") && !r.path().equals("/api/login-links"))
+                .as("the audit routes too: who may read the trail is Permissions' to say (admin), as on the socket")
                 .allSatisfy(r -> assertThat(r.access()).isEqualTo(Routes.Access.SIGNED_IN));
         assertThat(Routes.list()).contains("GET /api/jobs/{jobId}/events").doesNotContain("/ws");
     }

@@ -169,6 +169,7 @@ function _complete_vmo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} prune" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} service" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_vmo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} daemon" ];    then _picocli_vmo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} users add" ];    then _picocli_vmo_users; return $?; fi
@@ -195,25 +196,27 @@ function _complete_vmo() {
   local cmds12=(prune)
   local cmds13=(service)
   local cmds14=(doctor)
-  local cmds15=(completion)
-  local cmds16=(daemon)
-  local cmds17=(users add)
-  local cmds18=(users list)
-  local cmds19=(users revoke)
-  local cmds20=(service install)
-  local cmds21=(service uninstall)
-  local cmds22=(service status)
-  local cmds23=(service logs)
+  local cmds15=(audit)
+  local cmds16=(completion)
+  local cmds17=(daemon)
+  local cmds18=(users add)
+  local cmds19=(users list)
+  local cmds20=(users revoke)
+  local cmds21=(service install)
+  local cmds22=(service uninstall)
+  local cmds23=(service status)
+  local cmds24=(service logs)
 
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_vmo_service_logs; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_vmo_service_status; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_vmo_service_install; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_vmo_users_revoke; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_vmo_users_list; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_users_add; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_daemon; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_vmo_service_logs; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_vmo_service_status; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_vmo_service_uninstall; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_vmo_service_install; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_vmo_users_revoke; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_vmo_users_list; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_vmo_users_add; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_vmo_daemon; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_vmo_completion; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_vmo_audit; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_vmo_doctor; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_vmo_service; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_vmo_prune; return $?; fi
@@ -239,7 +242,7 @@ function _picocli_vmo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="run attach tail jobs cancel projects targets vms ssh logs ui users prune service doctor completion daemon"
+  local commands="run attach tail jobs cancel projects targets vms ssh logs ui users prune service doctor audit completion daemon"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -756,6 +759,51 @@ function _picocli_vmo_doctor() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `audit` subcommand.
+function _picocli_vmo_audit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--verify' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--daemon' '--ca' '--token-file' '--since' '--user' '-n' '--limit'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--daemon')
+      return
+      ;;
+    '--ca')
+      return
+      ;;
+    '--token-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--since')
+      return
+      ;;
+    '--user')
+      return
+      ;;
+    '-n'|'--limit')
+      return
       ;;
   esac
 
