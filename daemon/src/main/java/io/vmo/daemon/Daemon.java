@@ -130,7 +130,11 @@ public final class Daemon implements AutoCloseable {
                     null,
                     null,
                     AuditEntry.OK,
-                    "vmo " + BuildInfo.read().describe()));
+                    "vmo " + BuildInfo.read().describe() + " on " + config.listen() + ", "
+                            + (config.tls() == null
+                                    ? "no TLS"
+                                    : "TLS " + config.tls().description() + " "
+                                            + config.tls().fingerprint())));
             JobStore store = new JobStore(database.jdbi());
             health.probeWith(() -> {
                 database.keepClaim();
