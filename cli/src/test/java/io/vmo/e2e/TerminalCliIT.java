@@ -105,7 +105,7 @@ class TerminalCliIT {
         assertThat(tmux.awaitExit("first")).isZero();
         String jobId = detached.replaceAll("(?s).*detached from job ([0-9a-f-]{36}).*", "$1");
         assertThat(daemon.run("jobs").out())
-                .containsPattern(jobId.substring(0, 8) + " +running +vm sizes \\[interactive\\]");
+                .containsPattern(jobId.substring(0, 8) + " +running +owner +cli/\\S+ \\S+ +vm sizes \\[interactive\\]");
 
         var noTerminal = daemon.run("attach", jobId);
         assertThat(noTerminal.exitCode()).isEqualTo(2); // a vmo error, as for every command

@@ -1,15 +1,11 @@
 package io.vmo.daemon.audit;
 
-import io.vmo.daemon.PrivateFiles;
+import io.vmo.daemon.SecretFile;
 import io.vmo.daemon.UnsafeFileException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -33,32 +29,10 @@ public final class AuditKey {
      * @throws UnsafeFileException if the file is another user's or open to others
      */
     public static AuditKey loadOrCreate(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            PrivateFiles.createDirectories(file.getParent());
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            try {
-                PrivateFiles.createFile(file); // 0600 from the start: no moment at which others could read it
-                Files.writeString(file, Base64.getEncoder().encodeToString(random) + "\n");
-                return new AuditKey(random);
-            } catch (FileAlreadyExistsException raced) {
-                // another daemon made it first: use theirs
-            }
-        }
-        if (!PrivateFiles.ownedByUs(file)) {
-            throw new UnsafeFileException("the audit key " + file + " belongs to "
-                    + Files.getOwner(file).getName()
-                    + ", not to the user this daemon runs as; whoever owns it can forge the audit trail. Take it"
-                    + " over with `chown " + System.getProperty("user.name") + " " + file + "`, then start again");
-        }
-        if (PrivateFiles.openToOthers(file)) {
-            throw new UnsafeFileException("the audit key " + file + " is open to other users (mode "
-                    + PrivateFiles.mode(file) + "): whoever can read it can forge audit rows. Run `chmod 600 " + file
-                    + "`, then start again");
-        }
+        String text = new SecretFile(file, "the audit key", "forge rows of the audit trail")
+                .loadOrCreate(Base64.getEncoder()::encodeToString);
         try {
-            return new AuditKey(Base64.getDecoder()
-                    .decode(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+            return new AuditKey(Base64.getDecoder().decode(text));
         } catch (IllegalArgumentException e) {
             throw new UnsafeFileException("the audit key " + file + " is not what vmo wrote there (base64 of 32"
                     + " bytes): restore it from a backup; without it the audit trail cannot be verified");

@@ -1,15 +1,11 @@
 package io.vmo.daemon.web;
 
-import io.vmo.daemon.PrivateFiles;
+import io.vmo.daemon.SecretFile;
 import io.vmo.daemon.UnsafeFileException;
-import io.vmo.protocol.Locations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
@@ -32,34 +28,8 @@ public final class AuthToken {
      * @throws UnsafeFileException if it is not
      */
     public static AuthToken loadOrCreate(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            PrivateFiles.createDirectories(file.getParent());
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            try {
-                // Created with mode 0600 in one step: there is no moment at which others could read it.
-                PrivateFiles.createFile(file);
-                Files.writeString(file, token + "\n");
-                return new AuthToken(token);
-            } catch (FileAlreadyExistsException raced) {
-                // another daemon created it first: use theirs
-            }
-        }
-        if (!PrivateFiles.ownedByUs(file)) {
-            throw new UnsafeFileException("the token file " + file + " belongs to "
-                    + Files.getOwner(file).getName()
-                    + ", not to the user this daemon runs as; whoever owns it can choose the token. Delete it (a"
-                    + " new one is made at start) or take it over with `chown " + System.getProperty("user.name")
-                    + " " + file + "`, then start again");
-        }
-        if (PrivateFiles.openToOthers(file)) {
-            throw new UnsafeFileException("the token file " + file + " is open to other users (mode "
-                    + PrivateFiles.mode(file) + "): whoever can read it can run any command as this user through"
-                    + " the daemon. Run `chmod 600 " + file + "` (and consider the token seen: delete the file to"
-                    + " get a new one), then start again");
-        }
-        return new AuthToken(Locations.readToken(file));
+        return new AuthToken(new SecretFile(file, "the token file", "run any command as this user through the daemon")
+                .loadOrCreate(Base64.getUrlEncoder().withoutPadding()::encodeToString));
     }
 
     /** Constant-time, so response timing tells nothing about how much of a guess was right. */
