@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
@@ -25,8 +24,6 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class AuditCommand implements Callable<Integer> {
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhdw])");
 
     final CommandSpec spec = Specs.command(
@@ -103,7 +100,7 @@ final class AuditCommand implements Callable<Integer> {
                             null,
                             text -> console.styleOut(style(e.outcome()), text)),
                     Long.toString(e.seq()),
-                    TIME.format(e.at()),
+                    Table.TIME.format(e.at()),
                     e.user() == null ? "-" : e.user(),
                     e.client() == null ? "-" : e.client(),
                     e.peer() == null ? "-" : e.peer(),

@@ -6,8 +6,6 @@ import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +14,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 final class JobsCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter STARTED =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     final CommandSpec spec = Specs.command(this, "jobs", "List recent jobs, newest first.");
 
@@ -65,12 +60,8 @@ final class JobsCommand implements Callable<Integer> {
         Table table = new Table("ID", "STATUS", "BY", "VIA", "COMMAND", "STARTED", "DURATION");
         Instant now = Instant.now();
         for (JobInfo job : jobs) {
-            List<String> command = new ArrayList<>();
-            if (job.vm() != null) {
-                command.add(job.vm() + ":");
-                command.addAll(job.command().isEmpty() ? List.of("(login shell)") : job.command());
-            } else {
-                command.addAll(List.of(job.project(), job.target()));
+            List<String> command = command(job.vm(), job.command(), job.project(), job.target());
+            if (job.vm() == null) {
                 command.addAll(job.args());
             }
             if (job.interactive()) {
@@ -84,11 +75,24 @@ final class JobsCommand implements Callable<Integer> {
                     job.requestedBy(),
                     via(job.provenance()),
                     String.join(" ", command),
-                    STARTED.format(job.startedAt()),
+                    Table.TIME.format(job.startedAt()),
                     duration(Duration.between(job.startedAt(), job.finishedAt() != null ? job.finishedAt() : now)));
         }
         table.print(console);
         return 0;
+    }
+
+    /** What a job runs, as the tables show it: {@code web-1: uptime}, or {@code project target}. */
+    static List<String> command(String vm, List<String> command, String project, String target) {
+        List<String> shown = new ArrayList<>();
+        if (vm != null) {
+            shown.add(vm + ":");
+            shown.addAll(command.isEmpty() ? List.of("(login shell)") : command);
+        } else {
+            shown.add(project);
+            shown.add(target);
+        }
+        return shown;
     }
 
     /** The client, its version and (for the CLI) where it ran: {@code cli/0.1.0 alice@laptop}. */

@@ -3,10 +3,6 @@ package io.vmo.cli;
 import io.vmo.protocol.PrunedJob;
 import io.vmo.protocol.Request;
 import io.vmo.protocol.Response;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +13,6 @@ import picocli.CommandLine.Model.OptionSpec;
  * each job it removed (or would remove) with the size of its output, then the totals.
  */
 final class PruneCommand implements Callable<Integer> {
-
-    private static final DateTimeFormatter STARTED =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     final CommandSpec spec = Specs.command(
             this,
@@ -55,8 +48,8 @@ final class PruneCommand implements Callable<Integer> {
                 table.row(
                         job.id().substring(0, 8),
                         job.status().wireName(),
-                        String.join(" ", command(job)),
-                        STARTED.format(job.startedAt()),
+                        String.join(" ", JobsCommand.command(job.vm(), job.command(), job.project(), job.target())),
+                        Table.TIME.format(job.startedAt()),
                         bytes(job.bytes()));
             }
             table.print(console);
@@ -78,18 +71,6 @@ final class PruneCommand implements Callable<Integer> {
                                 + policy + ")");
         console.flush();
         return 0;
-    }
-
-    private static List<String> command(PrunedJob job) {
-        List<String> command = new ArrayList<>();
-        if (job.vm() != null) {
-            command.add(job.vm() + ":");
-            command.addAll(job.command().isEmpty() ? List.of("(login shell)") : job.command());
-        } else {
-            command.add(job.project());
-            command.add(job.target());
-        }
-        return command;
     }
 
     /** 1.5 MB, 12 kB, 300 B (powers of 1000, as disk sizes are sold). */

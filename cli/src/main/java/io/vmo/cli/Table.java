@@ -1,11 +1,17 @@
 package io.vmo.cli;
 
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** A plain text table: a bold header, columns padded to their widest cell, an optional style per cell. */
 final class Table {
+
+    /** How every table shows a moment: local time to the second. */
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();

@@ -5,8 +5,6 @@ import io.vmo.protocol.Response;
 import io.vmo.protocol.Role;
 import io.vmo.protocol.UserInfo;
 import io.vmo.protocol.Users;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,9 +16,6 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * token (admins only).
  */
 final class UsersCommand {
-
-    static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     final CommandSpec spec = Specs.command(
             this,
@@ -107,9 +102,9 @@ final class UsersCommand {
                 table.row(
                         user.name(),
                         user.role().wireName(),
-                        WHEN.format(user.createdAt()),
+                        Table.TIME.format(user.createdAt()),
                         user.createdBy(),
-                        user.revokedAt() == null ? "" : WHEN.format(user.revokedAt()));
+                        user.revokedAt() == null ? "" : Table.TIME.format(user.revokedAt()));
             }
             table.print(console);
             return 0;
@@ -142,7 +137,7 @@ final class UsersCommand {
                 }
                 Console console = new Console();
                 console.out.println("user " + revoked.user().name() + " revoked at "
-                        + WHEN.format(revoked.user().revokedAt()) + "; " + revoked.sessionsEnded()
+                        + Table.TIME.format(revoked.user().revokedAt()) + "; " + revoked.sessionsEnded()
                         + " browser session(s) ended");
                 console.flush();
                 return 0;
