@@ -788,8 +788,9 @@ final class Report {
             So: deletes that honour the policy row by row, in transactions of at most 64 MiB of output (a long
             backlog is no huge transaction or WAL burst, and the writer's commits never wait behind one), paced:
             a prune three times as long, which a daily background job can afford, for what looked like less harm to
-            the writer (weak evidence: one run of two showed it clearly, the other no difference); and a VACUUM right
-            after, without which the freed space waits for autovacuum and the files grow by what is written
+            the writer (weak evidence: one run of two on the shared machine showed it clearly, the other no
+            difference, and the full run on a quiet machine at 12:57Z the opposite: floods at 66 % with the pauses, 74 %
+            without; the pauses are kept as the gentler default, not for a measured gain); and a VACUUM right after, without which the freed space waits for autovacuum and the files grow by what is written
             meanwhile. The database then stays at what is kept plus about a day's output. Not yet measured: a VACUUM
             throttled by `vacuum_cost_delay` (gentler on the writer, longer), which is most of the prune's time.
             """;
@@ -800,7 +801,7 @@ final class Report {
                 ## How to reproduce
 
                 ```
-                make bench     # builds if needed, runs 6–8 minutes, rewrites docs/benchmarks.md
+                make bench     # builds if needed, runs about 10 minutes, rewrites docs/benchmarks.md
                 ```
 
                 Needs what `make test` needs (a JDK ≥ 21, make) plus `python3` and `setsid`. The code is in
