@@ -1,7 +1,5 @@
 package io.vmo.daemon.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,22 +19,17 @@ public final class Database implements AutoCloseable {
     /** Any constant: the advisory lock that marks a database as one daemon's. */
     private static final long DAEMON_LOCK = 0x766d6f; // "vmo"
 
-    /**
-     * How long a pooled read or write waits for a connection: a store that is down answers "unavailable" within
-     * a second instead of after the pool's default half minute (the event writer retries on its own anyway).
-     */
-    private static final long CONNECTION_TIMEOUT_MS = 1_000;
     /** A query that takes longer than this is given up (a stalled server must not hold a request forever). */
     private static final int SOCKET_TIMEOUT_S = 60;
 
-    private final HikariDataSource pool;
+    private final ConnectionPool pool;
     private final EmbeddedPostgres embedded;
     private volatile PostgresSupervisor supervisor;
     private final String jdbcUrl;
     private final Jdbi jdbi;
     private volatile Connection lockHolder;
 
-    private Database(HikariDataSource pool, EmbeddedPostgres embedded, String jdbcUrl, Connection lockHolder) {
+    private Database(ConnectionPool pool, EmbeddedPostgres embedded, String jdbcUrl, Connection lockHolder) {
         this.pool = pool;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl;
@@ -57,10 +50,10 @@ public final class Database implements AutoCloseable {
         } else {
             jdbcUrl = toJdbcUrl(url);
         }
-        HikariDataSource pool = null;
+        ConnectionPool pool = null;
         try {
             pool = connect(jdbcUrl);
-            Connection lockHolder = claim(pool.getConnection(), jdbcUrl);
+            Connection lockHolder = claim(pool.openConnection(), jdbcUrl);
             if (lockHolder == null) {
                 throw new StoreException("another vmo daemon is already using the database at " + redact(jdbcUrl)
                         + "; stop it first, or give this daemon a database of its own");
@@ -68,8 +61,9 @@ public final class Database implements AutoCloseable {
             migrate(pool, jdbcUrl);
             Database database = new Database(pool, embedded, jdbcUrl, lockHolder);
             if (embedded != null) {
-                database.supervisor = new PostgresSupervisor(embedded, health, database::reconnect);
+                database.supervisor = new PostgresSupervisor(embedded, health);
             }
+            health.onRecovery(database::reconnect);
             return database;
         } catch (SQLException | RuntimeException e) {
             if (pool != null) {
@@ -84,24 +78,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource connect(String jdbcUrl) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setPoolName("vmo");
-        // One holds the daemon lock; viewers reading history take at most SharedPages.STORE_READERS; the rest serve
-        // requests, which wait at most a second for one (a burst of 50 joins exhausted 8 at that limit).
-        config.setMaximumPoolSize(16);
-        config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-        config.setInitializationFailTimeout(10_000); // at start, a server that is just coming up gets longer
-        config.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
-        // Results in binary from a statement's first run: by default pgjdbc asks for text until a statement has
-        // run 5 times on a connection, and a bytea in text is hex, twice its size, decoded char by char. Viewers
-        // that fell behind read output through these connections; while each was still new, a flood's client
-        // that fell off the tail read the store slower than the job wrote and never caught up (bench throughput:
-        // 48-80 MB/s, 93-115 with this).
-        config.addDataSourceProperty("prepareThreshold", "-1");
+    private static ConnectionPool connect(String jdbcUrl) {
         try {
-            return new HikariDataSource(config);
+            return new ConnectionPool(jdbcUrl, SOCKET_TIMEOUT_S);
         } catch (RuntimeException e) {
             throw new StoreException(
                     "cannot connect to PostgreSQL at " + redact(jdbcUrl) + ": " + rootMessage(e)
@@ -141,7 +120,7 @@ public final class Database implements AutoCloseable {
                 return;
             }
             lockHolder.close();
-            Connection again = claim(pool.getConnection(), jdbcUrl);
+            Connection again = claim(pool.openConnection(), jdbcUrl);
             if (again == null) {
                 log.error(
                         "another vmo daemon took the database at {} while it was unreachable; stop one of them",
@@ -155,10 +134,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** After a server restart: drop the pool's dead connections at once (not one failed check each), take the lock. */
+    /**
+     * After an outage (a restarted server's or an external one's): a new pool, whose dead connections are not
+     * checked one by one and whose first request connects at once (ConnectionPool); then the lock, off this thread.
+     */
     private void reconnect() {
-        pool.getHikariPoolMXBean().softEvictConnections();
-        keepClaim();
+        pool.renew();
+        Thread.ofVirtual().name("vmo-reclaim").start(this::keepClaim);
     }
 
     /**
@@ -193,10 +175,10 @@ public final class Database implements AutoCloseable {
         return new RetentionStore(jdbi, this::openMaintenanceSession);
     }
 
-    private static void migrate(HikariDataSource pool, String jdbcUrl) {
+    private static void migrate(ConnectionPool pool, String jdbcUrl) {
         try {
             var result = Flyway.configure()
-                    .dataSource(pool)
+                    .dataSource(pool.dataSource())
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();

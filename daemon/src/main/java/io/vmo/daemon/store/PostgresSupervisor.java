@@ -20,15 +20,13 @@ final class PostgresSupervisor implements AutoCloseable {
 
     private final EmbeddedPostgres server;
     private final StoreHealth health;
-    private final Runnable restarted;
     private final Thread thread;
     private volatile boolean closed;
 
-    /** {@code restarted} runs after each restart: the pool's connections to the old server are all dead. */
-    PostgresSupervisor(EmbeddedPostgres server, StoreHealth health, Runnable restarted) {
+    /** Once it is back, {@code health} reports it, and the pool is renewed on that (Database#reconnect). */
+    PostgresSupervisor(EmbeddedPostgres server, StoreHealth health) {
         this.server = server;
         this.health = health;
-        this.restarted = restarted;
         this.thread =
                 Thread.ofPlatform().name("vmo-postgres-supervisor").daemon().start(this::run);
     }
@@ -50,7 +48,6 @@ final class PostgresSupervisor implements AutoCloseable {
             for (int attempt = 1; !closed; attempt++) {
                 try {
                     server.restart();
-                    restarted.run();
                     health.serverUp();
                     log.info("the embedded PostgreSQL runs again (attempt {})", attempt);
                     break;

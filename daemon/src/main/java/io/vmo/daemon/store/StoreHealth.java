@@ -34,6 +34,7 @@ public final class StoreHealth implements io.vmo.daemon.job.StoreStatus {
 
     private final Clock clock;
     private Probe probe = () -> {};
+    private Runnable recovered = () -> {};
     private String serverProblem;
     private String writerProblem;
     private String probeProblem;
@@ -47,6 +48,14 @@ public final class StoreHealth implements io.vmo.daemon.job.StoreStatus {
     /** Set once the store exists (the health is created before it, so that starting can report too). */
     public synchronized void probeWith(Probe probe) {
         this.probe = probe;
+    }
+
+    /**
+     * What to do each time the store comes back after it was down; runs on the thread that saw it come back (the
+     * supervisor's, the writer's or a health check's), so it must not wait.
+     */
+    public synchronized void onRecovery(Runnable action) {
+        this.recovered = action;
     }
 
     /** The state as last reported, without asking the store. */
@@ -110,7 +119,9 @@ public final class StoreHealth implements io.vmo.daemon.job.StoreStatus {
     private void update(Runnable change) {
         boolean wasOk;
         Status now;
+        Runnable onRecovery;
         synchronized (this) {
+            onRecovery = recovered;
             wasOk = status().ok();
             change.run();
             Status after = status();
@@ -124,6 +135,7 @@ public final class StoreHealth implements io.vmo.daemon.job.StoreStatus {
             log.warn("the store is unavailable: {}", now.problem());
         } else if (!wasOk && now.ok()) {
             log.info("the store is available again");
+            onRecovery.run();
         }
     }
 }
