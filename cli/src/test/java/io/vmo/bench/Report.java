@@ -219,20 +219,28 @@ final class Report {
             fanout == null
                     ? missing("fanout")
                     : f(
-                            "%d/%d byte-exact, %d dropped; writing %.2f s vs %.2f s with no viewer"
-                                    + " (%+.0f%%); peak RSS %s (idle %s, %s); slowest viewer's job:done %.2f s after the job's last"
-                                    + " write%s",
-                            fanout.watched().exact(),
-                            fanout.watched().viewers(),
-                            fanout.watched().dropped(),
-                            fanout.watched().writeSeconds(),
+                            "%d/%d byte-exact, %d dropped (%d runs); writing %.2f s vs %.2f s with no viewer"
+                                    + " (medians, %+.0f%%); peak RSS over idle (%s) at most %s; slowest viewer's job:done"
+                                    + " %.2f s after the job's last write%s",
+                            fanout.watched().stream()
+                                    .mapToLong(Scenario.Result::exact)
+                                    .sum(),
+                            fanout.watched().stream()
+                                    .mapToInt(Scenario.Result::viewers)
+                                    .sum(),
+                            fanout.watched().stream()
+                                    .mapToLong(Scenario.Result::dropped)
+                                    .sum(),
+                            fanout.watched().size(),
+                            fanout.typical().writeSeconds(),
                             fanout.baselineSeconds(),
                             100 * fanout.slowdown(),
-                            mb(fanout.watched().peakRssKb()),
                             mb(idleRssKb),
-                            signedMb(fanout.watched().peakOverIdleKb()),
-                            fanout.watched().slowestLagSeconds(),
-                            problemsSuffix(fanout.watched())),
+                            signedMb(fanout.peakOverIdleKb()),
+                            fanout.slowestLagSeconds(),
+                            fanout.watched().stream()
+                                    .map(Report::problemsSuffix)
+                                    .collect(java.util.stream.Collectors.joining())),
             verdict("fanout", fanout == null ? null : fanout.pass())
         });
         for (int i = 0; i < Startup.COMMANDS.size(); i++) {
@@ -716,15 +724,29 @@ final class Report {
         Fanout.Result r = fanout;
         md.append(f(
                 "Target: every viewer byte-exact; the job's writing within %.0f%% of the same job with no viewer"
-                        + " (the mean of the runs before and after: %.2f s); peak RSS ≤ idle (%s) + %d MB. The job's"
-                        + " writing with the viewers took %.2f s: **%+.0f%%**.%n%n",
+                        + " (the median of %d runs: %.2f s); peak RSS ≤ idle (%s) + %d MB. The job's writing with the"
+                        + " viewers took %.2f s (the median of %d runs, each between two runs with no viewer):"
+                        + " **%+.0f%%**.%n%n",
                 Fanout.SLOWDOWN_TARGET * 100,
+                r.alone().size(),
                 r.baselineSeconds(),
                 mb(idleRssKb),
                 Fanout.RSS_TARGET_KB / 1024,
-                r.watched().writeSeconds(),
+                r.typical().writeSeconds(),
+                r.watched().size(),
                 100 * r.slowdown()));
-        scenarioRows(md, List.of(r.before(), r.watched(), r.after()), true);
+        md.append(f(
+                "Every run's writing, in order: %s.%n%n",
+                java.util.stream.IntStream.range(0, r.alone().size())
+                        .mapToObj(i -> f("%.2f s alone", r.alone().get(i).writeSeconds())
+                                + (i < r.watched().size()
+                                        ? f(
+                                                ", %.2f s watched",
+                                                r.watched().get(i).writeSeconds())
+                                        : ""))
+                        .collect(java.util.stream.Collectors.joining(", "))));
+        md.append("The runs of median writing time:\n\n");
+        scenarioRows(md, List.of(r.typicalAlone(), r.typical()), true);
     }
 
     private void startupSection(StringBuilder md) {

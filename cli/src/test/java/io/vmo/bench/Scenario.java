@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -196,6 +197,16 @@ final class Scenario {
                             List.of("FILE=" + file, "REPORT=" + reportFile)),
                     Response.JobStarted.class);
             jobId = started.job().id();
+            // Watched from now, beside the viewers: polled after them, it measured the slowest viewer instead.
+            String id = jobId;
+            long watchFor = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
+            CompletableFuture<Long> endStoredAt = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return StoredDigest.awaitEndStored(db, id, watchFor);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
             for (Viewer v : connected) {
                 v.follow(jobId);
             }
@@ -212,10 +223,8 @@ final class Scenario {
                     }
                 }
             }
-            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
             try {
-                long storedAt = StoredDigest.awaitEndStored(db, jobId, left);
-                endStored = (storedAt - t0) / 1e9;
+                endStored = (endStoredAt.get() - t0) / 1e9;
             } catch (Exception e) {
                 problems.add("the job's end was not stored within " + (long) deadlineSeconds + " s of its start");
             }

@@ -120,12 +120,14 @@ public final class JobManager implements AutoCloseable {
         Long pid;
         try {
             if (interactive) {
-                TerminalProcess terminal = terminals.start(
-                        command.argv(), project.dir(), TerminalSize.of(request.cols(), request.rows()), env);
+                TerminalSize size = TerminalSize.of(request.cols(), request.rows());
+                TerminalProcess terminal =
+                        supervisor.spawn(() -> terminals.start(command.argv(), project.dir(), size, env));
                 process = terminal;
                 pid = terminal.localPid();
             } else {
-                LocalProcess local = LocalProcess.start(spawn, command.argv(), project.dir(), env);
+                LocalProcess local =
+                        supervisor.spawn(() -> LocalProcess.start(spawn, command.argv(), project.dir(), env));
                 process = local;
                 pid = local.pid();
             }

@@ -42,6 +42,18 @@ class JobLogTailTest {
     }
 
     @Test
+    void aReaderThatHasJoinedHoldsTheTailBeforeItsFirstRead() {
+        Object reader = new Object();
+        log.join(reader, 0); // its connection's thread has not run it yet
+        for (long seq = 1; seq <= 10; seq++) {
+            append(seq, 1000);
+        }
+        log.durableUpTo(10);
+        assertThat(log.beforeTail()).isZero();
+        assertThat(log.read(reader, 0, Long.MAX_VALUE)).isInstanceOf(JobLog.Events.class);
+    }
+
+    @Test
     void aReaderFarBehindKeepsNoMoreThanTheBound() {
         Object reader = new Object();
         log.read(reader, 0, 1);
