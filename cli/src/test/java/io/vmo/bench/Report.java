@@ -916,13 +916,15 @@ final class Report {
                   *dropped*, with the reason. Nothing waits without a limit: a scenario's viewers are closed 180 s
                   (plus the pause; fan-out 300 s) after execute-command and reported as cut short. *Lag*: the job's
                   last write (the recipe's end time, CLOCK_REALTIME) → the viewer's receipt of `job:done`; *event
-                  lag*: the largest receipt time − the event's `ts` over all events of all viewers. In 6. the same
-                  job runs with no viewer just before and just after the one with viewers; the target compares the
-                  writing time with viewers to the mean of those two. Before them, one unreported run with the
-                  viewers warms the daemon's delivery code (the first such run spent a third of the daemon's CPU in
-                  the JIT). The viewers are the benchmark's load generator: their threads run at nice 19 (Linux's
-                  nice is per thread) and reuse one buffer each, so that what slows the job is the daemon's work for
-                  them, not their own decoding and garbage on the same two cores.
+                  lag*: the largest receipt time − the event's `ts` over all events of all viewers. In 6. the job
+                  runs three times with the viewers, each between two runs with no viewer; the target compares the
+                  median writing time with viewers to the median of the four without (the job writes for about a
+                  third of a second, and one run alone varied 0.22–0.46 s in one session). Before them, one
+                  unreported run with the viewers warms the daemon's delivery code (the first such run spent a third
+                  of the daemon's CPU in the JIT). The viewers are the benchmark's load generator: their threads, and
+                  while they run this JVM's JIT compiler and GC threads, run at nice 19 (Linux's nice is per thread),
+                  and they reuse one buffer each, so that what slows the job is the daemon's work for them, not their
+                  own decoding, compiling and garbage on the same two cores.
                 - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded
                   (a FAIL, with the daemon's reason and the last seq received), the job's end is then timed by polling
                   `GET /api/jobs/ID` every 20 ms, and the store is still checked against the file.

@@ -178,9 +178,13 @@ final class Scenario {
         if (connectFailures > 0) {
             problems.add(connectFailures + " of " + viewers + " viewers could not connect: " + connectProblem);
         }
+        List<Long> runtime = connected.isEmpty() ? List.of() : Nice.runtimeThreads();
         String viewerPriority = connected.isEmpty()
                 ? "—"
-                : Nice.set(connected.stream().map(Viewer::tid).toList(), Nice.VIEWERS);
+                : Nice.set(connected.stream().map(Viewer::tid).toList(), Nice.VIEWERS)
+                        + (runtime.isEmpty()
+                                ? ""
+                                : ", this JVM's JIT and GC threads " + Nice.set(runtime, Nice.VIEWERS));
         RssSampler rss = RssSampler.start(pid);
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (deadlineSeconds * 1e9);
@@ -233,6 +237,7 @@ final class Scenario {
         } finally {
             rss.close();
             connected.forEach(Viewer::abort);
+            Nice.set(runtime, 0); // for the phases that follow (needs privilege: the benchmark runs as root in CI)
         }
         if (results.size() < connected.size()) {
             problems.add((connected.size() - results.size()) + " viewers never reported");

@@ -3,6 +3,7 @@ package io.vmo.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.vmo.daemon.CpuPriority;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Linux: the daemon's connection threads run below normal priority, and a job started through them does not: its
- * process runs at the daemon's own nice (HttpServer.EVENT_LOOP_NICE, JobSupervisor's launcher).
+ * process runs at the daemon's own nice (CpuPriority.VIEWERS, JobSupervisor's launcher).
  */
 @ExtendWith(SharedPostgres.Resolver.class)
 class CpuPriorityIT {
@@ -48,7 +49,10 @@ class CpuPriorityIT {
                     }
                 }
             }
-            assertThat(loops).as("the connections' threads").isNotEmpty().allMatch(n -> n == Math.max(10, daemonNice));
+            assertThat(loops)
+                    .as("the connections' threads")
+                    .isNotEmpty()
+                    .allMatch(n -> n == Math.max(CpuPriority.VIEWERS, daemonNice));
         }
     }
 

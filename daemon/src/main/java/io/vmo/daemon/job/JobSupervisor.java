@@ -45,7 +45,7 @@ final class JobSupervisor implements AutoCloseable {
     /**
      * Where each job's thread is made, so that it, the process it starts and its pumps have normal CPU priority. A
      * thread or process inherits the nice of the thread that makes it, and requests arrive through the connections'
-     * event loops, which run below normal (HttpServer.EVENT_LOOP_NICE): a job started from a virtual thread whose
+     * event loops, which run below normal (CpuPriority.VIEWERS): a job started from a virtual thread whose
      * carrier an event loop had made ran at the viewers' priority (virtual threads' carriers are made anew after 30 s
      * idle, by whichever thread needs one: CpuPriorityIT). This thread is made now, by the daemon's start.
      */

@@ -68,15 +68,6 @@ public final class HttpServer implements AutoCloseable {
      */
     static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
-    /**
-     * The connections' threads run below normal CPU priority: on a busy machine a job's own pipeline (its process,
-     * pump, the event writer, PostgreSQL, all at normal priority) goes first, and the viewers get what is left. At
-     * the same priority, 200 viewers of a 50 MB job made its writing take twice as long (+100-121%) as with no
-     * viewer (bench, fanout phase); the event writer fell behind, and its bound then held the job's pump back. On
-     * an idle machine a nice thread runs as soon as any other: the latency of live output is unchanged.
-     */
-    static final int EVENT_LOOP_NICE = 10;
-
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final ExecutorService executor;
@@ -103,11 +94,8 @@ public final class HttpServer implements AutoCloseable {
             AuditTrail audit,
             AuditReader auditTrail)
             throws InterruptedException {
-        ThreadFactory named = new DefaultThreadFactory("vmo-loop", true);
-        ThreadFactory loops = task -> named.newThread(() -> {
-            CpuPriority.lowerCurrentThread(EVENT_LOOP_NICE);
-            task.run();
-        });
+        // Below normal priority: they deliver to viewers, and the jobs go first (CpuPriority.VIEWERS).
+        ThreadFactory loops = CpuPriority.lowered(new DefaultThreadFactory("vmo-loop", true), CpuPriority.VIEWERS);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(EVENT_LOOPS, loops, NioIoHandler.newFactory());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpResponses responses = new HttpResponses(codec);
