@@ -120,14 +120,12 @@ public final class JobManager implements AutoCloseable {
         Long pid;
         try {
             if (interactive) {
-                TerminalSize size = TerminalSize.of(request.cols(), request.rows());
-                TerminalProcess terminal =
-                        supervisor.spawn(() -> terminals.start(command.argv(), project.dir(), size, env));
+                TerminalProcess terminal = terminals.start(
+                        command.argv(), project.dir(), TerminalSize.of(request.cols(), request.rows()), env);
                 process = terminal;
                 pid = terminal.localPid();
             } else {
-                LocalProcess local =
-                        supervisor.spawn(() -> LocalProcess.start(spawn, command.argv(), project.dir(), env));
+                LocalProcess local = LocalProcess.start(spawn, command.argv(), project.dir(), env);
                 process = local;
                 pid = local.pid();
             }

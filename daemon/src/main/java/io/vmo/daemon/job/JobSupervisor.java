@@ -7,15 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -43,22 +37,6 @@ final class JobSupervisor implements AutoCloseable {
     private final Duration cancelGrace;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     /**
-     * Where each job's thread is made, so that it, the process it starts and its pumps have normal CPU priority. A
-     * thread or process inherits the nice of the thread that makes it, and requests arrive through the connections'
-     * event loops, which run below normal (CpuPriority.VIEWERS): a job started from a virtual thread whose
-     * carrier an event loop had made ran at the viewers' priority (virtual threads' carriers are made anew after 30 s
-     * idle, by whichever thread needs one: CpuPriorityIT). This thread is made now, by the daemon's start.
-     */
-    private final ThreadPoolExecutor launcher = new ThreadPoolExecutor(
-            1,
-            1,
-            0,
-            TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(),
-            Thread.ofPlatform().name("vmo-launcher").daemon().factory());
-    /** The jobs' threads, interrupted by {@link #close} (the daemon is stopping and jobs did not end on cancel). */
-    private final Set<Thread> jobThreads = ConcurrentHashMap.newKeySet();
-    /**
      * Output read in native code is read on platform threads ({@link JobProcess#readsInNativeCode}): pty4j's JNA
      * poll and local jobs' pipes pin a virtual thread to its carrier; two jobs starved every other virtual thread
      * on a 2-core machine.
@@ -68,45 +46,15 @@ final class JobSupervisor implements AutoCloseable {
 
     JobSupervisor(Duration cancelGrace) {
         this.cancelGrace = cancelGrace;
-        launcher.prestartCoreThread(); // here, not on the first job's (request) thread
     }
 
     Duration cancelGrace() {
         return cancelGrace;
     }
 
-    /**
-     * Starts a job's process on the launcher thread (so at normal priority) and waits for it: a local job's process
-     * is started before it is recorded, on the request's thread.
-     */
-    <T> T spawn(Callable<T> start) throws IOException {
-        try {
-            return launcher.submit(start).get();
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case IOException io -> throw io;
-                case RuntimeException r -> throw r;
-                case Error error -> throw error;
-                default -> throw new IOException(e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting the process", e);
-        }
-    }
-
     /** Supervises the job on a thread of its own; {@code persisted} runs once its end is stored. */
     void start(RunningJob job, Supplier<JobProcess> start, Runnable persisted) {
-        launcher.execute(() -> jobThreads.add(Thread.ofPlatform()
-                .name("vmo-job-" + job.id().toString().substring(0, 8))
-                .daemon()
-                .start(() -> {
-                    try {
-                        supervise(job, start, persisted);
-                    } finally {
-                        jobThreads.remove(Thread.currentThread());
-                    }
-                })));
+        threads.execute(() -> supervise(job, start, persisted));
     }
 
     private void supervise(RunningJob job, Supplier<JobProcess> start, Runnable persisted) {
@@ -235,8 +183,6 @@ final class JobSupervisor implements AutoCloseable {
 
     @Override
     public void close() {
-        launcher.shutdownNow();
-        jobThreads.forEach(Thread::interrupt);
         threads.shutdownNow();
         nativeReaders.shutdownNow();
     }

@@ -1,6 +1,5 @@
 package io.vmo.daemon.job;
 
-import io.vmo.daemon.CpuPriority;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,16 +14,7 @@ import java.util.function.Function;
 final class Viewers implements AutoCloseable {
 
     private final ConcurrentHashMap<Subscriber, Set<Cursor>> cursors = new ConcurrentHashMap<>();
-    /**
-     * Where cursors that fell behind read the store: as many threads as reads may run at once, below normal
-     * priority like the connections' own (CpuPriority.VIEWERS). As virtual threads they ran at normal priority,
-     * and viewers that joined late read a job back from the store while it was still writing.
-     */
-    private final ExecutorService pageThreads = Executors.newFixedThreadPool(
-            SharedPages.STORE_READERS,
-            CpuPriority.lowered(
-                    Thread.ofPlatform().name("vmo-pages-", 0).daemon().factory(), CpuPriority.VIEWERS));
-
+    private final ExecutorService pageThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final SharedPages pages;
     private final Function<UUID, RunningJob> running;
 
