@@ -11,9 +11,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -22,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,23 +227,52 @@ class StartupSafetyIT {
         }
     }
 
-    /** Every file and directory under root (root too, if asked) that group or others have any permission on. */
+    /**
+     * Every file and directory under root (root too, if asked) that group or others have any permission on. A file
+     * that goes while it is looked at is skipped: the daemon replaces some as it runs (audit.head via audit.head.new,
+     * which PrivateFiles makes 0600 from the start), and the walk met one between its listing and its check.
+     */
     private static List<String> openToOthers(Path root, boolean withRoot) throws IOException {
         if (!Files.exists(root)) {
             return List.of();
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            List<String> open = new ArrayList<>();
-            for (Path p : paths.filter(p -> withRoot || !p.equals(root))
-                    .filter(p -> !Files.isSymbolicLink(p))
-                    .toList()) { // a link's own mode means nothing
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
-                    open.add(PosixFilePermissions.toString(perms) + " " + p);
+        List<String> open = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                check(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                check(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            private void check(Path p) throws IOException {
+                if ((!withRoot && p.equals(root)) || Files.isSymbolicLink(p)) {
+                    return; // a link's own mode means nothing
+                }
+                try {
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                    if (perms.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+                        open.add(PosixFilePermissions.toString(perms) + " " + p);
+                    }
+                } catch (NoSuchFileException gone) {
+                    // replaced meanwhile
                 }
             }
-            return open;
-        }
+        });
+        return open;
     }
 
     private static String mode(Path p) throws IOException {
