@@ -32,7 +32,7 @@ final class Fanout {
 
         /** The job's writing time with no viewer: the median of the runs without. */
         double baselineSeconds() {
-            return median(alone).writeSeconds();
+            return typicalAlone().writeSeconds();
         }
 
         /** The run with the viewers of median writing time: the one reported in full. */

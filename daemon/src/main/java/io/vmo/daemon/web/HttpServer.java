@@ -62,11 +62,13 @@ public final class HttpServer implements AutoCloseable {
      * on two cores, 200 viewers of a 50 MB job took the CPU the store needed and the job's writing took +150–230%
      * longer than with no viewer; with one, +48–72% (bench, fanout phase). One loop still sends faster than a
      * viewer reads (a 500 MB flood followed at the store's rate).
+     *
+     * <p>Not below normal CPU priority: at nice 10 (with the job's threads made at nice 0), 200 viewers slowed a 50 MB
+     * job's writing by +23 to +132 % (median of three, several runs) instead of +100 to +121 %, but the live
+     * latency's p99 over the raw pipe went from 0.8-1.3 ms to 1.4-2.8 ms (target 2 ms): a woken nice thread waits
+     * for a core.
      */
     static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    // Not below normal priority: at nice 10 (and the job's threads made at nice 0), 200 viewers slowed a 50 MB job's
-    // writing by +23 to +132 % (median of three, several runs) instead of +100 to +121 %, but the live latency's p99
-    // over the raw pipe went from 0.8-1.3 ms to 1.4-2.8 ms (target 2 ms): a woken nice thread waits for a core.
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
