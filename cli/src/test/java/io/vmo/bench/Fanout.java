@@ -90,15 +90,16 @@ final class Fanout {
         // without: after one warm-up with the viewers, the measured runs still spent a third of the daemon's CPU
         // in the JIT (a third of a second of C2 during the 200-viewer job, recompiling what the run without
         // viewers had deoptimized; -Xlog:jit+compilation). So the whole sequence runs once first. Not reported.
-        for (int round = 0; round < 2; round++) {
-            Bench.progress("fanout: warming up, " + (round == 0 ? "with the " + viewers + " viewers" : "no viewer"));
+        for (int round = 0; round < 4; round++) {
+            Bench.progress(
+                    "fanout: warming up, " + (round % 2 == 0 ? "with the " + viewers + " viewers" : "no viewer"));
             Scenario.run(
                     daemon,
                     db,
                     "warm-up",
                     file,
                     source,
-                    round == 0 ? viewers : 0,
+                    round % 2 == 0 ? viewers : 0,
                     0,
                     work.resolve("fanout-warmup-" + round + ".times"),
                     idleRssKb,

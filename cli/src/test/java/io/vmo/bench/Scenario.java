@@ -184,7 +184,8 @@ final class Scenario {
                 : Nice.set(connected.stream().map(Viewer::tid).toList(), Nice.VIEWERS)
                         + (runtime.isEmpty()
                                 ? ""
-                                : ", this JVM's JIT and GC threads " + Nice.set(runtime, Nice.VIEWERS));
+                                : ", this JVM's JIT and GC threads " + Nice.set(runtime, Nice.VIEWERS))
+                        + ", " + Nice.session(Nice.VIEWERS);
         RssSampler rss = RssSampler.start(pid);
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (deadlineSeconds * 1e9);
@@ -238,6 +239,9 @@ final class Scenario {
             rss.close();
             connected.forEach(Viewer::abort);
             Nice.set(runtime, 0); // for the phases that follow (needs privilege: the benchmark runs as root in CI)
+            if (!connected.isEmpty()) {
+                Nice.session(0);
+            }
         }
         if (results.size() < connected.size()) {
             problems.add((connected.size() - results.size()) + " viewers never reported");

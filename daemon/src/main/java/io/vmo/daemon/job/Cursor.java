@@ -44,6 +44,7 @@ final class Cursor {
     private final JobLog log;
     private final Subscriber subscriber;
     private final Pages pages;
+    private final Ration ration;
     private final Executor blocking;
     private final Consumer<Cursor> finished;
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -65,6 +66,7 @@ final class Cursor {
             long position,
             Subscriber subscriber,
             Pages pages,
+            Ration ration,
             Executor blocking,
             Consumer<Cursor> finished) {
         this.jobId = jobId;
@@ -72,6 +74,7 @@ final class Cursor {
         this.position = position;
         this.subscriber = subscriber;
         this.pages = pages;
+        this.ration = ration;
         this.blocking = blocking;
         this.finished = finished;
     }
@@ -101,6 +104,7 @@ final class Cursor {
     /** Stops delivering (the subscriber left or has gone). */
     void close() {
         closed = true;
+        ration.forget(this);
         log.leave(this);
     }
 
@@ -115,6 +119,9 @@ final class Cursor {
             while (subscriber.writable()) {
                 switch (log.read(this, position, SLICE_BYTES)) {
                     case JobLog.Events e -> {
+                        if (!ration.take(this, position, e.bytes())) {
+                            return; // the job floods and this viewer's share is spent: woken for the next
+                        }
                         for (Chunk chunk : e.chunks()) {
                             subscriber.write(chunk.toMessage());
                             position = chunk.seq();
@@ -122,6 +129,9 @@ final class Cursor {
                         wrote = true;
                     }
                     case JobLog.Behind b -> {
+                        if (!ration.mayReadStore(this, position)) {
+                            return; // woken when the job's flood ends
+                        }
                         readPage(b.upToSeq());
                         return;
                     }
@@ -180,13 +190,16 @@ final class Cursor {
             return;
         }
         long expected = after;
+        long bytes = 0;
         for (Chunk chunk : page) {
             if (chunk.seq() != expected + 1) {
                 break; // only what follows on without a gap
             }
             subscriber.write(chunk.toMessage());
             position = expected = chunk.seq();
+            bytes += chunk.data().length;
         }
+        ration.spent(bytes);
         subscriber.flush();
         deliver();
     }

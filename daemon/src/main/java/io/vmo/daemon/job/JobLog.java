@@ -40,6 +40,9 @@ final class JobLog {
     interface Overflow {
         void letGo(JobLog log, List<Chunk> stillNeeded);
 
+        /** The log's last reader has left: nothing needs what was kept for it. */
+        default void unread(JobLog log) {}
+
         Overflow NONE = (log, chunks) -> {};
     }
 
@@ -47,7 +50,16 @@ final class JobLog {
     sealed interface Read permits Events, Behind, UpToDate, Ended {}
 
     /** The next events, in order, from the tail. */
-    record Events(List<Chunk> chunks) implements Read {}
+    record Events(List<Chunk> chunks) implements Read {
+
+        long bytes() {
+            long bytes = 0;
+            for (Chunk chunk : chunks) {
+                bytes += chunk.data().length;
+            }
+            return bytes;
+        }
+    }
 
     /** The next events are no longer in memory: read the store, which has everything up to {@code upToSeq}. */
     record Behind(long upToSeq) implements Read {}
@@ -224,6 +236,9 @@ final class JobLog {
                 needed = evict();
             }
             letGo(needed);
+            if (readers.isEmpty()) {
+                overflow.unread(this);
+            }
         }
     }
 

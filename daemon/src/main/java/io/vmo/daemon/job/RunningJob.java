@@ -26,6 +26,7 @@ final class RunningJob {
     private final OutputQueue writer;
     private final Clock clock;
     private final JobLog log;
+    private final Ration ration = new Ration();
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
@@ -51,7 +52,7 @@ final class RunningJob {
 
     /** {@code overflow}: where its log's tail puts what it lets go of while a viewer still needs it. */
     RunningJob(JobRecord record, OutputQueue writer, Clock clock, JobLog.Overflow overflow) {
-        this.log = new JobLog(0, overflow);
+        this.log = new JobLog(0, new HeldBack(overflow));
         this.record = record;
         this.writer = writer;
         this.clock = clock;
@@ -68,6 +69,7 @@ final class RunningJob {
     void output(LogStream stream, byte[] data) throws InterruptedException {
         writer.awaitRoom();
         emit(stream, data);
+        ration.wrote(data.length);
     }
 
     /** Records and streams an event at once: for vmo's own notes and markers, which are small and few. */
@@ -83,6 +85,11 @@ final class RunningJob {
 
     JobLog log() {
         return log;
+    }
+
+    /** What its viewers may be sent while it floods. */
+    Ration ration() {
+        return ration;
     }
 
     void started(JobProcess process) {
@@ -125,6 +132,7 @@ final class RunningJob {
         Response.JobDone end = new Response.JobDone(null, record.id().toString(), status, exitCode, now);
         terminal.cancel(false); // no-op once it started; else whoever waits to type learns it never will
         done = end;
+        ration.end();
         writer.end(new Ending(record.id(), status, exitCode, now)).thenRun(() -> {
             storedEnd = end;
             log.end(end);
@@ -187,6 +195,32 @@ final class RunningJob {
                 log.lastSeq(),
                 record.interactive(),
                 record.provenance());
+    }
+
+    /**
+     * Where the tail's events go once let go of: nowhere while the job floods. Its viewers that fell behind then wait
+     * for the flood to end ({@link Ration}); keeping what they will read only then, up to 64 MiB, cost the job's own
+     * writing the garbage collections that copied it (bench, fanout).
+     */
+    private final class HeldBack implements JobLog.Overflow {
+
+        private final JobLog.Overflow overflow;
+
+        HeldBack(JobLog.Overflow overflow) {
+            this.overflow = overflow;
+        }
+
+        @Override
+        public void letGo(JobLog l, java.util.List<Chunk> stillNeeded) {
+            if (!ration.flooding()) {
+                overflow.letGo(l, stillNeeded);
+            }
+        }
+
+        @Override
+        public void unread(JobLog l) {
+            overflow.unread(l);
+        }
     }
 
     /** Microseconds, as PostgreSQL keeps them: a replayed event carries the same ts as the live one did. */

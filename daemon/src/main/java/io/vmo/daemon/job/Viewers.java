@@ -26,10 +26,11 @@ final class Viewers implements AutoCloseable {
 
     /** From {@code afterSeq} on, the subscriber is sent the job's events from {@code log}, then its end. */
     void follow(UUID jobId, JobLog log, long afterSeq, Subscriber subscriber) {
-        Cursor cursor = new Cursor(jobId, log, afterSeq, subscriber, pages, pageThreads, this::finished);
+        RunningJob job = running.apply(jobId);
+        Ration ration = job != null ? job.ration() : new Ration(); // an ended job's is never rationed
+        Cursor cursor = new Cursor(jobId, log, afterSeq, subscriber, pages, ration, pageThreads, this::finished);
         log.join(cursor, afterSeq);
         cursors.computeIfAbsent(subscriber, s -> ConcurrentHashMap.newKeySet()).add(cursor);
-        RunningJob job = running.apply(jobId);
         if (job != null) {
             job.watch(cursor); // wakes it
         } else {
