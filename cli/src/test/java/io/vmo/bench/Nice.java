@@ -64,7 +64,7 @@ final class Nice {
         Path autogroup = Path.of("/proc/self/autogroup");
         try {
             Files.writeString(autogroup, String.valueOf(nice));
-            return "session nice " + nice;
+            return "nice " + nice;
         } catch (Exception e) {
             return "session not reniced (" + e.getMessage() + ")";
         }

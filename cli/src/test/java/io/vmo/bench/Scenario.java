@@ -184,8 +184,7 @@ final class Scenario {
                 : Nice.set(connected.stream().map(Viewer::tid).toList(), Nice.VIEWERS)
                         + (runtime.isEmpty()
                                 ? ""
-                                : ", this JVM's JIT and GC threads " + Nice.set(runtime, Nice.VIEWERS))
-                        + ", " + Nice.session(Nice.VIEWERS);
+                                : ", this JVM's JIT and GC threads " + Nice.set(runtime, Nice.VIEWERS));
         RssSampler rss = RssSampler.start(pid);
         long t0 = System.nanoTime();
         long deadline = t0 + (long) (deadlineSeconds * 1e9);
@@ -214,6 +213,10 @@ final class Scenario {
             });
             for (Viewer v : connected) {
                 v.follow(jobId);
+            }
+            if (!connected.isEmpty()) {
+                // After the joins: at the session's nice 19 the thread sending them took the whole job to do so.
+                viewerPriority += ", their session " + Nice.session(Nice.VIEWERS);
             }
             for (Viewer v : connected) {
                 long left = Math.max(1, deadline - System.nanoTime());

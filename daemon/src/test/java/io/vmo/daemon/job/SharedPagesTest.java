@@ -64,6 +64,23 @@ class SharedPagesTest {
     }
 
     @Test
+    void whatWasKeptForALogGoesOnceItsLastReaderHasLeft() {
+        SharedPages pages = new SharedPages(this::store, 1 << 20, 1 << 20);
+        JobLog log = new JobLog(100, pages);
+        Object first = new Object();
+        Object second = new Object();
+        at(log, first, 0);
+        at(log, second, 0);
+        pages.read(job, log, 0, 100, 8); // the first reads a page; the second, behind it too, will need it
+        assertThat(pages.keptBytes()).isEqualTo(8000);
+
+        log.leave(first);
+        assertThat(pages.keptBytes()).isEqualTo(8000);
+        log.leave(second);
+        assertThat(pages.keptBytes()).isZero();
+    }
+
+    @Test
     void viewersThatFollowOneAnotherReadTheStoreOnce() {
         SharedPages pages = new SharedPages(this::store, 1 << 20, 1 << 20);
         List<Object> viewers = new ArrayList<>();
