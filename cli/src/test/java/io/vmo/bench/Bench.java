@@ -153,7 +153,7 @@ public final class Bench {
                 BenchProject project = BenchProject.create(work.resolve("project"));
                 report.python = Machine.runOr("?", project.python, "--version");
                 progress("starting the daemon (bin/vmo daemon)");
-                try (TestDaemon daemon = TestDaemon.startInOwnSession(work.resolve("home"), pg.jdbcUrl())) {
+                try (TestDaemon daemon = TestDaemon.start(work.resolve("home"), pg.jdbcUrl())) {
                     daemon.register(BenchProject.ALIAS, project.dir);
                     long pid = daemon.pid();
                     Thread.sleep(1000); // start-up done (it listens); let it settle

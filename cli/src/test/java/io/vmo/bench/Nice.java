@@ -53,23 +53,6 @@ final class Nice {
         return tids;
     }
 
-    /**
-     * Sets the scheduling priority of this JVM's session as a whole ({@code /proc/self/autogroup}). With autogroup
-     * scheduling on ({@code kernel.sched_autogroup_enabled}, as here), a thread's nice value counts only against
-     * the threads of its own session; each session shares the CPU as one group. The daemon runs in a session of its
-     * own ({@link io.vmo.e2e.TestDaemon#startInOwnSession}), PostgreSQL's backends and the job each in theirs: only
-     * at the session's level does the load generator yield to them.
-     */
-    static String session(int nice) {
-        Path autogroup = Path.of("/proc/self/autogroup");
-        try {
-            Files.writeString(autogroup, String.valueOf(nice));
-            return "nice " + nice;
-        } catch (Exception e) {
-            return "session not reniced (" + e.getMessage() + ")";
-        }
-    }
-
     /** Renices these threads; a short description of what was done, for the report. */
     static String set(Collection<Long> tids, int nice) {
         List<String> command = new ArrayList<>(List.of("renice", "-n", String.valueOf(nice), "-p"));

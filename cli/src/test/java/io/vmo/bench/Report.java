@@ -924,11 +924,9 @@ final class Report {
                   run spent a third of the daemon's CPU in the JIT). The viewers are the benchmark's load generator:
                   their threads, and while they run this JVM's JIT compiler and GC threads, run at nice 19 (Linux's
                   nice is per thread), and they reuse one buffer each, so that what slows the job is the daemon's work
-                  for them, not their own decoding, compiling and garbage on the same two cores. With autogroup
-                  scheduling on (`kernel.sched_autogroup_enabled`), a nice value counts only within its session and
-                  sessions share the CPU as groups, so the daemon runs in a session of its own (as a service does; so
-                  do PostgreSQL's backends and each job) and, once the viewers have sent their joins, this JVM's
-                  session is set to nice 19 too (`/proc/self/autogroup`), back to 0 after the scenario.
+                  for them, not their own decoding, compiling and garbage on the same two cores. (With autogroup
+                  scheduling, as here, a nice value counts only against the threads of its own session: the daemon
+                  shares this JVM's, while PostgreSQL's backends and each job have sessions of their own.)
                 - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded
                   (a FAIL, with the daemon's reason and the last seq received), the job's end is then timed by polling
                   `GET /api/jobs/ID` every 20 ms, and the store is still checked against the file.

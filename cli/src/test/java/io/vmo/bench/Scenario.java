@@ -214,10 +214,6 @@ final class Scenario {
             for (Viewer v : connected) {
                 v.follow(jobId);
             }
-            if (!connected.isEmpty()) {
-                // After the joins: at the session's nice 19 the thread sending them took the whole job to do so.
-                viewerPriority += ", their session " + Nice.session(Nice.VIEWERS);
-            }
             for (Viewer v : connected) {
                 long left = Math.max(1, deadline - System.nanoTime());
                 try {
@@ -242,9 +238,6 @@ final class Scenario {
             rss.close();
             connected.forEach(Viewer::abort);
             Nice.set(runtime, 0); // for the phases that follow (needs privilege: the benchmark runs as root in CI)
-            if (!connected.isEmpty()) {
-                Nice.session(0);
-            }
         }
         if (results.size() < connected.size()) {
             problems.add((connected.size() - results.size()) + " viewers never reported");

@@ -38,20 +38,12 @@ public final class TestDaemon implements AutoCloseable {
     private final List<String> extraArgs;
     private final Map<String, String> env;
     private final String umask;
-    private final boolean ownSession;
     private Process process;
     private String address;
     private boolean tls;
     private String listeningLine;
 
-    private TestDaemon(
-            Path home,
-            String databaseUrl,
-            Map<String, String> env,
-            String umask,
-            boolean ownSession,
-            List<String> extraArgs) {
-        this.ownSession = ownSession;
+    private TestDaemon(Path home, String databaseUrl, Map<String, String> env, String umask, List<String> extraArgs) {
         this.home = home;
         this.databaseUrl = databaseUrl;
         this.env = env;
@@ -84,18 +76,7 @@ public final class TestDaemon implements AutoCloseable {
     public static TestDaemon startWithUmask(
             String umask, Path home, String databaseUrl, Map<String, String> env, String... extraArgs)
             throws IOException {
-        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, umask, false, List.of(extraArgs));
-        daemon.start();
-        return daemon;
-    }
-
-    /**
-     * Starts a daemon in a session of its own, as a service runs: with the kernel's autogroup scheduling
-     * ({@code kernel.sched_autogroup_enabled}), each session shares the CPU as one group, so the daemon then does not
-     * share its group with whoever started it (the benchmark's load generator).
-     */
-    public static TestDaemon startInOwnSession(Path home, String databaseUrl) throws IOException {
-        TestDaemon daemon = new TestDaemon(home, databaseUrl, Map.of(), null, true, List.of());
+        TestDaemon daemon = new TestDaemon(home, databaseUrl, env, umask, List.of(extraArgs));
         daemon.start();
         return daemon;
     }
@@ -117,9 +98,6 @@ public final class TestDaemon implements AutoCloseable {
         command.environment().putAll(env);
         if (umask != null) {
             command.command().addAll(0, List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
-        }
-        if (ownSession) {
-            command.command().addFirst("setsid"); // not a group leader, so it execs: the pid is the daemon's
         }
         process = command.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
