@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,8 @@ final class RunningJob {
     private final OutputQueue writer;
     private final Clock clock;
     private final JobLog log;
-    private final Ration ration = new Ration();
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
+    private final Ration ration = new Ration(cursors::size);
     private final CompletableFuture<Response.JobDone> finished = new CompletableFuture<>();
     /** An interactive job's terminal, once its process has started (a remote one connects first). */
     private final CompletableFuture<TerminalProcess> terminal = new CompletableFuture<>();
@@ -211,7 +212,7 @@ final class RunningJob {
         }
 
         @Override
-        public void letGo(JobLog l, java.util.List<Chunk> stillNeeded) {
+        public void letGo(JobLog l, List<Chunk> stillNeeded) {
             if (!ration.flooding()) {
                 overflow.letGo(l, stillNeeded);
             }

@@ -27,7 +27,7 @@ final class Viewers implements AutoCloseable {
     /** From {@code afterSeq} on, the subscriber is sent the job's events from {@code log}, then its end. */
     void follow(UUID jobId, JobLog log, long afterSeq, Subscriber subscriber) {
         RunningJob job = running.apply(jobId);
-        Ration ration = job != null ? job.ration() : new Ration(); // an ended job's is never rationed
+        Ration ration = job != null ? job.ration() : Ration.none();
         Cursor cursor = new Cursor(jobId, log, afterSeq, subscriber, pages, ration, pageThreads, this::finished);
         log.join(cursor, afterSeq);
         cursors.computeIfAbsent(subscriber, s -> ConcurrentHashMap.newKeySet()).add(cursor);

@@ -92,7 +92,7 @@ class CursorTest {
 
     private Cursor cursor(JobLog log, long position, FakeViewer viewer, List<Cursor> finished) {
         Executor inline = Runnable::run; // the "store" answers at once, on the caller
-        return new Cursor(job, log, position, viewer, this::page, new Ration(), inline, finished::add);
+        return new Cursor(job, log, position, viewer, this::page, Ration.none(), inline, finished::add);
     }
 
     private static List<Long> seqs(long from, long to) {
@@ -261,7 +261,7 @@ class CursorTest {
                             .mapToObj(s -> new Chunk(job, s, LogStream.STDOUT, Instant.now(), new byte[1]))
                             .toList();
                 },
-                new Ration(),
+                Ration.none(),
                 later::add,
                 c -> {});
         cursor.wake();

@@ -17,7 +17,8 @@ class RationTest {
     private static final int READ = 64 << 10;
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final Ration ration = new Ration(now::get);
+    private final AtomicInteger viewers = new AtomicInteger(200);
+    private final Ration ration = new Ration(viewers::get, now::get);
 
     /** A viewer whose wake-ups are only counted. */
     private static final class Viewer implements Subscriber {
@@ -92,6 +93,19 @@ class RationTest {
         assertThat(ration.take(a.cursor(), 0, 100 << 20)).isTrue();
         assertThat(ration.mayReadStore(a.cursor(), 0)).isTrue();
         assertThat(ration.waitingCount()).isZero();
+    }
+
+    @Test
+    void aJobWithAFewViewersIsNotRationed() {
+        viewers.set(Ration.FREE_VIEWERS);
+        flood(200);
+        Watching a = viewer();
+        assertThat(ration.flooding()).isFalse();
+        assertThat(ration.take(a.cursor(), 0, 100 << 20)).isTrue();
+        assertThat(ration.mayReadStore(a.cursor(), 0)).isTrue();
+
+        viewers.set(Ration.FREE_VIEWERS + 1);
+        assertThat(ration.flooding()).isTrue();
     }
 
     @Test
