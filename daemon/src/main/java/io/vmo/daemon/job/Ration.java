@@ -96,7 +96,7 @@ final class Ration {
         List<Cursor> wake = new ArrayList<>();
         synchronized (this) {
             level = levelNow() + bytes;
-            if (!flooding()) {
+            if (!floods(level)) {
                 return;
             }
             credit = Math.min(credit + (long) SHARE * bytes, MAX_CREDIT);
@@ -163,7 +163,11 @@ final class Ration {
 
     /** Whether the job floods now, and has more viewers than may all follow it freely. */
     synchronized boolean flooding() {
-        return !ended && levelNow() >= FLOOD_LEVEL && viewers.getAsInt() > FREE_VIEWERS;
+        return floods(levelNow());
+    }
+
+    private boolean floods(double level) {
+        return !ended && level >= FLOOD_LEVEL && viewers.getAsInt() > FREE_VIEWERS;
     }
 
     /** Viewers waiting now (for tests). */

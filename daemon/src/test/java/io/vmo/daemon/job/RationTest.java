@@ -2,14 +2,14 @@ package io.vmo.daemon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vmo.protocol.Response;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RationTest {
@@ -20,49 +20,34 @@ class RationTest {
     private final AtomicInteger viewers = new AtomicInteger(200);
     private final Ration ration = new Ration(viewers::get, now::get);
 
-    /** A viewer whose wake-ups are only counted. */
-    private static final class Viewer implements Subscriber {
-        final AtomicInteger wakes = new AtomicInteger();
+    private final List<FakeConnection> connections = new ArrayList<>();
 
-        @Override
-        public void send(Response message) {}
-
-        @Override
-        public Executor executor() {
-            return task -> wakes.incrementAndGet();
-        }
-
-        @Override
-        public boolean writable() {
-            return true;
-        }
-
-        @Override
-        public void write(Response message) {}
-
-        @Override
-        public void flush() {}
+    @AfterEach
+    void closeConnections() {
+        connections.forEach(FakeConnection::close);
     }
 
-    private record Watching(Cursor cursor, Viewer viewer) {
+    /** A viewer of an empty log, so that a wake only counts a turn of its connection. */
+    private record Watching(Cursor cursor, FakeConnection connection) {
 
-        int wakes() {
-            return viewer.wakes.get();
+        long wakes() {
+            return connection.turns.get();
         }
     }
 
     private Watching viewer() {
-        Viewer viewer = new Viewer();
+        FakeConnection connection = new FakeConnection();
+        connections.add(connection);
         Cursor cursor = new Cursor(
                 UUID.randomUUID(),
                 new JobLog(0),
                 0,
-                viewer,
+                connection,
                 (id, log, after, upTo, limit) -> List.of(),
                 ration,
                 Runnable::run,
                 c -> {});
-        return new Watching(cursor, viewer);
+        return new Watching(cursor, connection);
     }
 
     /** The job writes {@code reads} full reads at 100 MB/s: a flood. */
@@ -138,10 +123,10 @@ class RationTest {
         ration.take(between.cursor(), 7, READ);
 
         ration.wrote(READ);
-        assertThat(List.of(ahead.wakes(), between.wakes(), behind.wakes())).containsExactly(1, 0, 0);
+        assertThat(List.of(ahead.wakes(), between.wakes(), behind.wakes())).containsExactly(1L, 0L, 0L);
         assertThat(ration.take(ahead.cursor(), 9, READ)).isTrue(); // woken, it takes its share
         ration.wrote(READ);
-        assertThat(List.of(ahead.wakes(), between.wakes(), behind.wakes())).containsExactly(1, 1, 0);
+        assertThat(List.of(ahead.wakes(), between.wakes(), behind.wakes())).containsExactly(1L, 1L, 0L);
     }
 
     @Test
@@ -174,7 +159,7 @@ class RationTest {
         ration.mayReadStore(b.cursor(), 0);
 
         ration.end();
-        assertThat(List.of(a.wakes(), b.wakes())).containsExactly(1, 1);
+        assertThat(List.of(a.wakes(), b.wakes())).containsExactly(1L, 1L);
         assertThat(ration.waitingCount()).isZero();
         flood(200);
         assertThat(ration.take(a.cursor(), 0, 100 << 20)).isTrue(); // nothing is rationed after the end
