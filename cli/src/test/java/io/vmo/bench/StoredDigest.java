@@ -2,6 +2,8 @@ package io.vmo.bench;
 
 import io.vmo.protocol.LogStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumMap;
@@ -72,6 +74,19 @@ record StoredDigest(
 
     Digest.Result text(LogStream stream) {
         return text.getOrDefault(stream, Digest.Result.EMPTY);
+    }
+
+    /**
+     * As {@link #awaitEndStored(Connection, String, long)}, for a job that writes {@code report} once it has written
+     * its output: polled every 2 ms only from then on. Polling while it wrote took 20-60 ms of this JVM's CPU and
+     * 10-40 ms of a PostgreSQL backend's during a 0.4 s write, on the job's two cores.
+     */
+    static long awaitEndStored(Connection c, String jobId, Path report, long timeoutSeconds) throws Exception {
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        while (!Files.exists(report) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return awaitEndStored(c, jobId, Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L));
     }
 
     /** Waits until the job's end is stored (its status is no longer running); returns System.nanoTime() then. */

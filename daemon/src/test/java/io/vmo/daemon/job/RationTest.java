@@ -143,6 +143,46 @@ class RationTest {
     }
 
     @Test
+    void viewersBehindTheTailAreNotWokenByTheJobsWritesOnlyByTheFloodsEnd() {
+        flood(200);
+        Watching ahead = viewer();
+        Watching behind = viewer();
+        assertThat(ration.mayReadStore(behind.cursor(), 0)).isFalse();
+        spendEverything();
+        ration.take(ahead.cursor(), 9, READ);
+
+        flood(100); // credit enough for many viewers, but no share lets one read the store
+        assertThat(behind.wakes()).isZero();
+        assertThat(ahead.wakes()).isPositive();
+
+        ration.end();
+        assertThat(behind.wakes()).isEqualTo(1);
+    }
+
+    @Test
+    void aFloodIsSeenFromTheJobsFirstReads() {
+        Watching a = viewer();
+        ration.wrote(8 << 10); // the pump's first reads: its buffer doubles while they fill it
+        now.addAndGet(TimeUnit.MICROSECONDS.toNanos(50));
+        ration.wrote(16 << 10);
+        now.addAndGet(TimeUnit.MICROSECONDS.toNanos(100));
+        ration.wrote(32 << 10);
+        assertThat(ration.flooding()).isTrue();
+        spendEverything();
+        assertThat(ration.take(a.cursor(), 0, READ)).isFalse();
+    }
+
+    @Test
+    void aShortBurstAfterSilenceIsNoFlood() {
+        now.addAndGet(Duration.ofSeconds(10).toNanos());
+        ration.wrote(16 << 10); // a screenful, once
+        assertThat(ration.flooding()).isFalse();
+        now.addAndGet(Duration.ofSeconds(2).toNanos());
+        ration.wrote(16 << 10); // and again, after a quiet spell
+        assertThat(ration.flooding()).isFalse();
+    }
+
+    @Test
     void aPauseWithinTheFloodDoesNotEndIt() {
         flood(200);
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(50)); // a garbage collection, or a wait for the store
