@@ -917,14 +917,17 @@ final class Report {
                   (plus the pause; fan-out 300 s) after execute-command and reported as cut short. *Lag*: the job's
                   last write (the recipe's end time, CLOCK_REALTIME) → the viewer's receipt of `job:done`; *event
                   lag*: the largest receipt time − the event's `ts` over all events of all viewers. In 6. the job
-                  runs three times with the viewers, each between two runs with no viewer; the target compares the
-                  median writing time with viewers to the median of the four without (the job writes for about a
+                  runs five times with the viewers, each between two runs with no viewer; the target compares the
+                  median writing time with viewers to the median of the six without (the job writes for about a
                   third of a second, and one run alone varied 0.22–0.46 s in one session). Before them, two
                   unreported rounds (with the viewers, then without) warm the daemon's delivery code (the first such
                   run spent a third of the daemon's CPU in the JIT). The viewers are the benchmark's load generator:
-                  their threads, and while they run this JVM's JIT compiler and GC threads, run at nice 19 (Linux's
-                  nice is per thread), and they reuse one buffer each, so that what slows the job is the daemon's work
-                  for them, not their own decoding, compiling and garbage on the same two cores. (With autogroup
+                  their threads, and in every scenario this JVM's JIT compiler and GC threads, run at nice 19
+                  (Linux's nice is per thread), and they reuse one buffer each, so that what slows the job is the
+                  daemon's work for them, not their own decoding, compiling and garbage on the same two cores. Before
+                  each scenario `job_events` is vacuumed (else autovacuum, woken by the earlier runs' inserts, worked
+                  during later runs), and the job's end is polled for in the store only once its report says it has
+                  written (polling every 2 ms while it wrote took CPU from the job's cores). (With autogroup
                   scheduling, as here, a nice value counts only against the threads of its own session: the daemon
                   shares this JVM's, while PostgreSQL's backends and each job have sessions of their own.)
                 - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded
