@@ -936,10 +936,9 @@ final class Report {
                   run spent a third of the daemon's CPU in the JIT). The viewers are the benchmark's load generator:
                   their threads, and in every scenario this JVM's JIT compiler and GC threads, run at nice 19
                   (Linux's nice is per thread), and they reuse one buffer each, so that what slows the job is the
-                  daemon's work for them, not their own decoding, compiling and garbage on the same two cores. Before
-                  each scenario `job_events` is vacuumed (else autovacuum, woken by the earlier runs' inserts, worked
-                  during later runs), and the job's end is polled for in the store only once its report says it has
-                  written (polling every 2 ms while it wrote took CPU from the job's cores). (With autogroup
+                  daemon's work for them, not their own decoding, compiling and garbage on the same two cores. The
+                  job's end is polled for in the store only once its report says it has written (polling every 2 ms
+                  while it wrote took CPU from the job's cores). (With autogroup
                   scheduling, as here, a nice value counts only against the threads of its own session: the daemon
                   shares this JVM's, while PostgreSQL's backends and each job have sessions of their own.)
                 - **2. Throughput, dropped client.** If the daemon closes the client's connection, that is recorded

@@ -157,7 +157,6 @@ final class Scenario {
         List<String> problems = new ArrayList<>();
         List<Viewer> connected = new ArrayList<>();
         List<Viewer.Result> results = new ArrayList<>();
-        vacuum(db);
         gc(pid);
         try {
             Files.deleteIfExists(reportFile);
@@ -289,19 +288,6 @@ final class Scenario {
                 results,
                 viewerPriority,
                 problems);
-    }
-
-    /**
-     * Before each scenario: a vacuum of the output table, so that PostgreSQL's autovacuum, woken by the previous
-     * runs' inserts, does not work through it during this one (in the fan-out phase its worker took 30-60 ms of CPU
-     * in the write windows of the later runs, with viewers or without).
-     */
-    static void vacuum(Connection db) {
-        try (var s = db.createStatement()) {
-            s.execute("vacuum (analyze) job_events");
-        } catch (Exception e) {
-            Bench.progress("the vacuum before the scenario failed (measured without): " + e);
-        }
     }
 
     /** A full GC before each scenario (jcmd GC.run, twice), so one scenario's garbage is not the next one's RSS. */
