@@ -78,33 +78,39 @@ record StoredDigest(
 
     /**
      * As {@link #awaitEndStored(Connection, String, long)}, for a job that writes {@code report} once it has written
-     * its output: polled every 2 ms only from then on. Polling while it wrote took 20-60 ms of this JVM's CPU and
-     * 10-40 ms of a PostgreSQL backend's during a 0.4 s write, on the job's two cores.
+     * its output: polled every 2 ms only from then on (until then every 500 ms, for a job that fails before its
+     * report). Polling while it wrote took 20-60 ms of this JVM's CPU and 10-40 ms of a PostgreSQL backend's during a
+     * 0.4 s write, on the job's two cores.
      */
     static long awaitEndStored(Connection c, String jobId, Path report, long timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        while (!Files.exists(report) && System.nanoTime() < deadline) {
+        for (int waits = 1; !Files.exists(report) && System.nanoTime() < deadline; waits++) {
             Thread.sleep(10);
+            if (waits % 50 == 0 && ended(c, jobId)) {
+                break;
+            }
         }
         return awaitEndStored(c, jobId, Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L));
+    }
+
+    private static boolean ended(Connection c, String jobId) throws SQLException {
+        try (var s = c.prepareStatement("select status from jobs where id = ?")) {
+            s.setObject(1, UUID.fromString(jobId));
+            try (var rs = s.executeQuery()) {
+                return rs.next() && !"running".equals(rs.getString(1));
+            }
+        }
     }
 
     /** Waits until the job's end is stored (its status is no longer running); returns System.nanoTime() then. */
     static long awaitEndStored(Connection c, String jobId, long timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        try (var s = c.prepareStatement("select status from jobs where id = ?")) {
-            s.setObject(1, UUID.fromString(jobId));
-            while (true) {
-                try (var rs = s.executeQuery()) {
-                    if (rs.next() && !"running".equals(rs.getString(1))) {
-                        return System.nanoTime();
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("job " + jobId + ": end not stored after " + timeoutSeconds + " s");
-                }
-                Thread.sleep(2);
+        while (!ended(c, jobId)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("job " + jobId + ": end not stored after " + timeoutSeconds + " s");
             }
+            Thread.sleep(2);
         }
+        return System.nanoTime();
     }
 }
